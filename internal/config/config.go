@@ -1,0 +1,87 @@
+// Package config loads Argus's settings from environment variables and
+// command-line flags of the same meaning.
+//
+// Every setting is declared once, as a [Setting], with its environment
+// variable, flag name, default and documentation. Subcommands choose the
+// settings they use; [Load] fills a [Config] from flags (highest precedence),
+// then the environment, then the default, and validates each value so a
+// malformed value stops the program at once with a message that names the
+// variable and shows what a valid value looks like.
+package config
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config is the process configuration. The zero value is not usable; fill it
+// with [Load] (or set the fields in code and call [Config.Validate]).
+type Config struct {
+	// DatabaseURL is the PostgreSQL connection URL. Required by every
+	// command that touches the database.
+	DatabaseURL string
+
+	// SecretKey is the 256-bit key that encrypts stored credentials
+	// (AES-256-GCM). Given as base64 of exactly 32 bytes.
+	SecretKey []byte
+
+	// SecretKeyID names SecretKey. It is stored beside every ciphertext so
+	// that keys can be rotated. Default: "k1".
+	SecretKeyID string
+
+	// OldSecretKeys are retired keys, by id, still accepted for decryption
+	// during a key rotation. Empty by default.
+	OldSecretKeys map[string][]byte
+
+	// LogLevel is the minimum level logged. Default: info.
+	LogLevel slog.Level
+
+	// LogFormat is "text" (default) or "json".
+	LogFormat string
+
+	// Listen is the HTTP listen address of `argus serve`. Default ":8080".
+	Listen string
+
+	// PublicURL is the externally reachable base URL of the server, used in
+	// links sent out (webhooks, GitHub issues, mails). Default
+	// "http://localhost:8080".
+	PublicURL string
+
+	// Browser selects the browser provider: "local" (default), "docker" or
+	// "grid".
+	Browser string
+
+	// GridURL is the W3C WebDriver endpoint of a Selenium Grid 4 hub (or any
+	// W3C endpoint). Required when Browser is "grid".
+	GridURL string
+
+	// BrowserImage is the container image the docker provider starts.
+	// Default "argus-browser:latest".
+	BrowserImage string
+
+	// MaxAgents is the number of agents (and browsers) run at once on this
+	// node. Default 5.
+	MaxAgents int
+
+	// BrowserIdleTimeout destroys a browser that received no command for
+	// this long. Default 600 s.
+	BrowserIdleTimeout time.Duration
+
+	// PageLoadTimeout bounds each navigation. Default 30 s.
+	PageLoadTimeout time.Duration
+
+	// Model selects the language model as provider:model, for example
+	// "gemini:gemini-2.5-flash". Empty means no model: only explicit steps
+	// and saved replays run.
+	Model string
+}
+
+// Validate reports the first invalid combination of fields. Per-value
+// validation happens while loading; this checks fields that depend on each
+// other.
+func (c *Config) Validate() error {
+	if c.Browser == "grid" && c.GridURL == "" {
+		return &Error{Env: GridURL.Env, Flag: GridURL.Flag, Problem: "is required when ARGUS_BROWSER=grid", Example: GridURL.Example}
+	}
+	return nil
+}

@@ -1,0 +1,89 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// Load fills a Config from the settings given, reading each value from its
+// flag in args (highest precedence), then getenv, then its default. The
+// caller may have registered its own flags on fs; Load registers the
+// settings' flags, parses args and returns the remaining positional
+// arguments. A missing or malformed value yields an [*Error] naming the
+// variable.
+func Load(fs *flag.FlagSet, args []string, getenv func(string) string, settings ...Setting) (*Config, []string, error) {
+	values := make(map[string]*string, len(settings))
+	for _, s := range settings {
+		help := s.Usage + " (env " + s.Env
+		if s.Default != "" {
+			help += ", default " + s.Default
+		}
+		help += ")"
+		values[s.Flag] = fs.String(s.Flag, "", help)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	fromFlag := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { fromFlag[f.Name] = true })
+
+	cfg := &Config{}
+	// Apply defaults of every setting first so fields not chosen by this
+	// command still hold their documented defaults.
+	for _, s := range All {
+		if s.Default != "" {
+			if err := s.apply(cfg, s.Default); err != nil {
+				return nil, nil, fmt.Errorf("default of %s: %w", s.Env, err)
+			}
+		}
+	}
+	for _, s := range settings {
+		raw := s.Default
+		if v := getenv(s.Env); v != "" {
+			raw = v
+		}
+		if fromFlag[s.Flag] {
+			raw = *values[s.Flag]
+		}
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			if s.Required {
+				return nil, nil, &Error{Env: s.Env, Flag: s.Flag, Problem: "is required: " + s.Usage, Example: s.Example}
+			}
+			if err := s.apply(cfg, ""); err != nil {
+				return nil, nil, &Error{Env: s.Env, Flag: s.Flag, Problem: err.Error(), Example: s.Example}
+			}
+			continue
+		}
+		if err := s.apply(cfg, raw); err != nil {
+			return nil, nil, &Error{Env: s.Env, Flag: s.Flag, Problem: err.Error(), Example: s.Example}
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return cfg, fs.Args(), nil
+}
+
+// Logger builds the process logger described by the configuration.
+func (c *Config) Logger(w io.Writer) *slog.Logger {
+	if w == nil {
+		w = os.Stderr
+	}
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// IsConfigError reports whether err is about a setting's value.
+func IsConfigError(err error) bool {
+	var e *Error
+	return errors.As(err, &e)
+}

@@ -1,0 +1,4 @@
+package migrations
+
+// ParseFS exposes parse to the external tests.
+var ParseFS = parse

@@ -1,0 +1,10 @@
+package store
+
+// WithoutRLS returns a copy of s whose tenant transactions run as the
+// connection's own role, which row-level security does not restrict, so a
+// test can check the explicit tenant filters alone.
+func WithoutRLS(s *Store) *Store {
+	c := *s
+	c.withoutRLS = true
+	return &c
+}

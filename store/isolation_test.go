@@ -1,0 +1,310 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/argusqa/argus/store"
+)
+
+// Functions that are not tenant-scoped: they look rows up by a secret hash
+// before any tenant is known, act on the caller's own tenant only, or are
+// maintenance across tenants. Every other exported method of Store must
+// appear in TestTenantIsolation.
+var notTenantScoped = []string{
+	"Pool", "InTenant", "CreateTenant", "FindTenant", "GetTenant", "RenameTenant", "DeleteTenant",
+	"CreateUser", "FindUserByEmail", "Authenticate", "SetPassword", "AddMember",
+	"LookupAPIKey", "LookupSession", "DeleteSession", "CreateResetToken", "ResetPassword",
+	"ConsumeOAuthState", "PurgeExpired", "ListMembers", "ListAPIKeys", "CreateAPIKey", "CreateOAuthState",
+	"ListProjects", "CreateProject", "ListRuns",
+}
+
+// TestTenantIsolation calls every tenant-scoped store function as tenant B
+// on tenant A's objects: each must behave as if they did not exist, and A's
+// data must be unchanged afterwards. It runs twice: with row-level security,
+// and with it off, which proves each function's explicit tenant filter holds
+// on its own.
+func TestTenantIsolation(t *testing.T) {
+	t.Parallel()
+	for _, rls := range []bool{true, false} {
+		name := "with RLS"
+		if !rls {
+			name = "explicit filters only"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t)
+			a := makeWorld(t, s, "alpha")
+			b := makeWorld(t, s, "beta")
+			if !rls {
+				s = store.WithoutRLS(s)
+			}
+			checkIsolation(t, s, a, b)
+		})
+	}
+}
+
+func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
+	ctx := context.Background()
+	B := b.tenant.ID
+	deliveries, _ := s.ListDeliveries(ctx, a.tenant.ID, a.project.ID, 1)
+	aDelivery := deliveries[0].ID
+	gh := store.IntegrationGitHub
+
+	notFound := func(err error) error {
+		if !errors.Is(err, store.ErrNotFound) {
+			return errors.New("want ErrNotFound, got " + errString(err))
+		}
+		return nil
+	}
+	empty := func(n int, err error) error {
+		if err != nil {
+			return err
+		}
+		if n != 0 {
+			return errors.New("returned another tenant's rows")
+		}
+		return nil
+	}
+	cases := map[string]func() error{
+		"GetProject":    func() error { _, err := s.GetProject(ctx, B, a.project.ID); return notFound(err) },
+		"UpdateProject": func() error { _, err := s.UpdateProject(ctx, B, a.project.ID, store.ProjectInput{Name: "x", BaseURL: "https://x.example.com"}); return notFound(err) },
+		"DeleteProject": func() error { return notFound(s.DeleteProject(ctx, B, a.project.ID)) },
+		"SetWebhookSecret": func() error {
+			return notFound(s.SetWebhookSecret(ctx, B, a.project.ID, "stolen"))
+		},
+		"WebhookSecret": func() error { _, err := s.WebhookSecret(ctx, B, a.project.ID); return notFound(err) },
+		"PutSecret":     func() error { _, err := s.PutSecret(ctx, B, a.project.ID, "password", "x"); return notFound(err) },
+		"ListSecrets":   func() error { l, err := s.ListSecrets(ctx, B, a.project.ID); return empty(len(l), err) },
+		"SecretValues":  func() error { v, err := s.SecretValues(ctx, B, a.project.ID); return empty(len(v), err) },
+		"DeleteSecret":  func() error { return notFound(s.DeleteSecret(ctx, B, a.project.ID, "password")) },
+		"CreateTest": func() error {
+			_, err := s.CreateTest(ctx, B, a.project.ID, store.TestInput{Name: "x", Goal: "x"})
+			return notFound(err)
+		},
+		"GetTest":    func() error { _, err := s.GetTest(ctx, B, a.test.ID); return notFound(err) },
+		"UpdateTest": func() error { _, err := s.UpdateTest(ctx, B, a.test.ID, store.TestInput{Name: "x", Goal: "x"}); return notFound(err) },
+		"DeleteTest": func() error { return notFound(s.DeleteTest(ctx, B, a.test.ID)) },
+		"ListTests": func() error {
+			l, _, err := s.ListTests(ctx, B, store.TestFilter{ProjectID: &a.project.ID})
+			return empty(len(l), err)
+		},
+		"CreateRun": func() error {
+			_, _, _, err := s.CreateRun(ctx, B, store.RunInput{ProjectID: a.project.ID, TestIDs: []uuid.UUID{a.test.ID}}, nil)
+			return notFound(err)
+		},
+		"CreateRun with own project": func() error {
+			_, _, _, err := s.CreateRun(ctx, B, store.RunInput{ProjectID: b.project.ID, TestIDs: []uuid.UUID{a.test.ID}}, nil)
+			return notFound(err)
+		},
+		"GetRun":           func() error { _, err := s.GetRun(ctx, B, a.run.ID); return notFound(err) },
+		"RefreshRunStatus": func() error { _, err := s.RefreshRunStatus(ctx, B, a.run.ID); return notFound(err) },
+		"ListAgents":       func() error { l, err := s.ListAgents(ctx, B, a.run.ID); return empty(len(l), err) },
+		"GetAgent":         func() error { _, err := s.GetAgent(ctx, B, a.agent.ID); return notFound(err) },
+		"StartAgent":       func() error { _, err := s.StartAgent(ctx, B, a.agent.ID, 1, nil, "x"); return notFound(err) },
+		"UpdateAgentProgress": func() error {
+			return notFound(s.UpdateAgentProgress(ctx, B, a.agent.ID, store.AgentProgress{Iterations: 99}))
+		},
+		"FinishAgent": func() error {
+			_, err := s.FinishAgent(ctx, B, a.agent.ID, store.AgentResult{Status: store.StatusPassed})
+			return notFound(err)
+		},
+		"CancelAgent": func() error { _, err := s.CancelAgent(ctx, B, a.agent.ID, "x"); return notFound(err) },
+		"DeleteAgent": func() error { return notFound(s.DeleteAgent(ctx, B, a.agent.ID)) },
+		"AppendStep": func() error {
+			_, err := s.AppendStep(ctx, B, store.Step{AgentID: a.agent.ID, Index: 5, Action: "x"})
+			return notFound(err)
+		},
+		"ListSteps": func() error { l, err := s.ListSteps(ctx, B, a.agent.ID); return empty(len(l), err) },
+		"RecordDelivery": func() error {
+			_, err := s.RecordDelivery(ctx, B, store.WebhookDelivery{ProjectID: a.project.ID, EventID: "x", EventType: "x", URL: "x", Payload: []byte("{}"), Attempt: 1})
+			return notFound(err)
+		},
+		"ListDeliveries": func() error { l, err := s.ListDeliveries(ctx, B, a.project.ID, 10); return empty(len(l), err) },
+		"GetDelivery":    func() error { _, err := s.GetDelivery(ctx, B, aDelivery); return notFound(err) },
+		"PutIntegration": func() error {
+			_, err := s.PutIntegration(ctx, B, store.IntegrationInput{Kind: gh, ProjectID: &a.project.ID, Token: "x"})
+			return notFound(err)
+		},
+		"GetIntegration":    func() error { _, err := s.GetIntegration(ctx, B, gh, &a.project.ID); return notFound(err) },
+		"IntegrationToken":  func() error { _, err := s.IntegrationToken(ctx, B, gh, &a.project.ID); return notFound(err) },
+		"DeleteIntegration": func() error { return notFound(s.DeleteIntegration(ctx, B, gh, &a.project.ID)) },
+		"GetAPIKey":         func() error { _, err := s.GetAPIKey(ctx, B, a.key.ID); return notFound(err) },
+		"RevokeAPIKey":      func() error { return notFound(s.RevokeAPIKey(ctx, B, a.key.ID)) },
+		"Membership":        func() error { _, err := s.Membership(ctx, B, a.admin.ID); return notFound(err) },
+		"SetRole":           func() error { return notFound(s.SetRole(ctx, B, a.admin.ID, store.RoleMember)) },
+		"RemoveMember":      func() error { return notFound(s.RemoveMember(ctx, B, a.admin.ID)) },
+		"GetUser":           func() error { _, err := s.GetUser(ctx, B, a.admin.ID); return notFound(err) },
+		"CreateSession":     func() error { _, err := s.CreateSession(ctx, a.admin.ID, B); return notFound(err) },
+	}
+	for name, call := range cases {
+		if err := call(); err != nil {
+			t.Errorf("%s as tenant B on tenant A's object: %v", name, err)
+		}
+	}
+
+	// Every tenant-scoped method is covered: a new one must be added above.
+	typ := reflect.TypeFor[*store.Store]()
+	for i := range typ.NumMethod() {
+		name := typ.Method(i).Name
+		if _, ok := cases[name]; !ok && !slices.Contains(notTenantScoped, name) {
+			t.Errorf("store method %s is neither covered by the isolation test nor listed as not tenant-scoped", name)
+		}
+	}
+
+	// Lists of B never include A's rows.
+	if keys, _ := s.ListAPIKeys(ctx, B); len(keys) != 1 || keys[0].ID != b.key.ID {
+		t.Errorf("B's key list: %+v", keys)
+	}
+	if members, _ := s.ListMembers(ctx, B); len(members) != 1 || members[0].User.ID != b.admin.ID {
+		t.Errorf("B's member list: %+v", members)
+	}
+	if projects, _ := s.ListProjects(ctx, B); len(projects) != 1 || projects[0].ID != b.project.ID {
+		t.Errorf("B's project list: %+v", projects)
+	}
+	if runs, _, _ := s.ListRuns(ctx, B, store.RunFilter{}); len(runs) != 1 || runs[0].ID != b.run.ID {
+		t.Errorf("B's run list: %+v", runs)
+	}
+
+	// A's data is untouched.
+	A := a.tenant.ID
+	if p, err := s.GetProject(ctx, A, a.project.ID); err != nil || p.Name != "Shop" {
+		t.Errorf("A's project: %+v %v", p, err)
+	}
+	if ws, _ := s.WebhookSecret(ctx, A, a.project.ID); ws != "whsec_alpha" {
+		t.Errorf("A's webhook secret became %q", ws)
+	}
+	if v, _ := s.SecretValues(ctx, A, a.project.ID); v["password"] != "pw-alpha-value" {
+		t.Errorf("A's secret became %q", v["password"])
+	}
+	if tt, err := s.GetTest(ctx, A, a.test.ID); err != nil || tt.Name != "Checkout alpha" {
+		t.Errorf("A's test: %v", err)
+	}
+	if ag, err := s.GetAgent(ctx, A, a.agent.ID); err != nil || ag.Status != store.StatusQueued || ag.Iterations != 0 {
+		t.Errorf("A's agent: %+v %v", ag, err)
+	}
+	if st, _ := s.ListSteps(ctx, A, a.agent.ID); len(st) != 1 {
+		t.Errorf("A's steps: %d", len(st))
+	}
+	if _, err := s.LookupAPIKey(ctx, a.key.Plaintext); err != nil {
+		t.Errorf("A's key: %v", err)
+	}
+	if tok, _ := s.IntegrationToken(ctx, A, gh, &a.project.ID); tok != "ghs_alpha" {
+		t.Errorf("A's GitHub token became %q", tok)
+	}
+	if r, _ := s.Membership(ctx, A, a.admin.ID); r != store.RoleAdmin {
+		t.Errorf("A's admin role became %q", r)
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "no error"
+	}
+	return err.Error()
+}
+
+// TestRowLevelSecurityBackstop runs queries that forget the tenant filter
+// inside a tenant transaction: row-level security must still confine them
+// to the current tenant.
+func TestRowLevelSecurityBackstop(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := newStore(t)
+	a := makeWorld(t, s, "alpha")
+	b := makeWorld(t, s, "beta")
+
+	tables := []string{"tenants", "memberships", "api_keys", "user_sessions", "projects", "secrets", "tests",
+		"runs", "agents", "steps", "webhook_deliveries", "integrations", "users"}
+	// The connection's own role sees both tenants' rows...
+	for _, table := range tables {
+		var n int
+		if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n < 2 {
+			t.Fatalf("setup: %s has %d rows, want both tenants'", table, n)
+		}
+	}
+	// ...a tenant transaction, with no filter in the query, sees only B's.
+	err := s.InTenant(ctx, b.tenant.ID, func(tx pgx.Tx) error {
+		for _, table := range tables {
+			var total, foreign int
+			q := `SELECT count(*), count(*) FILTER (WHERE tenant_id <> $1) FROM ` + table
+			switch table {
+			case "tenants":
+				q = `SELECT count(*), count(*) FILTER (WHERE id <> $1) FROM tenants`
+			case "users":
+				q = `SELECT count(*), count(*) FILTER (WHERE id <> (SELECT user_id FROM memberships WHERE tenant_id = $1)) FROM users`
+			}
+			if err := tx.QueryRow(ctx, q, b.tenant.ID).Scan(&total, &foreign); err != nil {
+				return err
+			}
+			if total == 0 || foreign != 0 {
+				t.Errorf("%s without a tenant filter: %d rows, %d of another tenant", table, total, foreign)
+			}
+		}
+		tag, err := tx.Exec(ctx, `UPDATE tests SET name = name || ' (renamed)'`)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			t.Errorf("unfiltered UPDATE touched %d rows, want B's 1", tag.RowsAffected())
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM steps`); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Writing a row for another tenant is refused.
+	err = s.InTenant(ctx, b.tenant.ID, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO projects (tenant_id, name, base_url) VALUES ($1, 'planted', 'https://x.example.com')`, a.tenant.ID)
+		return err
+	})
+	if err == nil {
+		t.Fatal("tenant B inserted a row for tenant A")
+	}
+	// Moving a row into another tenant is refused.
+	err = s.InTenant(ctx, b.tenant.ID, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE projects SET tenant_id = $1`, a.tenant.ID)
+		return err
+	})
+	if err == nil {
+		t.Fatal("tenant B moved its row into tenant A")
+	}
+
+	if tt, _ := s.GetTest(ctx, a.tenant.ID, a.test.ID); tt.Name != "Checkout alpha" {
+		t.Errorf("A's test renamed to %q", tt.Name)
+	}
+	if st, _ := s.ListSteps(ctx, a.tenant.ID, a.agent.ID); len(st) != 1 {
+		t.Errorf("A's steps deleted by B's unfiltered DELETE")
+	}
+
+	// Without a tenant, the application role sees nothing at all.
+	err = pgx.BeginFunc(ctx, s.Pool(), func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL ROLE argus_app`); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM tests) + (SELECT count(*) FROM projects) + (SELECT count(*) FROM tenants)`).Scan(&n); err != nil {
+			return err
+		}
+		if n != 0 {
+			t.Errorf("application role with no tenant set sees %d rows", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

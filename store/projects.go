@@ -1,0 +1,220 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/argusqa/argus/internal/seal"
+)
+
+// Project is one application under test.
+type Project struct {
+	ID             uuid.UUID
+	TenantID       uuid.UUID
+	Name           string
+	BaseURL        string
+	AllowedOrigins []string
+	WebhookURL     string
+	// HasWebhookSecret reports whether a webhook secret is set; the secret
+	// itself is only returned by WebhookSecret.
+	HasWebhookSecret bool
+	DefaultModel     string
+	Settings         map[string]any
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// ProjectInput is the editable part of a project.
+type ProjectInput struct {
+	Name           string
+	BaseURL        string
+	AllowedOrigins []string
+	WebhookURL     string
+	DefaultModel   string
+	Settings       map[string]any
+}
+
+func (in *ProjectInput) normalise() error {
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" || len(in.Name) > 200 {
+		return fmt.Errorf("%w: name must be 1 to 200 characters", ErrInvalid)
+	}
+	if err := httpURL("base URL", in.BaseURL, false); err != nil {
+		return err
+	}
+	for _, o := range in.AllowedOrigins {
+		if err := httpURL("allowed origin", o, false); err != nil {
+			return err
+		}
+	}
+	if err := httpURL("webhook URL", in.WebhookURL, true); err != nil {
+		return err
+	}
+	if in.AllowedOrigins == nil {
+		in.AllowedOrigins = []string{}
+	}
+	if in.Settings == nil {
+		in.Settings = map[string]any{}
+	}
+	return nil
+}
+
+func httpURL(what, raw string, optional bool) error {
+	if raw == "" && optional {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%w: %s %q must be an absolute http(s) URL such as https://app.example.com", ErrInvalid, what, raw)
+	}
+	return nil
+}
+
+const projectColumns = `id, tenant_id, name, base_url, allowed_origins, webhook_url,
+	webhook_secret_ciphertext IS NOT NULL, default_model, settings, created_at, updated_at`
+
+func scanProject(r pgx.Row) (Project, error) {
+	var p Project
+	var settings []byte
+	err := r.Scan(&p.ID, &p.TenantID, &p.Name, &p.BaseURL, &p.AllowedOrigins, &p.WebhookURL,
+		&p.HasWebhookSecret, &p.DefaultModel, &settings, &p.CreatedAt, &p.UpdatedAt)
+	if err == nil {
+		err = json.Unmarshal(settings, &p.Settings)
+	}
+	return p, err
+}
+
+// CreateProject adds a project to tenant.
+func (s *Store) CreateProject(ctx context.Context, tenant uuid.UUID, in ProjectInput) (*Project, error) {
+	if err := in.normalise(); err != nil {
+		return nil, fmt.Errorf("create project: %w", err)
+	}
+	var p Project
+	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
+		p, err = scanProject(tx.QueryRow(ctx, `
+			INSERT INTO projects (id, tenant_id, name, base_url, allowed_origins, webhook_url, default_model, settings)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+projectColumns,
+			newID(), tenant, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings))
+		return err
+	})
+	if err != nil {
+		return nil, wrap("create project", err)
+	}
+	return &p, nil
+}
+
+// GetProject returns one of tenant's projects.
+func (s *Store) GetProject(ctx context.Context, tenant, id uuid.UUID) (*Project, error) {
+	var p Project
+	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
+		p, err = scanProject(tx.QueryRow(ctx, `SELECT `+projectColumns+` FROM projects WHERE tenant_id = $1 AND id = $2`, tenant, id))
+		return err
+	})
+	if err != nil {
+		return nil, wrap("get project", err)
+	}
+	return &p, nil
+}
+
+// ListProjects lists tenant's projects by name.
+func (s *Store) ListProjects(ctx context.Context, tenant uuid.UUID) ([]Project, error) {
+	var out []Project
+	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+projectColumns+` FROM projects WHERE tenant_id = $1 ORDER BY name`, tenant)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Project, error) { return scanProject(r) })
+		return err
+	})
+	return out, wrap("list projects", err)
+}
+
+// UpdateProject replaces the editable fields of a project.
+func (s *Store) UpdateProject(ctx context.Context, tenant, id uuid.UUID, in ProjectInput) (*Project, error) {
+	if err := in.normalise(); err != nil {
+		return nil, fmt.Errorf("update project: %w", err)
+	}
+	var p Project
+	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
+		p, err = scanProject(tx.QueryRow(ctx, `
+			UPDATE projects SET name = $3, base_url = $4, allowed_origins = $5, webhook_url = $6,
+			       default_model = $7, settings = $8, updated_at = now()
+			WHERE tenant_id = $1 AND id = $2 RETURNING `+projectColumns,
+			tenant, id, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings))
+		return err
+	})
+	if err != nil {
+		return nil, wrap("update project", err)
+	}
+	return &p, nil
+}
+
+// DeleteProject deletes a project and everything in it.
+func (s *Store) DeleteProject(ctx context.Context, tenant, id uuid.UUID) error {
+	return s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM projects WHERE tenant_id = $1 AND id = $2`, tenant, id)
+		return exactlyOne("delete project", tag, err)
+	})
+}
+
+func webhookAAD(tenant, project uuid.UUID) []byte {
+	return []byte("webhook-secret\x00" + tenant.String() + "\x00" + project.String())
+}
+
+// SetWebhookSecret seals and stores a project's webhook signing secret.
+func (s *Store) SetWebhookSecret(ctx context.Context, tenant, project uuid.UUID, secret string) error {
+	kr, err := s.keyring()
+	if err != nil {
+		return err
+	}
+	sealed, err := kr.Seal([]byte(secret), webhookAAD(tenant, project))
+	if err != nil {
+		return err
+	}
+	return s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
+			UPDATE projects SET webhook_secret_ciphertext = $3, webhook_secret_nonce = $4, webhook_secret_key_id = $5, updated_at = now()
+			WHERE tenant_id = $1 AND id = $2`, tenant, project, sealed.Ciphertext, sealed.Nonce, sealed.KeyID)
+		return exactlyOne("set webhook secret", tag, err)
+	})
+}
+
+// WebhookSecret opens a project's webhook signing secret, for signing a
+// delivery. ErrNotFound when none is set.
+func (s *Store) WebhookSecret(ctx context.Context, tenant, project uuid.UUID) (string, error) {
+	kr, err := s.keyring()
+	if err != nil {
+		return "", err
+	}
+	var sealed seal.Sealed
+	err = s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
+		var keyID *string
+		if err := tx.QueryRow(ctx, `
+			SELECT webhook_secret_ciphertext, webhook_secret_nonce, webhook_secret_key_id
+			FROM projects WHERE tenant_id = $1 AND id = $2`, tenant, project).
+			Scan(&sealed.Ciphertext, &sealed.Nonce, &keyID); err != nil {
+			return err
+		}
+		if keyID == nil {
+			return fmt.Errorf("no webhook secret set: %w", ErrNotFound)
+		}
+		sealed.KeyID = *keyID
+		return nil
+	})
+	if err != nil {
+		return "", wrap("webhook secret", err)
+	}
+	plain, err := kr.Open(sealed, webhookAAD(tenant, project))
+	if err != nil {
+		return "", fmt.Errorf("webhook secret: %w", err)
+	}
+	return string(plain), nil
+}

@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// Test is one test of a project: a goal in plain language, optional
+// explicit steps, and the checkpoints that must be observed for a pass.
+type Test struct {
+	ID          uuid.UUID
+	TenantID    uuid.UUID
+	ProjectID   uuid.UUID
+	Name        string
+	StartURL    string
+	Goal        string
+	Steps       []string
+	Checkpoints []string
+	Tags        []string
+	Timeout     time.Duration
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// TestInput is the editable part of a test.
+type TestInput struct {
+	Name        string
+	StartURL    string
+	Goal        string
+	Steps       []string
+	Checkpoints []string
+	Tags        []string
+	Timeout     time.Duration // default 10 minutes
+}
+
+// DefaultTestTimeout bounds one agent run of a test unless it says
+// otherwise.
+const DefaultTestTimeout = 10 * time.Minute
+
+func (in *TestInput) normalise() error {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Goal = strings.TrimSpace(in.Goal)
+	if in.Name == "" || len(in.Name) > 200 {
+		return fmt.Errorf("%w: name must be 1 to 200 characters", ErrInvalid)
+	}
+	if in.Goal == "" && len(in.Steps) == 0 {
+		return fmt.Errorf("%w: a test needs a goal or steps", ErrInvalid)
+	}
+	if in.Timeout == 0 {
+		in.Timeout = DefaultTestTimeout
+	}
+	if in.Timeout < time.Second || in.Timeout > 24*time.Hour {
+		return fmt.Errorf("%w: timeout must be between 1s and 24h", ErrInvalid)
+	}
+	for _, list := range []*[]string{&in.Steps, &in.Checkpoints, &in.Tags} {
+		if *list == nil {
+			*list = []string{}
+		}
+	}
+	for i, tag := range in.Tags {
+		in.Tags[i] = strings.ToLower(strings.TrimSpace(tag))
+		if in.Tags[i] == "" {
+			return fmt.Errorf("%w: tags must not be empty", ErrInvalid)
+		}
+	}
+	return nil
+}
+
+const testColumns = `id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, timeout_seconds, created_at, updated_at`
+
+func scanTest(r pgx.Row) (Test, error) {
+	var t Test
+	var steps, checkpoints []byte
+	var timeout int
+	err := r.Scan(&t.ID, &t.TenantID, &t.ProjectID, &t.Name, &t.StartURL, &t.Goal, &steps, &checkpoints, &t.Tags, &timeout, &t.CreatedAt, &t.UpdatedAt)
+	if err != nil {
+		return t, err
+	}
+	t.Timeout = time.Duration(timeout) * time.Second
+	if err := json.Unmarshal(steps, &t.Steps); err != nil {
+		return t, err
+	}
+	return t, json.Unmarshal(checkpoints, &t.Checkpoints)
+}
+
+// CreateTest adds a test to one of tenant's projects.
+func (s *Store) CreateTest(ctx context.Context, tenant, project uuid.UUID, in TestInput) (*Test, error) {
+	if err := in.normalise(); err != nil {
+		return nil, fmt.Errorf("create test: %w", err)
+	}
+	var t Test
+	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
+		t, err = scanTest(tx.QueryRow(ctx, `
+			INSERT INTO tests (id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, timeout_seconds)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+testColumns,
+			newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, int(in.Timeout.Seconds())))
+		return err
+	})
+	if err != nil {
+		return nil, wrap("create test", err)
+	}
+	return &t, nil
+}
+
+// GetTest returns one of tenant's tests.
+func (s *Store) GetTest(ctx context.Context, tenant, id uuid.UUID) (*Test, error) {
+	var t Test
+	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
+		t, err = scanTest(tx.QueryRow(ctx, `SELECT `+testColumns+` FROM tests WHERE tenant_id = $1 AND id = $2`, tenant, id))
+		return err
+	})
+	if err != nil {
+		return nil, wrap("get test", err)
+	}
+	return &t, nil
+}
+
+// UpdateTest replaces the editable fields of a test.
+func (s *Store) UpdateTest(ctx context.Context, tenant, id uuid.UUID, in TestInput) (*Test, error) {
+	if err := in.normalise(); err != nil {
+		return nil, fmt.Errorf("update test: %w", err)
+	}
+	var t Test
+	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
+		t, err = scanTest(tx.QueryRow(ctx, `
+			UPDATE tests SET name = $3, start_url = $4, goal = $5, steps = $6, checkpoints = $7, tags = $8,
+			       timeout_seconds = $9, updated_at = now()
+			WHERE tenant_id = $1 AND id = $2 RETURNING `+testColumns,
+			tenant, id, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, int(in.Timeout.Seconds())))
+		return err
+	})
+	if err != nil {
+		return nil, wrap("update test", err)
+	}
+	return &t, nil
+}
+
+// DeleteTest deletes a test. Its past agents keep the test's name.
+func (s *Store) DeleteTest(ctx context.Context, tenant, id uuid.UUID) error {
+	return s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM tests WHERE tenant_id = $1 AND id = $2`, tenant, id)
+		return exactlyOne("delete test", tag, err)
+	})
+}
+
+// TestFilter selects tests in ListTests.
+type TestFilter struct {
+	ProjectID *uuid.UUID
+	// Search matches name and goal by substring, case-insensitively, using
+	// the trigram index.
+	Search string
+	// Tags keeps tests that carry all of these tags.
+	Tags  []string
+	After *Cursor
+	Limit int // default 50, at most 200
+}
+
+// ListTests lists tenant's tests, newest first, one page at a time. The
+// returned cursor is nil on the last page.
+func (s *Store) ListTests(ctx context.Context, tenant uuid.UUID, f TestFilter) ([]Test, *Cursor, error) {
+	limit := pageSize(f.Limit)
+	at, aid := cursorArgs(f.After)
+	var pattern *string
+	if q := strings.TrimSpace(f.Search); q != "" {
+		p := "%" + escapeLike(q) + "%"
+		pattern = &p
+	}
+	tags := f.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	var out []Test
+	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+testColumns+` FROM tests
+			WHERE tenant_id = $1
+			  AND ($2::uuid IS NULL OR project_id = $2)
+			  AND ($3::text IS NULL OR search ILIKE $3)
+			  AND tags @> $4
+			  AND ($5::timestamptz IS NULL OR (created_at, id) < ($5, $6::uuid))
+			ORDER BY created_at DESC, id DESC
+			LIMIT $7`, tenant, f.ProjectID, pattern, tags, at, aid, limit+1)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Test, error) { return scanTest(r) })
+		return err
+	})
+	if err != nil {
+		return nil, nil, wrap("list tests", err)
+	}
+	return pageOf(out, limit, func(t Test) Cursor { return Cursor{t.CreatedAt, t.ID} })
+}
+
+func pageOf[T any](rows []T, limit int, cursor func(T) Cursor) ([]T, *Cursor, error) {
+	if len(rows) <= limit {
+		return rows, nil, nil
+	}
+	rows = rows[:limit]
+	c := cursor(rows[limit-1])
+	return rows, &c, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
