@@ -73,8 +73,11 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 		return nil
 	}
 	cases := map[string]func() error{
-		"GetProject":    func() error { _, err := s.GetProject(ctx, B, a.project.ID); return notFound(err) },
-		"UpdateProject": func() error { _, err := s.UpdateProject(ctx, B, a.project.ID, store.ProjectInput{Name: "x", BaseURL: "https://x.example.com"}); return notFound(err) },
+		"GetProject": func() error { _, err := s.GetProject(ctx, B, a.project.ID); return notFound(err) },
+		"UpdateProject": func() error {
+			_, err := s.UpdateProject(ctx, B, a.project.ID, store.ProjectInput{Name: "x", BaseURL: "https://x.example.com"})
+			return notFound(err)
+		},
 		"DeleteProject": func() error { return notFound(s.DeleteProject(ctx, B, a.project.ID)) },
 		"SetWebhookSecret": func() error {
 			return notFound(s.SetWebhookSecret(ctx, B, a.project.ID, "stolen"))
@@ -88,8 +91,11 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 			_, err := s.CreateTest(ctx, B, a.project.ID, store.TestInput{Name: "x", Goal: "x"})
 			return notFound(err)
 		},
-		"GetTest":    func() error { _, err := s.GetTest(ctx, B, a.test.ID); return notFound(err) },
-		"UpdateTest": func() error { _, err := s.UpdateTest(ctx, B, a.test.ID, store.TestInput{Name: "x", Goal: "x"}); return notFound(err) },
+		"GetTest": func() error { _, err := s.GetTest(ctx, B, a.test.ID); return notFound(err) },
+		"UpdateTest": func() error {
+			_, err := s.UpdateTest(ctx, B, a.test.ID, store.TestInput{Name: "x", Goal: "x"})
+			return notFound(err)
+		},
 		"DeleteTest": func() error { return notFound(s.DeleteTest(ctx, B, a.test.ID)) },
 		"ListTests": func() error {
 			l, _, err := s.ListTests(ctx, B, store.TestFilter{ProjectID: &a.project.ID})

@@ -26,7 +26,8 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, settings 
 		help += ")"
 		values[s.Flag] = fs.String(s.Flag, "", help)
 	}
-	if err := fs.Parse(args); err != nil {
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
 		return nil, nil, err
 	}
 	fromFlag := map[string]bool{}
@@ -67,7 +68,28 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, settings 
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, err
 	}
-	return cfg, fs.Args(), nil
+	return cfg, positional, nil
+}
+
+// parseInterspersed parses flags wherever they appear among positional
+// arguments (`argus migrate up --database-url …` as well as
+// `argus migrate --database-url … up`); "--" ends flag parsing.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }
 
 // Logger builds the process logger described by the configuration.

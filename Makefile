@@ -1,0 +1,35 @@
+# Argus — common tasks. `make help` lists them.
+
+GO              ?= go
+BIN             := bin/argus
+STATICCHECK     := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+VERSION         ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+GOTESTFLAGS     ?= -race -timeout 30m
+
+.PHONY: help build test lint fmt-check vet staticcheck browser-image clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+
+build: ## build bin/argus
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/argus
+
+test: ## run every test (starts throwaway PostgreSQL clusters itself)
+	$(GO) test $(GOTESTFLAGS) ./...
+
+lint: fmt-check vet staticcheck ## gofmt, go vet and staticcheck
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^bench/')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	$(GO) run $(STATICCHECK) ./...
+
+browser-image: ## build the argus-browser image from Debian packages (no registry needed)
+	bash docker/browser/build.sh
+
+clean:
+	rm -rf bin out
