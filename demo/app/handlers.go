@@ -1,0 +1,188 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+func (a *App) home(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, http.StatusOK, "home", view{Title: "Lumen Office Supply"})
+}
+
+func (a *App) notFound(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, http.StatusNotFound, "notfound", view{Title: "Page not found"})
+}
+
+func (a *App) signupPage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := a.currentUser(r); ok {
+		http.Redirect(w, r, "/dashboard", http.StatusSeeOther)
+		return
+	}
+	a.render(w, r, http.StatusOK, "signup", view{Title: "Create an account", Active: "signup"})
+}
+
+func (a *App) signup(w http.ResponseWriter, r *http.Request) {
+	if !a.parseForm(w, r) {
+		return
+	}
+	f := signupForm{
+		Name:     strings.TrimSpace(r.PostFormValue("name")),
+		Email:    strings.TrimSpace(r.PostFormValue("email")),
+		Password: r.PostFormValue("password"),
+		Confirm:  r.PostFormValue("confirm"),
+	}
+	errs := f.validate()
+	var u *user
+	if len(errs) == 0 {
+		var err error
+		u, err = a.store.createUser(f.Name, f.Email, f.Password)
+		switch {
+		case errors.Is(err, errEmailTaken):
+			errs["email"] = msgEmailTaken
+		case err != nil:
+			a.log.Error("create user", "err", err)
+			http.Error(w, "Something went wrong.", http.StatusInternalServerError)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		a.render(w, r, http.StatusUnprocessableEntity, "signup", view{
+			Title: "Create an account", Active: "signup", Alert: msgFixErrors, Errors: errs,
+			Form: map[string]string{"name": f.Name, "email": f.Email},
+		})
+		return
+	}
+	a.startSession(w, u)
+	http.Redirect(w, r, "/dashboard?welcome=new", http.StatusSeeOther)
+}
+
+func (a *App) loginPage(w http.ResponseWriter, r *http.Request) {
+	next := localPath(r.URL.Query().Get("next"), "/dashboard")
+	if _, ok := a.currentUser(r); ok {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	a.render(w, r, http.StatusOK, "login", view{Title: "Log in", Active: "login", Form: map[string]string{"next": next}})
+}
+
+func (a *App) login(w http.ResponseWriter, r *http.Request) {
+	if !a.parseForm(w, r) {
+		return
+	}
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	next := localPath(r.PostFormValue("next"), "/dashboard")
+	u := a.store.authenticate(email, r.PostFormValue("password"))
+	if u == nil {
+		a.render(w, r, http.StatusUnauthorized, "login", view{
+			Title: "Log in", Active: "login", Alert: msgLoginFailed,
+			Form: map[string]string{"email": email, "next": next},
+		})
+		return
+	}
+	a.startSession(w, u)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (a *App) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		a.store.deleteSession(c.Value)
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (a *App) dashboard(w http.ResponseWriter, r *http.Request, u user) {
+	v := view{Title: "Dashboard", User: &u, Active: "dashboard"}
+	if r.URL.Query().Get("welcome") == "new" {
+		v.Status = "Your account is ready."
+	}
+	a.render(w, r, http.StatusOK, "dashboard", v)
+}
+
+func (a *App) profilePage(w http.ResponseWriter, r *http.Request, u user) {
+	v := view{Title: "Your profile", User: &u, Active: "profile",
+		Form: map[string]string{"name": u.Name, "phone": u.Phone, "website": u.Website, "bio": u.Bio}}
+	if r.URL.Query().Get("saved") == "1" {
+		v.Status = "Profile saved."
+	}
+	a.render(w, r, http.StatusOK, "profile", v)
+}
+
+func (a *App) saveProfile(w http.ResponseWriter, r *http.Request, u user) {
+	if !a.parseForm(w, r) {
+		return
+	}
+	f := profileForm{
+		Name:    strings.TrimSpace(r.PostFormValue("name")),
+		Phone:   strings.TrimSpace(r.PostFormValue("phone")),
+		Website: strings.TrimSpace(r.PostFormValue("website")),
+		Bio:     strings.TrimSpace(r.PostFormValue("bio")),
+	}
+	if errs := f.validate(); len(errs) > 0 {
+		a.render(w, r, http.StatusUnprocessableEntity, "profile", view{
+			Title: "Your profile", User: &u, Active: "profile", Alert: msgFixErrors, Errors: errs,
+			Form: map[string]string{"name": f.Name, "phone": f.Phone, "website": f.Website, "bio": f.Bio},
+		})
+		return
+	}
+	a.store.updateProfile(u.ID, f)
+	// Post/redirect/get, so reloading the page does not resubmit the form.
+	http.Redirect(w, r, "/profile?saved=1", http.StatusSeeOther)
+}
+
+func (a *App) products(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	a.render(w, r, http.StatusOK, "products", view{Title: "Products", Active: "products", Query: q, Products: searchProducts(q)})
+}
+
+// productList is the JSON the product page's script fetches as you type.
+type productList struct {
+	Query    string    `json:"query"`
+	Count    int       `json:"count"`
+	Products []product `json:"products"`
+}
+
+func (a *App) apiProducts(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if len(q) > 200 {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "query is longer than 200 characters"})
+		return
+	}
+	list := searchProducts(q)
+	if list == nil {
+		list = []product{}
+	}
+	writeJSON(w, http.StatusOK, productList{Query: q, Count: len(list), Products: list})
+}
+
+func (a *App) settingsPage(w http.ResponseWriter, r *http.Request, u user) {
+	a.render(w, r, http.StatusOK, "settings", view{Title: "Notification settings", User: &u, Active: "settings",
+		Languages: []string{"English", "Nederlands", "Français"}})
+}
+
+// settingsRequest is what the settings page's script sends.
+type settingsRequest struct {
+	WeeklyDigest bool   `json:"weeklyDigest"`
+	BackInStock  bool   `json:"backInStock"`
+	Language     string `json:"language"`
+}
+
+// errSettingsStore is the demo's deliberate bug: the settings endpoint
+// depends on a store this app never configures.
+var errSettingsStore = errors.New("notification settings store is not configured")
+
+// apiSaveSettings is deliberately broken, so the demo suite has a real
+// failure to catch: it always answers 500, and the page's script (see
+// static/settings.js) then throws instead of showing a confirmation.
+func (a *App) apiSaveSettings(w http.ResponseWriter, r *http.Request, u user) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	var req settingsRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid JSON body"})
+		return
+	}
+	a.log.Error("save notification settings (deliberate demo failure)", "user", u.ID, "err", errSettingsStore)
+	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+}

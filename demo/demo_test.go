@@ -1,0 +1,224 @@
+package demo
+
+import (
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/argusqa/argus/demo/app"
+	"github.com/argusqa/argus/suite"
+)
+
+func TestSuiteParses(t *testing.T) {
+	embedded, err := LoadSuite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	onDisk, err := suite.Load(SuiteDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(embedded) != len(onDisk) {
+		t.Fatalf("embedded suite has %d tests, the directory %d", len(embedded), len(onDisk))
+	}
+	for i := range embedded {
+		if embedded[i].Hash() != onDisk[i].Hash() || embedded[i].Pos != onDisk[i].Pos {
+			t.Errorf("test %d differs: %q at %v vs %q at %v", i, embedded[i].Name, embedded[i].Pos, onDisk[i].Name, onDisk[i].Pos)
+		}
+	}
+	if p := onDisk[0].Pos.File; !strings.HasPrefix(p, filepath.Join("suite", "")) {
+		t.Errorf("position %q", p)
+	}
+}
+
+// TestSuiteShape checks the suite shows what the demo promises: explicit
+// tests that run without a model, goal-only tests that need one, and
+// exactly one expected failure, with every secret it uses provided.
+func TestSuiteShape(t *testing.T) {
+	tests, err := LoadSuite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var explicit, modelOnly, expectedFailures []string
+	for _, tc := range tests {
+		switch {
+		case tc.ExpectedFailure != "":
+			expectedFailures = append(expectedFailures, tc.Name)
+		case tc.NeedsModel():
+			modelOnly = append(modelOnly, tc.Name)
+			if len(tc.Checkpoints) == 0 {
+				t.Errorf("goal-only test %q has no checkpoints", tc.Name)
+			}
+		default:
+			explicit = append(explicit, tc.Name)
+		}
+		for _, name := range tc.Secrets() {
+			if _, ok := Secrets()[name]; !ok {
+				t.Errorf("test %q uses secret %q, which Secrets does not provide", tc.Name, name)
+			}
+		}
+	}
+	if len(explicit) < 6 || len(modelOnly) < 1 || len(modelOnly) > 2 {
+		t.Errorf("explicit %v, goal-only %v", explicit, modelOnly)
+	}
+	if !reflect.DeepEqual(expectedFailures, []string{"Save notification settings"}) {
+		t.Fatalf("expected failures: %v", expectedFailures)
+	}
+	broken := findTest(t, tests, "Save notification settings")
+	if broken.NeedsModel() || broken.Steps[len(broken.Steps)-2].String() != `expect text "Settings saved."` {
+		t.Errorf("the broken page's test should fail on its expect step: %v", broken.Steps)
+	}
+	if !strings.Contains(broken.ExpectedFailure, "broken on purpose") {
+		t.Errorf("expected_failure does not explain itself: %q", broken.ExpectedFailure)
+	}
+	for _, tag := range []string{"smoke", "auth", "search", "signup"} {
+		found := false
+		for _, tc := range tests {
+			found = found || tc.HasTag(tag)
+		}
+		if !found {
+			t.Errorf("no test tagged %q", tag)
+		}
+	}
+}
+
+func findTest(t *testing.T, tests []*suite.Test, name string) *suite.Test {
+	t.Helper()
+	for _, tc := range tests {
+		if tc.Name == name {
+			return tc
+		}
+	}
+	t.Fatalf("no test %q", name)
+	return nil
+}
+
+// TestSuiteMatchesApp checks the suite against the real app, so a renamed
+// page, label or message breaks here rather than in the middle of the demo:
+// every URL a test starts at or navigates to answers (logged in or not,
+// following the login redirect), every label a step addresses is the text
+// of a <label> on one of the app's pages, and every text the passing tests
+// expect is something the app shows.
+func TestSuiteMatchesApp(t *testing.T) {
+	tests, err := LoadSuite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(app.Config{BcryptCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+	get := func(c *http.Client, path string) (string, string) {
+		t.Helper()
+		r, err := c.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.StatusCode != http.StatusOK {
+			t.Errorf("GET %s ends in %d at %s", path, r.StatusCode, r.Request.URL.Path)
+		}
+		return r.Request.URL.Path, string(b)
+	}
+	post := func(c *http.Client, path string, form url.Values) string {
+		t.Helper()
+		r, err := c.PostForm(srv.URL+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+
+	anon, logged := client(t), client(t)
+	var shown []string // every page and message the app renders
+	shown = append(shown, post(logged, "/login", url.Values{"email": {app.DemoEmail}, "password": {Secrets()["demo_password"]}}))
+	if _, body := get(logged, "/dashboard"); !strings.Contains(body, "Log out") {
+		t.Fatal("the suite's secret does not log in")
+	}
+	for _, tc := range tests {
+		paths := []string{tc.URL}
+		for _, s := range tc.Steps {
+			if s.Verb == suite.VerbNavigate {
+				paths = append(paths, s.Value)
+			}
+		}
+		for _, p := range paths {
+			for _, c := range []*http.Client{anon, logged} {
+				_, body := get(c, p)
+				shown = append(shown, body)
+			}
+		}
+	}
+	for _, p := range []string{"/dashboard", "/profile", "/settings", "/profile?saved=1", "/products?q=unicorn"} {
+		_, body := get(logged, p)
+		shown = append(shown, body)
+	}
+	// The suite's invalid form posts, where validation messages appear.
+	shown = append(shown,
+		post(client(t), "/signup", url.Values{"name": {"Ada"}, "email": {"not-an-email"}, "password": {"short"}, "confirm": {"different"}}),
+		post(client(t), "/login", url.Values{"email": {app.DemoEmail}, "password": {"not-the-password"}}),
+		post(logged, "/profile", url.Values{"name": {"Demo User"}, "phone": {"12ab"}, "website": {"example.com"}}),
+	)
+	all := html.UnescapeString(strings.Join(shown, "\n"))
+
+	labels := map[string]bool{}
+	for _, m := range regexp.MustCompile(`<label for="[^"]+">([^<]+)</label>`).FindAllStringSubmatch(all, -1) {
+		labels[m[1]] = true
+	}
+	if len(labels) < 10 {
+		t.Fatalf("found only %d labels: %v", len(labels), labels)
+	}
+	for _, tc := range tests {
+		for i, s := range tc.Steps {
+			if l := s.Target.Label; l != "" && !labels[l] {
+				t.Errorf("%v: %s: steps[%d] addresses label %q, which no page has", tc.StepPos[i], tc.Name, i, l)
+			}
+			if s.Verb == suite.VerbExpectText && tc.ExpectedFailure == "" && !strings.Contains(all, s.Value) {
+				t.Errorf("%v: %s: expects text %q, which the app never shows", tc.StepPos[i], tc.Name, s.Value)
+			}
+		}
+	}
+	// The broken test's expectation really is never met.
+	broken := findTest(t, tests, "Save notification settings")
+	if strings.Contains(all, "Settings saved.") {
+		t.Errorf("the app shows %q, so %q would not fail", "Settings saved.", broken.Name)
+	}
+}
+
+func client(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, Timeout: 10 * time.Second}
+}
+
+func TestSecrets(t *testing.T) {
+	s := Secrets()
+	s["demo_password"] = "changed"
+	if Secrets()["demo_password"] != app.DemoPassword {
+		t.Fatal("Secrets shares its map")
+	}
+}

@@ -1,0 +1,80 @@
+package suite
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Secrets appear in tests only as placeholders {{secret.NAME}}. The model
+// and every stored record see the placeholder; an executor substitutes the
+// value only inside the browser action.
+
+// SecretPlaceholder returns the placeholder for the secret called name.
+func SecretPlaceholder(name string) string { return "{{secret." + name + "}}" }
+
+var (
+	// secretRe is the one accepted spelling: no spaces, a name that is an
+	// identifier. Redaction relies on this being exact.
+	secretRe = regexp.MustCompile(`\{\{secret\.([A-Za-z_][A-Za-z0-9_]{0,63})\}\}`)
+	// braceRe finds anything that looks like a placeholder, to catch
+	// misspellings of the accepted form.
+	braceRe = regexp.MustCompile(`\{\{[^{}]*\}\}`)
+)
+
+// hasPlaceholder reports whether s contains something that looks like a
+// secret placeholder, valid or not.
+func hasPlaceholder(s string) bool {
+	if !strings.Contains(s, "{{") {
+		return false
+	}
+	for _, m := range braceRe.FindAllString(s, -1) {
+		if looksLikeSecret(m) {
+			return true
+		}
+	}
+	return false
+}
+
+func looksLikeSecret(m string) bool {
+	return strings.Contains(strings.ToLower(m), "secret")
+}
+
+// checkPlaceholders rejects misspelt secret placeholders, which would
+// otherwise be typed into the page literally.
+func checkPlaceholders(s string) error {
+	if !strings.Contains(s, "{{") {
+		return nil
+	}
+	for _, m := range braceRe.FindAllString(s, -1) {
+		if !looksLikeSecret(m) {
+			continue
+		}
+		if !secretRe.MatchString(m) || secretRe.FindString(m) != m {
+			return fmt.Errorf("malformed secret placeholder %s: write {{secret.NAME}} with no spaces, NAME being letters, digits and _ (at most 64)", m)
+		}
+	}
+	return nil
+}
+
+// secretNames returns the secret names referenced in s, in order, without
+// duplicates.
+func secretNames(s string) []string {
+	if !strings.Contains(s, "{{secret.") {
+		return nil
+	}
+	var names []string
+	for _, m := range secretRe.FindAllStringSubmatch(s, -1) {
+		names = appendUnique(names, m[1])
+	}
+	return names
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}

@@ -1,0 +1,98 @@
+package suite
+
+import (
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// Limits and defaults of a test. Each is also stated in docs/test-files.md
+// and, where JSON Schema can say it, in schema.json.
+const (
+	// DefaultURL is where a test starts when it gives no url.
+	DefaultURL = "/"
+	// DefaultTimeout bounds one test's run when it gives no timeout. It is
+	// in line with the agent's own budget (115 iterations) and with the
+	// browser's 600 s idle timeout.
+	DefaultTimeout = 10 * time.Minute
+	// MinTimeout and MaxTimeout bound an explicit timeout.
+	MinTimeout = 1 * time.Second
+	MaxTimeout = 1 * time.Hour
+	// MaxNameLen, MaxGoalLen and MaxCheckpointLen are in characters.
+	MaxNameLen       = 200
+	MaxGoalLen       = 4000
+	MaxCheckpointLen = 500
+	MaxSteps         = 500
+	MaxCheckpoints   = 50
+	MaxTags          = 20
+	MaxTagLen        = 50
+	// MaxFileSize is the largest test file accepted, in bytes.
+	MaxFileSize = 1 << 20
+)
+
+// Test is one test as written in a test file.
+type Test struct {
+	// Name identifies the test; it is unique among the tests loaded together.
+	Name string
+	// URL is where the test starts: a path joined to the project's base URL
+	// (see ResolveURL) or an absolute http(s) URL. DefaultURL when not given.
+	URL string
+	// Goal says in plain language what to do and check. A model pursues it;
+	// empty when the test has only steps.
+	Goal string
+	// Steps are explicit steps, run in order with no model.
+	Steps []Step
+	// StepPos[i] is where Steps[i] is written, so a report can point at
+	// the failing line.
+	StepPos []Position
+	// Checkpoints are things that must be observed, with evidence, for the
+	// test to pass (for example "confirmation e-mail received"). They need
+	// a goal.
+	Checkpoints []string
+	// Tags select tests to run (argus run --tag smoke).
+	Tags []string
+	// Timeout bounds the whole test; DefaultTimeout when not given.
+	Timeout time.Duration
+	// ExpectedFailure, when set, says why this test is expected to fail: a
+	// known bug, or the demo's deliberately broken page. A failure is then
+	// reported as expected and a pass as a surprise.
+	ExpectedFailure string
+	// Pos is where the test is defined (its first key).
+	Pos Position
+}
+
+// NeedsModel reports whether the test can only run with a model: it has a
+// goal and no explicit steps.
+func (t *Test) NeedsModel() bool { return len(t.Steps) == 0 }
+
+// HasTag reports whether the test carries tag.
+func (t *Test) HasTag(tag string) bool { return slices.Contains(t.Tags, tag) }
+
+// Secrets returns the names of the secrets the test refers to through
+// {{secret.NAME}} placeholders in its goal, checkpoints and steps, in order
+// of first use. A runner checks they exist before starting the test.
+func (t *Test) Secrets() []string {
+	var names []string
+	add := func(s string) {
+		for _, n := range secretNames(s) {
+			names = appendUnique(names, n)
+		}
+	}
+	add(t.Goal)
+	for _, c := range t.Checkpoints {
+		add(c)
+	}
+	for _, s := range t.Steps {
+		add(s.Value)
+	}
+	return names
+}
+
+// UploadPath returns the local path of a file named in an upload step:
+// relative paths are relative to the directory of the test's file.
+func (t *Test) UploadPath(p string) string {
+	if filepath.IsAbs(p) || t.Pos.File == "" {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(filepath.Dir(t.Pos.File), filepath.FromSlash(p))
+}
