@@ -1,0 +1,158 @@
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/argusqa/argus/browser"
+)
+
+// Provider starts one chromedriver and Chromium per session on this host.
+type Provider struct {
+	cfg    Config
+	slots  *browser.Slots
+	logger *slog.Logger
+
+	mu     sync.Mutex
+	closed bool
+	live   map[browser.Session]struct{}
+	wg     sync.WaitGroup // sessions whose cleanup has not finished
+}
+
+var _ browser.Provider = (*Provider)(nil)
+
+// New checks the configuration (executables present) and returns a
+// provider. It starts nothing until Acquire.
+func New(cfg Config) (*Provider, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Provider{
+		cfg:    cfg,
+		slots:  browser.NewSlots(cfg.MaxSessions),
+		logger: cfg.Logger.With("provider", "local"),
+		live:   make(map[browser.Session]struct{}),
+	}, nil
+}
+
+// InUse returns the number of sessions open or closing.
+func (p *Provider) InUse() int { return p.slots.InUse() }
+
+// Acquire starts chromedriver and Chromium for one agent. It waits while
+// MaxSessions sessions are open.
+func (p *Provider) Acquire(ctx context.Context, opts browser.AcquireOptions) (browser.Session, error) {
+	opts = opts.WithDefaults()
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if p.isClosed() {
+		return nil, errors.New("local browser provider: closed")
+	}
+	release, err := p.slots.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("local browser provider: %w", err)
+	}
+	// Registering under the lock orders this Add before Close's Wait.
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		release()
+		return nil, errors.New("local browser provider: closed")
+	}
+	p.wg.Add(1)
+	p.mu.Unlock()
+	d, err := startDriver(ctx, p.cfg)
+	if err != nil {
+		release()
+		p.wg.Done()
+		return nil, fmt.Errorf("local browser provider: %w", err)
+	}
+	var sess browser.Session
+	var once sync.Once
+	onClose := func(ctx context.Context) error {
+		var err error
+		once.Do(func() {
+			err = d.kill(ctx)
+			p.mu.Lock()
+			if sess != nil {
+				delete(p.live, sess)
+			}
+			p.mu.Unlock()
+			release()
+			p.wg.Done()
+		})
+		return err
+	}
+	scfg := p.cfg.Session
+	scfg.Name = opts.AgentID
+	scfg.ChromeBinary = p.cfg.ChromiumPath
+	scfg.ChromeArgs = append(append([]string(nil), p.cfg.ChromeArgs...), "--user-data-dir="+d.profileDir())
+	scfg.Width, scfg.Height = opts.Width, opts.Height
+	if opts.PageLoadTimeout > 0 {
+		scfg.PageLoadTimeout = opts.PageLoadTimeout
+	}
+	scfg.OnClose = onClose
+	if scfg.Logger == nil {
+		scfg.Logger = p.logger
+	}
+	s, err := browser.OpenWebDriver(ctx, d.endpoint(), scfg)
+	if err != nil {
+		// OpenWebDriver already ran onClose.
+		return nil, fmt.Errorf("local browser provider: %w", err)
+	}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		_ = s.Close(context.WithoutCancel(ctx))
+		return nil, errors.New("local browser provider: closed")
+	}
+	sess = s
+	p.live[s] = struct{}{}
+	p.mu.Unlock()
+	return s, nil
+}
+
+func (p *Provider) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
+// Close closes every open session and waits for their cleanup, or for ctx.
+func (p *Provider) Close(ctx context.Context) error {
+	p.mu.Lock()
+	p.closed = true
+	open := make([]browser.Session, 0, len(p.live))
+	for s := range p.live {
+		open = append(open, s)
+	}
+	p.mu.Unlock()
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	for _, s := range open {
+		wg.Go(func() {
+			if err := s.Close(ctx); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	done := make(chan struct{})
+	go func() { p.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		errs = append(errs, fmt.Errorf("wait for sessions to close: %w", context.Cause(ctx)))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("local browser provider: close: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,76 @@
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/argusqa/argus/browser/webdriver"
+)
+
+func (s *wdSession) Navigate(ctx context.Context, rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return fmt.Errorf("browser: navigate: %w", fmtErr(ErrInvalidTarget, "bad URL %q: %v", rawURL, err))
+	}
+	switch {
+	case (u.Scheme == "http" || u.Scheme == "https") && u.Host != "":
+	case u.Scheme == "about" && u.Opaque == "blank":
+	default:
+		return fmt.Errorf("browser: navigate: %w", fmtErr(ErrInvalidTarget, "URL %q: only absolute http(s) URLs and about:blank are allowed", rawURL))
+	}
+	return s.navCommand(ctx, "navigate to "+u.Redacted(), func(ctx context.Context) error { return s.wd.Navigate(ctx, u.String()) })
+}
+
+func (s *wdSession) Back(ctx context.Context) error { return s.navCommand(ctx, "go back", s.wd.Back) }
+
+func (s *wdSession) Forward(ctx context.Context) error {
+	return s.navCommand(ctx, "go forward", s.wd.Forward)
+}
+
+func (s *wdSession) Refresh(ctx context.Context) error {
+	return s.navCommand(ctx, "refresh", s.wd.Refresh)
+}
+
+func (s *wdSession) navCommand(ctx context.Context, op string, cmd func(context.Context) error) error {
+	ctx, done, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if err := cmd(ctx); err != nil {
+		if errors.Is(err, webdriver.ErrTimeout) {
+			err = fmt.Errorf("%w after %s: %w", ErrPageLoadTimeout, s.cfg.PageLoadTimeout, err)
+		}
+		return s.fail(op, err)
+	}
+	return nil
+}
+
+func (s *wdSession) Screenshot(ctx context.Context) ([]byte, error) {
+	ctx, done, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	png, err := s.wd.Screenshot(ctx)
+	if err != nil {
+		return nil, s.fail("screenshot", err)
+	}
+	return png, nil
+}
+
+func (s *wdSession) ExecuteScript(ctx context.Context, script string, args ...any) (json.RawMessage, error) {
+	ctx, done, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	v, err := s.wd.ExecuteScript(ctx, script, args...)
+	if err != nil {
+		return nil, s.fail("execute script", err)
+	}
+	return v, nil
+}

@@ -1,0 +1,66 @@
+package webdriver_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/argusqa/argus/browser/webdriver"
+)
+
+func TestDevTools(t *testing.T) {
+	ctx, s := newSession(t, nil)
+	addr := s.Capabilities().DebuggerAddress()
+	if addr == "" {
+		t.Fatal("no debuggerAddress capability")
+	}
+	handle, err := s.WindowHandle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := webdriver.PageTargetURL(ctx, nil, addr, "not-our-target"); err == nil {
+		t.Error("a foreign target id was accepted")
+	}
+	if _, err := webdriver.PageTargetURL(ctx, nil, "no-port", handle); err == nil {
+		t.Error("an address without a port was accepted")
+	}
+	wsURL, err := webdriver.PageTargetURL(ctx, nil, addr, handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dt, err := webdriver.DialDevTools(ctx, wsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Result struct {
+			Value string `json:"value"`
+		} `json:"result"`
+	}
+	if err := s.Navigate(ctx, "about:blank"); err != nil {
+		t.Fatal(err)
+	}
+	// The connection drives the session's own page.
+	if _, err := s.ExecuteScript(ctx, "document.title = 'from webdriver'"); err != nil {
+		t.Fatal(err)
+	}
+	if err := dt.Call(ctx, "Runtime.evaluate", map[string]any{"expression": "document.title", "returnByValue": true}, &r); err != nil || r.Result.Value != "from webdriver" {
+		t.Errorf("evaluate = %q, %v", r.Result.Value, err)
+	}
+	var cerr *webdriver.CDPError
+	if err := dt.Call(ctx, "No.suchMethod", nil, nil); !errors.As(err, &cerr) || cerr.Code == 0 || cerr.Method != "No.suchMethod" {
+		t.Errorf("unknown method: %v", err)
+	}
+	short, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := dt.Call(short, "Runtime.evaluate", map[string]any{"expression": "1"}, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled call: %v", err)
+	}
+	if err := dt.Close(); err != nil {
+		t.Errorf("close: %v", err)
+	}
+	<-dt.Done()
+	if err := dt.Call(ctx, "Runtime.evaluate", nil, nil); !errors.Is(err, webdriver.ErrDevToolsClosed) {
+		t.Errorf("call after close: %v, want ErrDevToolsClosed", err)
+	}
+}
