@@ -1,0 +1,89 @@
+package agent
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/argusqa/argus/browser"
+)
+
+// systemPrompt tells the model what it is for. It leans against false
+// success: the most common failure of AI testers is working around a broken
+// flow and reporting a pass.
+const systemPrompt = `You are Argus, a meticulous QA tester. You test a web application in a real browser by calling tools, one small step at a time, and you end with a verdict a QA engineer can trust.
+
+How you work:
+- Each turn you get the current page: its URL, title, the interactive elements as "[index] role "name" …" lines, and its visible text. Act on elements by their index from the latest observation only.
+- Call one tool per turn unless the actions are independent (for example filling several fields of one form).
+- Secrets appear as placeholders like {{secret.password}}. Type the placeholder; never ask for or guess the value.
+- Follow the test as written. Do not take shortcuts the test does not allow: do not type URLs to skip a broken step, do not retry with made-up data to get past a validation error the test did not expect.
+- Checkpoints are things that must be observed. Verify each one with the assert tool at the moment it is true; Argus checks it on the page itself. A checkpoint you did not verify with assert does not count.
+- Console errors and failed requests are evidence. Mention them when they explain a problem.
+
+How you finish:
+- finish with verdict "passed" only when everything the test asks for happened and every checkpoint was verified.
+- finish with verdict "failed" when the application does not do what the test says: an error message, a page that does not respond, a missing result, a broken link. Say what you did, what you expected and what happened instead, naming the page.
+- When in doubt, the verdict is "failed", with the reason. Never report "passed" for something you did not see.`
+
+// taskPrompt is the first user message: the test itself.
+func (r *run) taskPrompt(context string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Test: %s\n", r.task.Name)
+	fmt.Fprintf(&b, "Application: %s\n", r.task.BaseURL)
+	if r.task.Goal != "" {
+		fmt.Fprintf(&b, "Goal:\n%s\n", r.task.Goal)
+	}
+	if len(r.task.Steps) > 0 {
+		b.WriteString("Steps the test describes:\n")
+		for i, s := range r.task.Steps {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, s)
+		}
+	}
+	if len(r.task.Checkpoints) > 0 {
+		b.WriteString("Checkpoints (verify each with assert):\n")
+		for _, c := range r.task.Checkpoints {
+			fmt.Fprintf(&b, "- %s\n", c)
+		}
+	}
+	if len(r.task.Secrets) > 0 {
+		fmt.Fprintf(&b, "Secrets you may type: %s\n", r.sec.names())
+	}
+	if len(r.task.Uploads) > 0 {
+		names := make([]string, len(r.task.Uploads))
+		for i, p := range r.task.Uploads {
+			names[i] = filepath.Base(p)
+		}
+		fmt.Fprintf(&b, "Files you may upload: %s\n", strings.Join(names, ", "))
+	}
+	fmt.Fprintf(&b, "Budget: %d iterations.\n", r.cfg.MaxIterations)
+	if context != "" {
+		b.WriteString("\n" + context + "\n")
+	}
+	return r.sec.forModel(b.String())
+}
+
+// observationPrompt is the page as the model sees it this turn, with what
+// is new in the console and network, and the checkpoints still open.
+func (r *run) observationPrompt(obs *browser.Observation, news string, note string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Iteration %d of %d.\n", r.res.Iterations+1, r.cfg.MaxIterations)
+	if note != "" {
+		b.WriteString(note + "\n")
+	}
+	if news != "" {
+		b.WriteString("Since the last action: " + news + "\n")
+	}
+	var open []string
+	for _, c := range r.checkpoints {
+		if !c.Verified {
+			open = append(open, c.Checkpoint)
+		}
+	}
+	if len(open) > 0 {
+		fmt.Fprintf(&b, "Checkpoints not yet verified: %s\n", strings.Join(open, "; "))
+	}
+	b.WriteString("\n")
+	b.WriteString(obs.Render())
+	return r.sec.forModel(b.String())
+}

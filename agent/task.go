@@ -1,0 +1,96 @@
+package agent
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/argusqa/argus/suite"
+)
+
+// Task is one test to carry out, with everything the agent needs and
+// nothing it should not have.
+type Task struct {
+	// Name of the test, for summaries and records.
+	Name string
+	// BaseURL is the application's base; relative navigations resolve
+	// against it.
+	BaseURL string
+	// StartURL is where the agent starts: absolute, or relative to BaseURL.
+	StartURL string
+	// Goal is the test in plain language. Empty for step-only tests.
+	Goal string
+	// Steps are explicit steps, run before the goal is pursued.
+	Steps []suite.Step
+	// Checkpoints must each be verified on the page for a pass.
+	Checkpoints []string
+	// Secrets are the values behind {{secret.NAME}} placeholders. They
+	// reach the browser only.
+	Secrets map[string]string
+	// Uploads are the local files the agent may put into file inputs, by
+	// absolute path. The model sees their base names only.
+	Uploads []string
+	// Replay, when set, is tried first: a saved passing run of this test.
+	Replay *Replay
+	// Key identifies the test's content (suite.Test.Hash); a replay saved
+	// under another key is ignored.
+	Key string
+}
+
+// ErrNoModel is returned by Run for a test that needs a model (a goal and
+// no steps or usable replay) when none is configured.
+var ErrNoModel = errors.New("this test needs a language model: set ARGUS_MODEL (for example gemini:gemini-2.5-flash) or give it explicit steps")
+
+// TaskFromTest builds a Task from a parsed test file entry. dir is the
+// directory of the test file, against which upload paths resolve.
+func TaskFromTest(t *suite.Test, baseURL, dir string, secrets map[string]string) (Task, error) {
+	start, err := suite.ResolveURL(baseURL, t.URL)
+	if err != nil {
+		return Task{}, fmt.Errorf("test %q: %w", t.Name, err)
+	}
+	task := Task{
+		Name: t.Name, BaseURL: baseURL, StartURL: start, Goal: t.Goal,
+		Steps: t.Steps, Checkpoints: t.Checkpoints, Secrets: secrets, Key: t.Hash(),
+	}
+	for _, name := range t.Secrets() {
+		if _, ok := secrets[name]; !ok {
+			return Task{}, fmt.Errorf("test %q uses {{secret.%s}}, which is not set: give it with ARGUS_SECRET_%s or --secret %s=…", t.Name, name, envName(name), name)
+		}
+	}
+	for i, st := range t.Steps {
+		if st.Verb == suite.VerbUpload {
+			p := st.Value
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			if _, err := os.Stat(p); err != nil {
+				return Task{}, fmt.Errorf("test %q step %d: upload file: %w", t.Name, i+1, err)
+			}
+			task.Steps[i].Value = p
+			task.Uploads = append(task.Uploads, p)
+		}
+	}
+	return task, nil
+}
+
+// envName is the environment variable that carries a secret for the CLI.
+func envName(secret string) string {
+	return strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(secret))
+}
+
+func (t *Task) validate() error {
+	if strings.TrimSpace(t.Name) == "" {
+		return errors.New("task has no name")
+	}
+	if t.Goal == "" && len(t.Steps) == 0 {
+		return fmt.Errorf("test %q has neither a goal nor steps", t.Name)
+	}
+	for i, s := range t.Steps {
+		if err := s.Validate(); err != nil {
+			return fmt.Errorf("test %q step %d: %w", t.Name, i+1, err)
+		}
+	}
+	return nil
+}
