@@ -6,15 +6,21 @@ STATICCHECK     := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION         ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GOTESTFLAGS     ?= -race -timeout 30m
 
-.PHONY: help build test lint fmt-check vet staticcheck browser-image clean
+.PHONY: help demo deps build test bench lint fmt-check vet staticcheck browser-image docker-browser-image clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
+demo: deps build ## start the demo app and run the demo suite against it (the README's first command)
+	$(BIN) demo
+
+deps: ## install the Debian packages the demo and the tests need (PostgreSQL, Chromium, chromedriver), if missing
+	@bash scripts/install-deps.sh
+
 build: ## build bin/argus
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/argus
 
-test: ## run every test (starts throwaway PostgreSQL clusters itself)
+test: deps docker-browser-image ## run every test (starts throwaway PostgreSQL clusters itself)
 	$(GO) test $(GOTESTFLAGS) ./...
 
 lint: fmt-check vet staticcheck ## gofmt, go vet and staticcheck
@@ -30,6 +36,11 @@ staticcheck:
 
 browser-image: ## build the argus-browser image from Debian packages (no registry needed)
 	bash docker/browser/build.sh
+
+# The docker provider's tests need the browser image; without a Docker
+# engine they skip, and there is nothing to build.
+docker-browser-image:
+	@if docker version >/dev/null 2>&1; then bash docker/browser/build.sh; else echo "no Docker engine: docker browser tests will be skipped"; fi
 
 clean:
 	rm -rf bin out

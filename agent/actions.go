@@ -261,9 +261,20 @@ return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !==
 			return match(e.Name, l.Label) || match(e.Placeholder, l.Label)
 		}), nil
 	case l.Role != "":
-		return slices.ContainsFunc(obs.Elements, func(e browser.Element) bool {
+		if slices.ContainsFunc(obs.Elements, func(e browser.Element) bool {
 			return strings.EqualFold(e.Role, l.Role) && (l.Name == "" || match(e.Name, l.Name))
-		}), nil
+		}) {
+			return true, nil
+		}
+		// The observation lists what can be acted on; headings, images and
+		// other landmarks a test may expect are looked up in the page.
+		raw, err := r.sess.ExecuteScript(ctx, visibleRoleScript, strings.ToLower(l.Role), collapse(l.Name))
+		if err != nil {
+			return false, err
+		}
+		var vis bool
+		_ = json.Unmarshal(raw, &vis)
+		return vis, nil
 	}
 	return false, fmt.Errorf("%w: empty locator", browser.ErrInvalidTarget)
 }
@@ -322,3 +333,26 @@ func isPageProblem(err error) bool {
 		errors.Is(err, browser.ErrStaleTarget) || errors.Is(err, browser.ErrInvalidTarget) ||
 		errors.Is(err, browser.ErrPageLoadTimeout)
 }
+
+// visibleRoleScript reports whether a shown element has the ARIA role
+// arguments[0] (explicit, or implied by its tag) and an accessible name
+// containing arguments[1] (case-insensitive; "" matches any).
+const visibleRoleScript = `const [role, name] = arguments;
+const implicit = {heading: "h1,h2,h3,h4,h5,h6", img: "img[alt]", list: "ul,ol", listitem: "li",
+  article: "article", navigation: "nav", main: "main", banner: "header", contentinfo: "footer",
+  table: "table", row: "tr", cell: "td", paragraph: "p", dialog: "dialog", form: "form[aria-label],form[name]",
+  link: "a[href]", button: "button,input[type=button],input[type=submit]", textbox: "input:not([type]),input[type=text],input[type=email],textarea",
+  checkbox: "input[type=checkbox]", radio: "input[type=radio]", combobox: "select", region: "section[aria-label]"};
+const sel = "[role='" + CSS.escape(role) + "']" + (implicit[role] ? "," + implicit[role] : "");
+const want = name.toLowerCase();
+const label = e => (e.getAttribute("aria-label") || (e.getAttribute("aria-labelledby") || "").split(/\s+/).map(id => {
+  const l = id && document.getElementById(id); return l ? l.textContent : ""; }).join(" ") ||
+  e.getAttribute("alt") || e.innerText || e.value || e.getAttribute("title") || "").replace(/\s+/g, " ").trim().toLowerCase();
+for (const e of document.querySelectorAll(sel)) {
+  const explicit = e.getAttribute("role");
+  if (explicit && explicit !== role) continue;
+  const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+  if (r.width === 0 || r.height === 0 || s.visibility === "hidden" || s.display === "none" || s.opacity === "0") continue;
+  if (!want || label(e).includes(want)) return true;
+}
+return false;`

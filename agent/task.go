@@ -56,7 +56,7 @@ func TaskFromTest(t *suite.Test, baseURL, dir string, secrets map[string]string)
 	}
 	for _, name := range t.Secrets() {
 		if _, ok := secrets[name]; !ok {
-			return Task{}, fmt.Errorf("test %q uses {{secret.%s}}, which is not set: give it with ARGUS_SECRET_%s or --secret %s=…", t.Name, name, envName(name), name)
+			return Task{}, fmt.Errorf("test %q uses {{secret.%s}}, which is not set: give it with %s or --secret %s=…", t.Name, name, SecretEnvVar(name), name)
 		}
 	}
 	for i, st := range t.Steps {
@@ -75,9 +75,11 @@ func TaskFromTest(t *suite.Test, baseURL, dir string, secrets map[string]string)
 	return task, nil
 }
 
-// envName is the environment variable that carries a secret for the CLI.
-func envName(secret string) string {
-	return strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(secret))
+// SecretEnvVar is the environment variable that carries a secret for the
+// CLI: ARGUS_SECRET_ and the name in upper case, dots and dashes as
+// underscores ({{secret.demo_password}} → ARGUS_SECRET_DEMO_PASSWORD).
+func SecretEnvVar(secret string) string {
+	return "ARGUS_SECRET_" + strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(secret))
 }
 
 func (t *Task) validate() error {

@@ -42,6 +42,8 @@ func commands() map[string]command {
 	return map[string]command{
 		"migrate": {"apply or inspect database migrations (up, down, status)", runMigrate},
 		"admin":   {"bootstrap tenants, users and API keys", runAdmin},
+		"run":     {"run test files against an application, in this process (no database needed)", runRun},
+		"demo":    {"start the demo app and run the demo suite against it", runDemo},
 		"version": {"print the version", runVersion},
 	}
 }
@@ -71,11 +73,11 @@ func run(ctx context.Context, args []string, e *env) int {
 		return exitUsage
 	}
 	err := cmd.run(ctx, e, args[1:])
-	return report(e.stderr, args[0], err)
+	return exitCode(e.stderr, args[0], err)
 }
 
-// report prints err and maps it to an exit code.
-func report(w io.Writer, name string, err error) int {
+// exitCode prints err and maps it to an exit code.
+func exitCode(w io.Writer, name string, err error) int {
 	var exit *exitError
 	switch {
 	case err == nil:

@@ -10,6 +10,7 @@
 package config
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 )
@@ -56,7 +57,7 @@ type Config struct {
 	GridURL string
 
 	// BrowserImage is the container image the docker provider starts.
-	// Default "argus-browser:latest".
+	// Default "argus-browser:1" (docker/browser/build.sh tags it).
 	BrowserImage string
 
 	// MaxAgents is the number of agents (and browsers) run at once on this
@@ -74,6 +75,26 @@ type Config struct {
 	// "gemini:gemini-2.5-flash". Empty means no model: only explicit steps
 	// and saved replays run.
 	Model string
+
+	// BaseURL is the application under test for `argus run`; test URLs
+	// resolve against it. Empty: every test needs an absolute URL.
+	BaseURL string
+
+	// Parallel is how many tests `argus run` runs at once. Default 0,
+	// meaning MaxAgents.
+	Parallel int
+
+	// BrowserNetwork is the Docker network browser containers join: ""
+	// (Docker's default bridge), "host", or a network's name. `argus run`
+	// uses "host" when it is empty and the base URL is on loopback.
+	BrowserNetwork string
+
+	// JUnitPath is where `argus run` writes JUnit XML. Empty: none.
+	JUnitPath string
+
+	// ReportDir is where `argus run` writes the HTML report and
+	// screenshots. Empty: none.
+	ReportDir string
 }
 
 // Validate reports the first invalid combination of fields. Per-value
@@ -82,6 +103,9 @@ type Config struct {
 func (c *Config) Validate() error {
 	if c.Browser == "grid" && c.GridURL == "" {
 		return &Error{Env: GridURL.Env, Flag: GridURL.Flag, Problem: "is required when ARGUS_BROWSER=grid", Example: GridURL.Example}
+	}
+	if c.Parallel > c.MaxAgents && c.MaxAgents > 0 {
+		return &Error{Env: Parallel.Env, Flag: Parallel.Flag, Problem: fmt.Sprintf("is %d, more than ARGUS_MAX_AGENTS (%d), the browsers this node may run at once", c.Parallel, c.MaxAgents), Example: Parallel.Example}
 	}
 	return nil
 }

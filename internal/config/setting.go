@@ -180,8 +180,53 @@ var (
 			return nil
 		},
 	}
+	BrowserNetwork = Setting{
+		Env: "ARGUS_BROWSER_NETWORK", Flag: "browser-network",
+		Usage: "Docker network of browser containers: empty for the default bridge, host, or a network name (argus run picks host for a loopback base URL)", Example: "host",
+		apply: func(c *Config, raw string) error { c.BrowserNetwork = raw; return nil },
+	}
+	BaseURL = Setting{
+		Env: "ARGUS_BASE_URL", Flag: "base-url",
+		Usage: "application under test for argus run; test URLs resolve against it", Example: "http://127.0.0.1:3000",
+		apply: func(c *Config, raw string) error {
+			if raw == "" {
+				return nil
+			}
+			u, err := url.Parse(raw)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return errors.New("must be an absolute http(s) URL")
+			}
+			c.BaseURL = raw
+			return nil
+		},
+	}
+	Parallel = Setting{
+		Env: "ARGUS_PARALLEL", Flag: "parallel",
+		Usage: "tests argus run runs at once (default ARGUS_MAX_AGENTS)", Example: "2",
+		apply: func(c *Config, raw string) error {
+			if raw == "" {
+				return nil
+			}
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < 1 || n > 64 {
+				return errors.New("must be a whole number from 1 to 64")
+			}
+			c.Parallel = n
+			return nil
+		},
+	}
+	JUnitPath = Setting{
+		Env: "ARGUS_JUNIT", Flag: "junit",
+		Usage: "file argus run writes JUnit XML to", Example: "out/junit.xml",
+		apply: func(c *Config, raw string) error { c.JUnitPath = raw; return nil },
+	}
+	ReportDir = Setting{
+		Env: "ARGUS_REPORT_DIR", Flag: "report",
+		Usage: "directory argus run writes the HTML report and screenshots to", Example: "out/report",
+		apply: func(c *Config, raw string) error { c.ReportDir = raw; return nil },
+	}
 	BrowserImage = Setting{
-		Env: "ARGUS_BROWSER_IMAGE", Flag: "browser-image", Default: "argus-browser:latest",
+		Env: "ARGUS_BROWSER_IMAGE", Flag: "browser-image", Default: "argus-browser:1",
 		Usage: "container image for ARGUS_BROWSER=docker (build it with `make browser-image`)", Example: "argus-browser:156",
 		apply: func(c *Config, raw string) error { c.BrowserImage = raw; return nil },
 	}
@@ -219,8 +264,8 @@ var (
 // All lists every setting, in the order of the README's configuration table.
 var All = []Setting{
 	DatabaseURL, SecretKey, SecretKeyID, OldSecretKeys, Listen, PublicURL,
-	Browser, GridURL, BrowserImage, MaxAgents, BrowserIdleTimeout, PageLoadTimeout,
-	Model, LogLevel, LogFormat,
+	Browser, GridURL, BrowserImage, BrowserNetwork, MaxAgents, BrowserIdleTimeout, PageLoadTimeout,
+	Model, BaseURL, Parallel, JUnitPath, ReportDir, LogLevel, LogFormat,
 }
 
 func durationSetting(env, flag, def, usage string, field func(*Config) *time.Duration) Setting {

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/argusqa/argus/demo"
+	"github.com/argusqa/argus/demo/app"
+	"github.com/argusqa/argus/report"
+	"github.com/argusqa/argus/suite"
+)
+
+// defaultDemoReport is where `argus demo` writes its report unless
+// ARGUS_REPORT_DIR says otherwise.
+const defaultDemoReport = "out/demo-report"
+
+// runDemo starts the demo app on a free loopback port and runs the demo
+// suite against it. In a checkout it uses demo/suite from disk, so replays
+// the demo saves land beside the suite; an installed binary uses its
+// embedded copy and keeps replays in the user's cache directory.
+func runDemo(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "demo", "demo [flags]")
+	var opts runOptions
+	fs.Var(&opts.tags, "tag", "run only demo tests with this tag (repeatable)")
+	fs.Var(&opts.names, "name", "run only demo tests whose name contains this text (repeatable)")
+	fs.BoolVar(&opts.noReplay, "no-replay", false, "ignore saved replays and save none")
+	cfg, rest, err := loadConfig(e, fs, args, runSettings...)
+	if err != nil {
+		return err
+	}
+	quietLogs(fs, cfg, e.getenv)
+	if len(rest) > 0 {
+		return usagef("demo takes no arguments; to run your own tests use `argus run`")
+	}
+	if cfg.ReportDir == "" {
+		cfg.ReportDir = defaultDemoReport
+	}
+
+	tests, replayDir, err := loadDemoSuite()
+	if err != nil {
+		return err
+	}
+	if tests, err = selectTests(tests, opts.tags, opts.names); err != nil {
+		return err
+	}
+
+	log := cfg.Logger(e.stderr)
+	srv, err := app.Start(ctx, app.ServerConfig{App: app.Config{Logger: log.With("component", "demo-app")}})
+	if err != nil {
+		return fmt.Errorf("starting the demo app: %w", err)
+	}
+	defer func() {
+		shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutCtx)
+	}()
+	fmt.Fprintf(e.stdout, "demo app listening on %s (log in as %s / %s)\n", srv.URL(), app.DemoEmail, app.DemoPassword)
+
+	return execute(ctx, e, cfg, tests, runPlan{
+		name: "argus demo", baseURL: srv.URL(), secrets: demo.Secrets(),
+		noReplay: opts.noReplay, replayDir: replayDir,
+		footer: func(w io.Writer, runs []report.TestRun) { demoFooter(w, runs, cfg.Model) },
+	})
+}
+
+// loadDemoSuite returns the demo suite and where its replays are kept ("" =
+// beside the test files).
+func loadDemoSuite() ([]*suite.Test, string, error) {
+	onDisk := filepath.Join("demo", demo.SuiteDir)
+	if st, err := os.Stat(onDisk); err == nil && st.IsDir() {
+		tests, err := suite.Load(onDisk)
+		return tests, "", err
+	}
+	tests, err := demo.LoadSuite()
+	if err != nil {
+		return nil, "", err
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	return tests, filepath.Join(cache, "argus", "demo-replays"), nil
+}
+
+// demoFooter explains what the demo just showed.
+func demoFooter(w io.Writer, runs []report.TestRun, model string) {
+	fmt.Fprintln(w)
+	for i := range runs {
+		if runs[i].Status() == report.StatusExpectedFailure {
+			fmt.Fprintf(w, "The failure of %q is deliberate: the demo's settings page is broken, and Argus caught it.\n", runs[i].Name())
+		}
+	}
+	skipped := report.Count(runs).ByStatus[report.StatusSkipped]
+	if model == "" && skipped > 0 {
+		fmt.Fprintf(w, "%d goal-only %s skipped: %s, then run `make demo` again.\n", skipped, plural(skipped, "test was", "tests were"), report.SkipNoModel)
+	}
+}

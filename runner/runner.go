@@ -1,0 +1,209 @@
+// Package runner runs a set of tests in this process: the engine behind
+// `argus run` and `argus demo`. It needs no database: each test gets a fresh
+// browser from a provider, an agent carries it out, steps go to the report
+// recorder, and passing model runs are saved as replays beside the tests.
+//
+// The server does not use this package; its workers schedule one agent per
+// River job and record into PostgreSQL.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/argusqa/argus/agent"
+	"github.com/argusqa/argus/browser"
+	"github.com/argusqa/argus/report"
+	"github.com/argusqa/argus/suite"
+)
+
+// Config configures a Runner. Fields document their defaults.
+type Config struct {
+	// Browser hands out one browser session per test. Required. The
+	// runner does not close it.
+	Browser browser.Provider
+
+	// Agent is the agent configuration every test uses; its Model nil
+	// means no model: explicit steps and saved replays run, goal-only
+	// tests without a replay are skipped.
+	Agent agent.Config
+
+	// BaseURL is the application under test; test URLs resolve against it.
+	// Required unless every test has an absolute URL.
+	BaseURL string
+
+	// Parallel is how many tests run at once. Default 5, the per-node
+	// browser cap.
+	Parallel int
+
+	// Secrets are the values behind {{secret.NAME}} placeholders, by name.
+	// A test that uses a secret missing here does not start (error).
+	Secrets map[string]string
+
+	// ReplayDir, when set, keeps every test's replays in this one
+	// directory. Default: .argus/replays beside each test's file, so
+	// replays can be committed with the tests.
+	ReplayDir string
+	// NoReplay runs every test from scratch and saves nothing.
+	NoReplay bool
+
+	// ReportDir receives screenshots (and, from the caller, the HTML
+	// report). Empty keeps no screenshots.
+	ReportDir string
+
+	// Progress shows the run as it happens. Default: none.
+	Progress report.Progress
+
+	// Logger receives diagnostics. Default: discard.
+	Logger *slog.Logger
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.Parallel <= 0 {
+		c.Parallel = browser.DefaultMaxSessions
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Progress == nil {
+		c.Progress = silent{}
+	}
+	if c.Agent.Logger == nil {
+		c.Agent.Logger = c.Logger
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	if c.Browser == nil {
+		return errors.New("runner: no browser provider")
+	}
+	if c.BaseURL != "" {
+		if err := suite.CheckURL(c.BaseURL); err != nil {
+			return fmt.Errorf("base URL: %w", err)
+		}
+	}
+	return nil
+}
+
+// Runner runs tests.
+type Runner struct {
+	cfg   Config
+	agent *agent.Agent
+}
+
+// New returns a Runner for cfg.
+func New(cfg Config) (*Runner, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	a, err := agent.New(cfg.Agent)
+	if err != nil {
+		return nil, err
+	}
+	return &Runner{cfg: cfg, agent: a}, nil
+}
+
+// Run runs tests, at most Parallel at once, and returns one TestRun per
+// test in the order given. A test that cannot start (a missing secret, a
+// browser that does not launch) is reported in its TestRun; Run itself
+// fails only when ctx ends before every test was dealt with, and then still
+// returns what finished, with the rest marked as cancelled.
+func (r *Runner) Run(ctx context.Context, tests []*suite.Test) []report.TestRun {
+	runs := make([]report.TestRun, len(tests))
+	slugs := report.Slugs(tests)
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(r.cfg.Parallel, len(tests)) {
+		wg.Go(func() {
+			for i := range work {
+				runs[i] = r.runOne(ctx, tests[i], slugs[i])
+				r.cfg.Progress.Finished(runs[i])
+			}
+		})
+	}
+	for i := range tests {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return runs
+}
+
+// runOne carries out one test from start to report.
+func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string) report.TestRun {
+	log := r.cfg.Logger.With("test", t.Name)
+	if err := ctx.Err(); err != nil {
+		return report.Skipped(t, "the run was cancelled before this test started")
+	}
+	dir := filepath.Dir(t.Pos.File)
+	task, err := agent.TaskFromTest(t, r.cfg.BaseURL, dir, r.cfg.Secrets)
+	if err != nil {
+		return report.TestRun{Test: t, StartErr: err, Started: time.Now()}
+	}
+	replays := r.replayDir(t)
+	if !r.cfg.NoReplay {
+		task.Replay, err = replays.Load(task.Key)
+		if err != nil {
+			log.Warn("ignoring an unreadable saved replay", "error", err)
+			task.Replay = nil
+		}
+	}
+	if len(task.Steps) == 0 && task.Replay == nil && r.cfg.Agent.Model == nil {
+		return report.Skipped(t, report.SkipNoModel)
+	}
+
+	rec, err := report.NewRecorder(report.RecorderConfig{
+		Dir: r.cfg.ReportDir, Test: t, Slug: slug, Logger: log,
+		OnStep: func(s report.Step) { r.cfg.Progress.Step(t, s) },
+	})
+	if err != nil {
+		return report.TestRun{Test: t, StartErr: err, Started: time.Now()}
+	}
+	r.cfg.Progress.Started(t)
+
+	ctx, cancel := context.WithTimeout(ctx, t.Timeout)
+	defer cancel()
+	sess, err := r.cfg.Browser.Acquire(ctx, browser.AcquireOptions{AgentID: slug})
+	if err != nil {
+		return rec.Finish(nil, fmt.Errorf("could not get a browser: %w", err))
+	}
+	res, err := r.agent.Run(ctx, sess, task, rec)
+	// The session is closed even when the test's deadline has passed.
+	closeCtx, cancelClose := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	if cerr := sess.Close(closeCtx); cerr != nil {
+		log.Warn("closing the browser", "error", cerr)
+	}
+	cancelClose()
+
+	if err == nil && res.Verdict == agent.VerdictPassed && res.Replay != nil && !r.cfg.NoReplay {
+		if serr := replays.Save(res.Replay); serr != nil {
+			log.Warn("could not save the replay; the next run will use the model again", "error", serr)
+		} else {
+			log.Info("saved replay", "dir", replays.Dir, "steps", len(res.Replay.Steps))
+		}
+	}
+	return rec.Finish(res, err)
+}
+
+func (r *Runner) replayDir(t *suite.Test) agent.ReplayDir {
+	if r.cfg.ReplayDir != "" {
+		return agent.ReplayDir{Dir: r.cfg.ReplayDir}
+	}
+	return agent.ReplayDir{Dir: filepath.Join(filepath.Dir(t.Pos.File), suite.CacheDir, "replays")}
+}
+
+// silent is the Progress of a run nobody watches.
+type silent struct{}
+
+func (silent) Started(*suite.Test)           {}
+func (silent) Step(*suite.Test, report.Step) {}
+func (silent) Finished(report.TestRun)       {}
+func (silent) Close()                        {}
