@@ -95,6 +95,26 @@ type Config struct {
 	// ReportDir is where `argus run` writes the HTML report and
 	// screenshots. Empty: none.
 	ReportDir string
+
+	// SMTPURL is the mail server `argus serve` sends password-reset and
+	// invitation mail through. Empty: mail is logged (links only in
+	// Development mode).
+	SMTPURL string
+
+	// MailFrom is the sender of that mail. Default "argus@localhost".
+	MailFrom string
+
+	// Development relaxes production safeguards for a developer's machine:
+	// mail that cannot be sent is logged with its links. Default false.
+	Development bool
+
+	// EmbeddedWorker makes `argus serve` run agent workers in-process
+	// (flag --with-worker). Default false.
+	EmbeddedWorker bool
+
+	// BlobDir is the directory of local blob storage (screenshots).
+	// Default "data/blobs".
+	BlobDir string
 }
 
 // Validate reports the first invalid combination of fields. Per-value
