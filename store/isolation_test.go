@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -128,6 +129,11 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 			return notFound(err)
 		},
 		"ListSteps": func() error { l, err := s.ListSteps(ctx, B, a.agent.ID); return empty(len(l), err) },
+		"GetReplay": func() error { _, err := s.GetReplay(ctx, B, a.test.ID); return notFound(err) },
+		"PutReplay": func() error {
+			_, err := s.PutReplay(ctx, B, a.test.ID, strings.Repeat("f", 64), []byte(`{"stolen":true}`))
+			return notFound(err)
+		},
 		"RecordDelivery": func() error {
 			_, err := s.RecordDelivery(ctx, B, store.WebhookDelivery{ProjectID: a.project.ID, EventID: "x", EventType: "x", URL: "x", Payload: []byte("{}"), Attempt: 1})
 			return notFound(err)
@@ -198,6 +204,9 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 	if st, _ := s.ListSteps(ctx, A, a.agent.ID); len(st) != 1 {
 		t.Errorf("A's steps: %d", len(st))
 	}
+	if r, err := s.GetReplay(ctx, A, a.test.ID); err != nil || r.Key != strings.Repeat("0", 64) {
+		t.Errorf("A's replay: %+v %v", r, err)
+	}
 	if _, err := s.LookupAPIKey(ctx, a.key.Plaintext); err != nil {
 		t.Errorf("A's key: %v", err)
 	}
@@ -227,7 +236,7 @@ func TestRowLevelSecurityBackstop(t *testing.T) {
 	b := makeWorld(t, s, "beta")
 
 	tables := []string{"tenants", "memberships", "api_keys", "user_sessions", "projects", "secrets", "tests",
-		"runs", "agents", "steps", "webhook_deliveries", "integrations", "users"}
+		"runs", "agents", "steps", "webhook_deliveries", "integrations", "users", "replays"}
 	// The connection's own role sees both tenants' rows...
 	for _, table := range tables {
 		var n int

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,6 +88,8 @@ func makeWorld(t *testing.T, s *store.Store, name string) *world {
 	w.key, err = s.CreateAPIKey(ctx, w.tenant.ID, store.NewAPIKey{Name: "ci"})
 	must(err)
 	w.session, err = s.CreateSession(ctx, w.admin.ID, w.tenant.ID)
+	must(err)
+	_, err = s.PutReplay(ctx, w.tenant.ID, w.test.ID, strings.Repeat("0", 64), []byte(`{"version":1,"test":"`+w.test.Name+`"}`))
 	must(err)
 	return w
 }
