@@ -115,6 +115,14 @@ type Config struct {
 	// BlobDir is the directory of local blob storage (screenshots).
 	// Default "data/blobs".
 	BlobDir string
+
+	// JobTimeout bounds one agent job of a worker. Default 30 min.
+	JobTimeout time.Duration
+
+	// RescueAfter is how long an agent job may run before River takes it
+	// for lost (its worker died) and runs it again. Default 35 min; it must
+	// exceed JobTimeout.
+	RescueAfter time.Duration
 }
 
 // Validate reports the first invalid combination of fields. Per-value
@@ -126,6 +134,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Parallel > c.MaxAgents && c.MaxAgents > 0 {
 		return &Error{Env: Parallel.Env, Flag: Parallel.Flag, Problem: fmt.Sprintf("is %d, more than ARGUS_MAX_AGENTS (%d), the browsers this node may run at once", c.Parallel, c.MaxAgents), Example: Parallel.Example}
+	}
+	if c.JobTimeout > 0 && c.RescueAfter > 0 && c.RescueAfter <= c.JobTimeout {
+		return &Error{Env: RescueAfter.Env, Flag: RescueAfter.Flag, Problem: fmt.Sprintf("is %v, not more than ARGUS_JOB_TIMEOUT (%v): running agents would be taken for lost", c.RescueAfter, c.JobTimeout), Example: RescueAfter.Example}
 	}
 	return nil
 }

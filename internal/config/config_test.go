@@ -162,3 +162,14 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+func TestRescueAfterMustExceedJobTimeout(t *testing.T) {
+	cfg, _, err := load(t, nil, nil, JobTimeout, RescueAfter)
+	if err != nil || cfg.JobTimeout != 30*time.Minute || cfg.RescueAfter != 35*time.Minute {
+		t.Fatalf("defaults: %v %v", cfg, err)
+	}
+	_, _, err = load(t, map[string]string{"ARGUS_JOB_TIMEOUT": "1h"}, nil, JobTimeout, RescueAfter)
+	if err == nil || !strings.HasPrefix(err.Error(), "ARGUS_RESCUE_AFTER ") {
+		t.Fatalf("rescue before the job timeout: %v", err)
+	}
+}

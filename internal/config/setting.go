@@ -267,6 +267,7 @@ var All = []Setting{
 	Browser, GridURL, BrowserImage, BrowserNetwork, MaxAgents, BrowserIdleTimeout, PageLoadTimeout,
 	Model, BaseURL, Parallel, JUnitPath, ReportDir, LogLevel, LogFormat,
 	SMTPURL, MailFrom, Development, EmbeddedWorker, BlobDir,
+	JobTimeout, RescueAfter,
 }
 
 func durationSetting(env, flag, def, usage string, field func(*Config) *time.Duration) Setting {
