@@ -1,0 +1,208 @@
+package jobs
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/argusqa/argus/agent"
+	"github.com/argusqa/argus/agent/llm"
+	"github.com/argusqa/argus/browser"
+	"github.com/argusqa/argus/integrations/storage"
+	"github.com/argusqa/argus/store"
+)
+
+// Defaults of Config. The retention periods and the agent cap are product
+// promises (see the trust center); change them only with the docs.
+const (
+	// DefaultMaxAgents is the per-node cap of agents run at once, equal to
+	// the browser providers' cap of concurrent browsers.
+	DefaultMaxAgents = browser.DefaultMaxSessions
+	// DefaultJobTimeout bounds one agent job. An agent is bounded by its
+	// test's timeout (10 minutes unless the test says otherwise) and by
+	// its iteration and token budgets; this is the outer bound, well above
+	// River's 1-minute default, which no agent run fits in.
+	DefaultJobTimeout = 30 * time.Minute
+	// DefaultRescueStuckJobsAfter is how long an agent job may stay
+	// running before River takes its worker for dead and runs it again.
+	// It must exceed the job timeout, or live agents would be rescued.
+	DefaultRescueStuckJobsAfter = DefaultJobTimeout + 5*time.Minute
+	// DefaultCompletedJobRetention, DefaultCancelledJobRetention and
+	// DefaultDiscardedJobRetention say how long finished River jobs are
+	// kept (the agents' own rows and steps are not affected).
+	DefaultCompletedJobRetention = 2 * time.Hour
+	DefaultCancelledJobRetention = 24 * time.Hour
+	DefaultDiscardedJobRetention = 24 * time.Hour
+	// DefaultPurgeInterval is how often expired sessions, reset tokens and
+	// OAuth states are deleted. The shortest of those lifetimes is 10
+	// minutes (OAuth states); expired rows are refused when presented
+	// anyway, so the purge only keeps the tables small.
+	DefaultPurgeInterval = 10 * time.Minute
+	// DefaultReapInterval is how often a worker asks its browser provider
+	// to remove orphaned browsers, when the provider can.
+	DefaultReapInterval = 5 * time.Minute
+	// DefaultRetryDelay is the wait before the second attempt after an
+	// infrastructure failure; the third waits twice as long.
+	DefaultRetryDelay = 10 * time.Second
+	// MaxAttempts is how many times an agent job runs at most.
+	MaxAttempts = 3
+)
+
+// Queue names.
+const (
+	// QueueAgents holds agent jobs; its concurrency per process is
+	// Config.MaxAgents.
+	QueueAgents = "agents"
+	// QueueMaintenance holds the periodic maintenance jobs.
+	QueueMaintenance = "maintenance"
+)
+
+// Config configures Jobs. The zero value of each optional field means its
+// documented default.
+type Config struct {
+	// Pool is the database River and the store use. Required.
+	Pool *pgxpool.Pool
+	// Store records agents, steps and replays. Required; it needs a
+	// keyring for tests that use secrets.
+	Store *store.Store
+	// Blobs keeps step screenshots. Required when Browser is set.
+	Blobs storage.Blobs
+
+	// Browser hands out one browser per agent. Nil makes an insert-only
+	// Jobs: Enqueue and CancelAgent work, Start works no jobs (a server
+	// without an embedded worker).
+	Browser browser.Provider
+	// Model decides the agents' next actions. Nil means no model: tests
+	// with explicit steps or a saved replay run, goal-only tests end with
+	// an error verdict saying a model is needed.
+	Model llm.Model
+	// Agent is the template of every agent's configuration; its Model and
+	// Logger are set from this Config.
+	Agent agent.Config
+
+	// MaxAgents is how many agents this process runs at once (River queue
+	// "agents" MaxWorkers). Default 5. The browser provider should allow
+	// at least as many sessions.
+	MaxAgents int
+	// JobTimeout bounds one agent job; default 30 minutes.
+	JobTimeout time.Duration
+	// RescueStuckJobsAfter is how long a job may be running before River
+	// takes it for lost and schedules it again as a new attempt. Default
+	// JobTimeout + 5 minutes; it must exceed JobTimeout.
+	RescueStuckJobsAfter time.Duration
+	// RetryDelay is the wait before retrying an agent after an
+	// infrastructure failure, multiplied by the attempt that failed.
+	// Default 10 s.
+	RetryDelay time.Duration
+
+	// CompletedJobRetention, CancelledJobRetention and
+	// DiscardedJobRetention are how long River keeps finished jobs.
+	// Defaults 2 h, 24 h and 24 h.
+	CompletedJobRetention time.Duration
+	CancelledJobRetention time.Duration
+	DiscardedJobRetention time.Duration
+
+	// PurgeInterval is how often the periodic purge of expired sessions,
+	// reset tokens and OAuth states runs. Default 10 minutes.
+	PurgeInterval time.Duration
+	// ReapInterval is how often orphaned browsers are reaped when the
+	// browser provider can (it has a Reap method). Default 5 minutes;
+	// negative disables it.
+	ReapInterval time.Duration
+
+	// RegisterWorkers, when set, adds workers of other packages (webhook
+	// delivery, integrations) to this process's River workers.
+	RegisterWorkers func(w *river.Workers) error
+	// Queues are extra queues this process works, e.g. {"webhooks":
+	// {MaxWorkers: 10}}, for the jobs of RegisterWorkers.
+	Queues map[string]river.QueueConfig
+	// PeriodicJobs are extra periodic jobs of other packages.
+	PeriodicJobs []*river.PeriodicJob
+
+	// Logger receives diagnostics. Default: discard.
+	Logger *slog.Logger
+
+	// riverTest makes River skip its production start-up jitter (tests).
+	riverTest bool
+	// fetchPoll overrides River's fetch intervals (tests, benchmarks).
+	fetchCooldown, fetchPoll time.Duration
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.MaxAgents == 0 {
+		c.MaxAgents = DefaultMaxAgents
+	}
+	if c.JobTimeout == 0 {
+		c.JobTimeout = DefaultJobTimeout
+	}
+	if c.RescueStuckJobsAfter == 0 {
+		c.RescueStuckJobsAfter = c.JobTimeout + 5*time.Minute
+	}
+	if c.RetryDelay == 0 {
+		c.RetryDelay = DefaultRetryDelay
+	}
+	if c.CompletedJobRetention == 0 {
+		c.CompletedJobRetention = DefaultCompletedJobRetention
+	}
+	if c.CancelledJobRetention == 0 {
+		c.CancelledJobRetention = DefaultCancelledJobRetention
+	}
+	if c.DiscardedJobRetention == 0 {
+		c.DiscardedJobRetention = DefaultDiscardedJobRetention
+	}
+	if c.PurgeInterval == 0 {
+		c.PurgeInterval = DefaultPurgeInterval
+	}
+	if c.ReapInterval == 0 {
+		c.ReapInterval = DefaultReapInterval
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	c.Agent.Model = c.Model
+	if c.Agent.Logger == nil {
+		c.Agent.Logger = c.Logger
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	if c.Pool == nil {
+		return errors.New("jobs: no database pool")
+	}
+	if c.Store == nil {
+		return errors.New("jobs: no store")
+	}
+	if c.Browser != nil && c.Blobs == nil {
+		return errors.New("jobs: a worker (Browser set) needs blob storage for screenshots")
+	}
+	if c.MaxAgents < 1 || c.MaxAgents > 64 {
+		return fmt.Errorf("jobs: MaxAgents %d out of range 1..64", c.MaxAgents)
+	}
+	if c.JobTimeout < time.Second {
+		return fmt.Errorf("jobs: JobTimeout %v is shorter than a second", c.JobTimeout)
+	}
+	if c.RescueStuckJobsAfter <= c.JobTimeout {
+		return fmt.Errorf("jobs: RescueStuckJobsAfter (%v) must exceed JobTimeout (%v), or running agents would be rescued", c.RescueStuckJobsAfter, c.JobTimeout)
+	}
+	for name, d := range map[string]time.Duration{
+		"RetryDelay": c.RetryDelay, "CompletedJobRetention": c.CompletedJobRetention,
+		"CancelledJobRetention": c.CancelledJobRetention, "DiscardedJobRetention": c.DiscardedJobRetention,
+		"PurgeInterval": c.PurgeInterval,
+	} {
+		if d <= 0 {
+			return fmt.Errorf("jobs: %s must be positive, got %v", name, d)
+		}
+	}
+	for name := range c.Queues {
+		if name == QueueAgents || name == QueueMaintenance {
+			return fmt.Errorf("jobs: queue %q is Argus's own", name)
+		}
+	}
+	return nil
+}

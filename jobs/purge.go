@@ -1,0 +1,23 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/riverqueue/river"
+)
+
+// purgeWorker deletes expired sessions, reset tokens and OAuth states.
+type purgeWorker struct {
+	river.WorkerDefaults[PurgeArgs]
+	j *Jobs
+}
+
+func (w *purgeWorker) Work(ctx context.Context, _ *river.Job[PurgeArgs]) error {
+	n, err := w.j.cfg.Store.PurgeExpired(ctx)
+	if err != nil {
+		return fmt.Errorf("purge expired: %w", err)
+	}
+	w.j.cfg.Logger.Debug("purged expired rows", "sessions", n.Sessions, "reset_tokens", n.ResetTokens, "oauth_states", n.OAuthStates)
+	return nil
+}
