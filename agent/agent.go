@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/argusqa/argus/agent/llm"
 	"github.com/argusqa/argus/browser"
 	"github.com/argusqa/argus/internal/redact"
+	"github.com/argusqa/argus/suite"
 )
 
 // Agent carries out tests. One Agent serves many runs concurrently; each
@@ -181,7 +184,7 @@ func (r *run) start(ctx context.Context) bool {
 		}
 		return false
 	}
-	r.done = append(r.done, ReplayStep{Step: navigateStep(r.task.StartURL)})
+	// The start page is not part of a replay: every run opens it first.
 	return r.res.Verdict == ""
 }
 
@@ -259,12 +262,48 @@ func (r *run) pass(summary string, saveReplay bool) {
 		return
 	}
 	if saveReplay {
-		r.res.Replay = &Replay{Version: ReplayVersion, Key: r.task.Key, Test: r.task.Name, Saved: time.Now().UTC(), Steps: r.done}
+		r.res.Replay = &Replay{Version: ReplayVersion, Key: r.task.Key, Test: r.task.Name, Saved: time.Now().UTC(), Steps: portable(r.done, r.task.BaseURL)}
 		if r.cfg.Model != nil {
 			r.res.Replay.Model = r.cfg.Model.Name()
 		}
 	}
 	r.endWith(VerdictPassed, "", summary)
+}
+
+// portable rewrites navigations to the application's own pages as paths, so
+// a replay recorded against one address (a developer's port, a preview
+// deployment) replays against another.
+func portable(steps []ReplayStep, baseURL string) []ReplayStep {
+	base, err := url.Parse(baseURL)
+	if err != nil || base.Host == "" {
+		return steps
+	}
+	out := make([]ReplayStep, len(steps))
+	for i, st := range steps {
+		out[i] = st
+		if st.Step.Verb != suite.VerbNavigate {
+			continue
+		}
+		u, err := url.Parse(st.Step.Value)
+		if err != nil || u.Scheme != base.Scheme || u.Host != base.Host {
+			continue
+		}
+		// ResolveURL appends a path to the base URL's path, so the base
+		// path is taken off here.
+		prefix := strings.TrimSuffix(base.Path, "/")
+		if prefix != "" && u.Path != prefix && !strings.HasPrefix(u.Path, prefix+"/") {
+			continue
+		}
+		rel := *u
+		rel.Scheme, rel.Host, rel.User = "", "", nil
+		rel.Path = strings.TrimPrefix(u.Path, prefix)
+		rel.RawPath = ""
+		if rel.Path == "" {
+			rel.Path = "/"
+		}
+		out[i].Step.Value = rel.String()
+	}
+	return out
 }
 
 // classify says whether an error means the application misbehaved (failed)

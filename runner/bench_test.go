@@ -1,0 +1,382 @@
+package runner_test
+
+// Benchmarks of the agent as the runner drives it, in real Chromium.
+//
+//	go test ./runner -run '^$' -bench . -benchtime 3x
+//
+// Models here answer instantly: an "oracle" that knows the intended
+// actions and finds each element's index in the observation it is sent,
+// the way a model reads it. Its token usage is estimated from what it is
+// sent (4 characters per token), since no provider counts for us here.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/argusqa/argus/agent"
+	"github.com/argusqa/argus/agent/llm"
+	"github.com/argusqa/argus/browser"
+	"github.com/argusqa/argus/browser/local"
+	"github.com/argusqa/argus/demo"
+	"github.com/argusqa/argus/demo/app"
+	"github.com/argusqa/argus/report"
+	"github.com/argusqa/argus/runner"
+	"github.com/argusqa/argus/suite"
+)
+
+// intent is one action of an oracle's plan. Target, when set, is the name
+// of the element to act on; its index is looked up in the observation.
+type intent struct {
+	tool   string
+	target string
+	args   map[string]any
+}
+
+// oracle is a model that follows a plan. It stands in for a language model
+// with zero latency (plus Latency, when set).
+type oracle struct {
+	plan    []intent
+	latency time.Duration
+
+	mu    sync.Mutex
+	next  int
+	calls int
+	// inputTokens per call, estimated from the request size.
+	inputTokens []int64
+}
+
+func (o *oracle) Name() string { return "oracle:plan" }
+
+var elementLine = regexp.MustCompile(`(?m)^\[(\d+)\] \S+ "([^"]*)"`)
+
+func (o *oracle) Generate(ctx context.Context, req *llm.Request) (*llm.Response, error) {
+	if o.latency > 0 {
+		select {
+		case <-time.After(o.latency):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	raw, _ := json.Marshal(req)
+	input := int64(len(raw) / 4)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.calls++
+	o.inputTokens = append(o.inputTokens, input)
+	if o.next >= len(o.plan) {
+		return nil, fmt.Errorf("oracle: plan exhausted after %d calls", o.next)
+	}
+	step := o.plan[o.next]
+	o.next++
+	args := map[string]any{}
+	for k, v := range step.args {
+		args[k] = v
+	}
+	if step.target != "" {
+		idx, ok := findIndex(req, step.target)
+		if !ok {
+			return nil, fmt.Errorf("oracle: no element %q in the observation", step.target)
+		}
+		args["index"] = idx
+	}
+	encoded, _ := json.Marshal(args)
+	return &llm.Response{
+		ToolCalls:  []llm.ToolCall{{ID: fmt.Sprintf("call_%d", o.next), Name: step.tool, Args: encoded}},
+		Usage:      llm.Usage{InputTokens: input, OutputTokens: int64(len(encoded)/4 + 10)},
+		StopReason: llm.StopToolUse,
+	}, nil
+}
+
+// findIndex finds the element named name in the latest observation sent.
+func findIndex(req *llm.Request, name string) (int, bool) {
+	for i := len(req.Messages) - 1; i >= 0; i-- {
+		var text strings.Builder
+		for _, p := range req.Messages[i].Parts {
+			text.WriteString(p.Text)
+			if p.ToolResult != nil {
+				text.WriteString(p.ToolResult.Content)
+			}
+		}
+		matches := elementLine.FindAllStringSubmatch(text.String(), -1)
+		if len(matches) == 0 {
+			continue
+		}
+		for _, m := range matches {
+			if strings.EqualFold(m[2], name) {
+				var idx int
+				fmt.Sscan(m[1], &idx)
+				return idx, true
+			}
+		}
+		return 0, false
+	}
+	return 0, false
+}
+
+// demoPlans are what a good model does for the demo suite's goal-only tests.
+func demoPlans() map[string][]intent {
+	return map[string][]intent{
+		"Sign up with a new account": {
+			{tool: "click", target: "Create an account"},
+			{tool: "type", target: "Name", args: map[string]any{"text": "Grace Hopper"}},
+			{tool: "type", target: "Email", args: map[string]any{"text": "grace@example.com"}},
+			{tool: "type", target: "Password", args: map[string]any{"text": "cobol-1959-rules"}},
+			{tool: "type", target: "Confirm password", args: map[string]any{"text": "cobol-1959-rules"}},
+			{tool: "click", target: "Create account"},
+			{tool: "assert", args: map[string]any{"check": "text", "value": "Grace Hopper", "checkpoint": "the dashboard greets the new user by the name used to sign up"}},
+			{tool: "assert", args: map[string]any{"check": "text", "value": "ready", "checkpoint": "the dashboard says the account is ready"}},
+			{tool: "finish", args: map[string]any{"verdict": "passed", "summary": "Signed up as Grace Hopper and landed on the dashboard."}},
+		},
+		"Find the price of the ergonomic mouse": {
+			{tool: "click", target: "Browse products"},
+			{tool: "type", target: "Search products", args: map[string]any{"text": "mouse"}},
+			{tool: "wait_for", args: map[string]any{"url": "q=mouse"}},
+			{tool: "assert", args: map[string]any{"check": "text", "value": "€45.90", "checkpoint": "the search results show the Ergonomic mouse with its price, €45.90"}},
+			{tool: "finish", args: map[string]any{"verdict": "passed", "summary": "The Ergonomic mouse costs €45.90."}},
+		},
+	}
+}
+
+// goalTests returns the demo suite's goal-only tests.
+func goalTests(b *testing.B) []*suite.Test {
+	tests, err := demo.LoadSuite()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return slices.DeleteFunc(tests, func(t *suite.Test) bool { return !t.NeedsModel() })
+}
+
+func benchProvider(b *testing.B, max int) browser.Provider {
+	p, err := local.New(local.Config{MaxSessions: max})
+	if err != nil {
+		b.Skipf("no local browser: %v", err)
+	}
+	b.Cleanup(func() { _ = p.Close(context.Background()) })
+	return p
+}
+
+func startDemo(b *testing.B) *app.Server {
+	srv, err := app.Start(context.Background(), app.ServerConfig{App: app.Config{BcryptCost: 4}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv
+}
+
+// BenchmarkDemoSuiteReplayVsAgent runs the demo suite's goal-only tests
+// once with the model (recording replays) and once from the replays, each
+// against a fresh demo app, and reports agent and replay time per test,
+// model calls, and median estimated tokens per step.
+func BenchmarkDemoSuiteReplayVsAgent(b *testing.B) {
+	for _, latency := range []time.Duration{0, time.Second, 2 * time.Second} {
+		b.Run(fmt.Sprintf("model-latency=%s", latency), func(b *testing.B) {
+			provider := benchProvider(b, 2)
+			tests := goalTests(b)
+			plans := demoPlans()
+			var agentTime, replayTime time.Duration
+			var agentCalls, replayCalls, agentSteps int
+			var tokensPerStep []float64
+			for range b.N {
+				replayDir := b.TempDir()
+				for _, t := range tests {
+					model := &oracle{plan: plans[t.Name], latency: latency}
+					srv := startDemo(b)
+					first := runOne(b, provider, srv.URL(), t, model, replayDir)
+					_ = srv.Shutdown(context.Background())
+					if first.Status() != report.StatusPassed {
+						b.Fatalf("%s with the model: %s %s", t.Name, first.Status(), first.Message())
+					}
+					agentTime += first.Result.Duration
+					agentCalls += first.Result.ModelCalls
+					agentSteps += first.Result.Steps
+					if first.Result.Steps > 0 {
+						tokensPerStep = append(tokensPerStep, float64(first.Result.Usage.Total())/float64(first.Result.Steps))
+					}
+
+					srv = startDemo(b)
+					noModel := &oracle{}
+					second := runOne(b, provider, srv.URL(), t, noModel, replayDir)
+					_ = srv.Shutdown(context.Background())
+					if second.Status() != report.StatusPassed || second.Result.Mode != "replay" {
+						b.Fatalf("%s from the replay: %s (%s) %s", t.Name, second.Status(), second.Result.Mode, second.Message())
+					}
+					replayTime += second.Result.Duration
+					if testing.Verbose() {
+						for _, st := range second.Steps {
+							b.Logf("replay %s #%d %s observe=%d act=%d total=%d", t.Name, st.Index, st.Action, st.ObserveMS, st.ActMS, st.TotalMS())
+						}
+						for _, st := range first.Steps {
+							b.Logf("agent  %s #%d %s observe=%d model=%d act=%d", t.Name, st.Index, st.Action, st.ObserveMS, st.ModelMS, st.ActMS)
+						}
+					}
+					replayCalls += second.Result.ModelCalls + noModel.calls
+				}
+			}
+			n := float64(b.N * len(tests))
+			b.ReportMetric(float64(agentTime.Milliseconds())/n, "agent-ms/test")
+			b.ReportMetric(float64(replayTime.Milliseconds())/n, "replay-ms/test")
+			b.ReportMetric(float64(agentTime)/float64(replayTime), "speedup")
+			b.ReportMetric(float64(agentCalls)/n, "model-calls/agent-test")
+			b.ReportMetric(float64(replayCalls)/n, "model-calls/replay-test")
+			slices.Sort(tokensPerStep)
+			b.ReportMetric(tokensPerStep[len(tokensPerStep)/2], "median-tokens/step")
+			b.ReportMetric(float64(agentSteps)/n, "steps/test")
+		})
+	}
+}
+
+func runOne(b *testing.B, p browser.Provider, base string, t *suite.Test, m *oracle, replayDir string) report.TestRun {
+	var model llm.Model
+	if m.plan != nil {
+		model = m
+	}
+	r, err := runner.New(runner.Config{Browser: p, BaseURL: base, ReplayDir: replayDir, Parallel: 1,
+		Agent: agent.Config{Model: model}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r.Run(context.Background(), []*suite.Test{t})[0]
+}
+
+// BenchmarkStepOverhead measures one agent step excluding model time
+// (observe + act + record, with the step's screenshot) on a small page, with
+// a zero-latency model: p50 and p95 over all steps.
+func BenchmarkStepOverhead(b *testing.B) {
+	for _, shots := range []bool{true, false} {
+		b.Run(fmt.Sprintf("screenshots=%t", shots), func(b *testing.B) {
+			provider := benchProvider(b, 1)
+			srv := startDemo(b)
+			b.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+			const rounds = 10
+			var plan []intent
+			for i := range rounds {
+				plan = append(plan,
+					intent{tool: "type", target: "Search products", args: map[string]any{"text": fmt.Sprintf("lamp %d", i)}},
+					intent{tool: "type", target: "Search products", args: map[string]any{"text": "chair"}},
+				)
+			}
+			plan = append(plan, intent{tool: "finish", args: map[string]any{"verdict": "failed", "summary": "benchmark over"}})
+			var durations []time.Duration
+			for range b.N {
+				model := &oracle{plan: plan}
+				a, err := agent.New(agent.Config{Model: model, NoScreenshots: !shots})
+				if err != nil {
+					b.Fatal(err)
+				}
+				sess, err := provider.Acquire(context.Background(), browser.AcquireOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				var mu sync.Mutex
+				var last time.Time
+				rec := agent.RecorderFunc(func(_ context.Context, s agent.Step) error {
+					mu.Lock()
+					defer mu.Unlock()
+					now := time.Now()
+					if s.Index > 1 && s.Action == "type" { // step 0 is the start page
+						durations = append(durations, now.Sub(last))
+					}
+					last = now
+					return nil
+				})
+				task := agent.Task{Name: "overhead", BaseURL: srv.URL(), StartURL: srv.URL() + "/products", Goal: "type", Key: "00000000000000000000"}
+				if _, err := a.Run(context.Background(), sess, task, rec); err != nil {
+					b.Fatal(err)
+				}
+				_ = sess.Close(context.Background())
+			}
+			slices.Sort(durations)
+			b.ReportMetric(ms(durations[len(durations)/2]), "p50-ms/step")
+			b.ReportMetric(ms(durations[len(durations)*95/100]), "p95-ms/step")
+		})
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// BenchmarkRunnerMemoryPerAgent runs 5 agents at once (the node cap) through
+// the runner with the demo suite's explicit-step tests and reports the Go
+// heap and the process's resident memory growth per concurrent agent,
+// excluding the browsers (separate processes).
+func BenchmarkRunnerMemoryPerAgent(b *testing.B) {
+	provider := benchProvider(b, 5)
+	srv := startDemo(b)
+	b.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	all, err := demo.LoadSuite()
+	if err != nil {
+		b.Fatal(err)
+	}
+	steps := slices.DeleteFunc(all, func(t *suite.Test) bool { return t.NeedsModel() })
+	tests := steps[:5]
+	runtime.GC()
+	baseRSS := rssBytes(b)
+	var peakRSS atomic.Int64
+	var peakHeap atomic.Uint64
+	for range b.N {
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			tick := time.NewTicker(50 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+					if r := rssBytes(b); r > peakRSS.Load() {
+						peakRSS.Store(r)
+					}
+					var ms runtime.MemStats
+					runtime.ReadMemStats(&ms)
+					if ms.HeapInuse > peakHeap.Load() {
+						peakHeap.Store(ms.HeapInuse)
+					}
+				}
+			}
+		}()
+		r, err := runner.New(runner.Config{Browser: provider, BaseURL: srv.URL(), Parallel: 5, NoReplay: true,
+			Secrets: demo.Secrets(), ReportDir: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runs := r.Run(context.Background(), tests)
+		close(stop)
+		<-done
+		for _, run := range runs {
+			if s := run.Status(); s != report.StatusPassed && s != report.StatusExpectedFailure {
+				b.Fatalf("%s: %s %s", run.Name(), s, run.Message())
+			}
+		}
+	}
+	b.ReportMetric(float64(peakRSS.Load()-baseRSS)/5/(1<<20), "rss-MB/agent")
+	b.ReportMetric(float64(peakRSS.Load())/(1<<20), "peak-rss-MB")
+	b.ReportMetric(float64(peakHeap.Load())/(1<<20), "peak-heap-MB")
+}
+
+// rssBytes is this process's resident set size, from /proc/self/status.
+func rssBytes(b *testing.B) int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Skipf("no /proc: %v", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), &kb)
+			return kb << 10
+		}
+	}
+	b.Fatal("no VmRSS in /proc/self/status")
+	return 0
+}
