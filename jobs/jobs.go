@@ -21,6 +21,7 @@ import (
 type Jobs struct {
 	cfg    Config
 	client *river.Client[pgx.Tx]
+	rc     *river.Config
 	agent  *agent.Agent
 
 	mu         sync.Mutex
@@ -83,7 +84,7 @@ func New(cfg Config) (*Jobs, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	j.client = client
+	j.client, j.rc = client, rc
 	return j, nil
 }
 

@@ -1,0 +1,19 @@
+package jobs
+
+import (
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// ForTests tunes c for tests: River starts without its production jitter
+// and fetches often.
+func ForTests(c Config) Config {
+	c.riverTest = true
+	c.fetchCooldown = 10 * time.Millisecond
+	c.fetchPoll = 50 * time.Millisecond
+	return c
+}
+
+// RiverConfig is the River configuration New made.
+func RiverConfig(j *Jobs) *river.Config { return j.rc }

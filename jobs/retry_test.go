@@ -1,0 +1,94 @@
+package jobs_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/argusqa/argus/agent"
+	"github.com/argusqa/argus/jobs"
+	"github.com/argusqa/argus/store"
+)
+
+// TestFailedVerdictIsNotRetried: the application did not do what the test
+// says; one attempt, failed, and the job is done.
+func TestFailedVerdictIsNotRetried(t *testing.T) {
+	f := newFixture(t, "https://shop.example.com")
+	browsers := &fakeProvider{}
+	j := f.newJobs(jobs.Config{Browser: browsers, Agent: agent.Config{ExpectTimeout: 50 * time.Millisecond}})
+	done := subscribe(j)
+	_, agents := f.run(j, f.test("Title", store.TestInput{Steps: []string{`expect title "Real shop"`}}))
+	start(t, j)
+	ev := finished(t, done, 1, 30*time.Second)[0]
+	a := f.agent(agents[0].ID)
+	if a.Status != store.StatusFailed || a.Attempt != 1 || browsers.acquires.Load() != 1 {
+		t.Fatalf("agent %+v after %d browsers", a, browsers.acquires.Load())
+	}
+	if ev.Job.State != rivertype.JobStateCompleted || ev.Job.Attempt != 1 {
+		t.Fatalf("job: %s after %d attempts", ev.Job.State, ev.Job.Attempt)
+	}
+}
+
+// TestInfrastructureFailureIsRetried: a browser that will not start costs
+// an attempt, not a verdict; three failures record the error on the last
+// attempt, and a browser that starts on the second attempt passes.
+func TestInfrastructureFailureIsRetried(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "https://shop.example.com")
+	browsers := &fakeProvider{}
+	browsers.failAcquire.Store(-1)
+	j := f.newJobs(jobs.Config{Browser: browsers})
+	done := subscribe(j)
+	_, agents := f.run(j, f.test("Never starts", store.TestInput{Steps: []string{`expect title "Fake shop"`}}))
+	start(t, j)
+	ev := finished(t, done, 1, 60*time.Second)[0]
+	a := f.agent(agents[0].ID)
+	if a.Status != store.StatusError || a.ErrorReason != "browser" || a.Attempt != 3 || browsers.acquires.Load() != 3 ||
+		!strings.Contains(a.Summary, "after 3 attempts") {
+		t.Fatalf("agent %+v after %d browsers", a, browsers.acquires.Load())
+	}
+	if ev.Job.State != rivertype.JobStateDiscarded || len(ev.Job.Errors) != 3 {
+		t.Fatalf("job: %s with %d errors", ev.Job.State, len(ev.Job.Errors))
+	}
+
+	browsers.acquires.Store(0)
+	browsers.failAcquire.Store(1)
+	tt := f.test("Starts the second time", store.TestInput{Steps: []string{`expect title "Fake shop"`}})
+	_, agents = f.run(j, tt)
+	finished(t, done, 1, 60*time.Second)
+	a = f.agent(agents[0].ID)
+	if a.Status != store.StatusPassed || a.Attempt != 2 || browsers.acquires.Load() != 2 {
+		t.Fatalf("agent %+v after %d browsers", a, browsers.acquires.Load())
+	}
+	steps, _ := f.store.ListSteps(ctx, f.tenant.ID, a.ID)
+	if len(steps) == 0 || steps[0].Attempt != 2 {
+		t.Fatalf("steps of the passing attempt: %+v", steps)
+	}
+}
+
+// TestTestProblemsAreNotRetried: a missing secret or a goal-only test
+// without a model is the test's problem: error at once, no retry.
+func TestTestProblemsAreNotRetried(t *testing.T) {
+	f := newFixture(t, "https://shop.example.com")
+	browsers := &fakeProvider{}
+	j := f.newJobs(jobs.Config{Browser: browsers})
+	done := subscribe(j)
+	_, agents := f.run(j,
+		f.test("Needs a secret", store.TestInput{Steps: []string{`type "{{secret.password}}" into "Password"`}}),
+		f.test("Needs a model", store.TestInput{Goal: "buy something"}),
+	)
+	start(t, j)
+	finished(t, done, 2, 30*time.Second)
+	for i, want := range []string{"no secret of that name", "language model"} {
+		a := f.agent(agents[i].ID)
+		if a.Status != store.StatusError || a.Attempt != 1 || !strings.Contains(a.Summary, want) {
+			t.Errorf("%s: %+v", a.TestName, a)
+		}
+	}
+	if n := browsers.acquires.Load(); n != 0 {
+		t.Errorf("%d browsers started for tests that cannot run", n)
+	}
+}
