@@ -1,0 +1,46 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/argusqa/argus/events"
+	"github.com/argusqa/argus/store"
+)
+
+// cancelReason is recorded on agents cancelled through the API.
+const cancelReason = "cancelled by request"
+
+// cancelAgentOf marks a queued or running agent cancelled, cancels its job
+// and tells event streams. An agent already finished is left as it is
+// (finished=true).
+func (s *Server) cancelAgentOf(ctx context.Context, tenant uuid.UUID, a *store.Agent) (finished bool, err error) {
+	if a.Status.Final() {
+		return true, nil
+	}
+	// The row first: a worker that starts the job after this sees the
+	// agent cancelled (StartAgent refuses it) even if the job cancel races.
+	if _, err := s.store.CancelAgent(ctx, tenant, a.ID, cancelReason); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return true, nil // finished meanwhile
+		}
+		return false, err
+	}
+	if err := s.cfg.Scheduler.CancelAgent(ctx, tenant, a.ID); err != nil {
+		return false, fmt.Errorf("cancel agent job: %w", err)
+	}
+	if _, err := s.store.RefreshRunStatus(ctx, tenant, a.RunID); err != nil {
+		return false, err
+	}
+	pool := s.store.Pool()
+	if err := events.Publish(ctx, pool, events.Event{Kind: events.KindAgent, Tenant: tenant, Run: a.RunID, Agent: a.ID}); err != nil {
+		s.log.Warn("publishing a cancel", "error", err)
+	}
+	if err := events.Publish(ctx, pool, events.Event{Kind: events.KindRun, Tenant: tenant, Run: a.RunID}); err != nil {
+		s.log.Warn("publishing a cancel", "error", err)
+	}
+	return false, nil
+}

@@ -1,0 +1,269 @@
+package server
+
+import (
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/klauspost/compress/gzhttp"
+
+	"github.com/argusqa/argus/server/metrics"
+	"github.com/argusqa/argus/store"
+)
+
+// Server serves the API. Make one with New; it is safe for concurrent use.
+type Server struct {
+	cfg     Config
+	store   *store.Store
+	log     *slog.Logger
+	metrics *metrics.Metrics
+
+	mux     *http.ServeMux
+	handler http.Handler
+	gzip    func(http.Handler) http.HandlerFunc
+	cop     *http.CrossOriginProtection
+
+	keys   *apiKeyCache
+	logins *attemptLimiter
+
+	secureCookies bool
+
+	mu     sync.Mutex
+	routes []Route
+
+	// streamsDone is closed when the server shuts down, ending every
+	// event stream so Shutdown need not wait for them.
+	streamsDone  chan struct{}
+	closeStreams func()
+}
+
+// New checks cfg and builds a Server with every route of Routes.
+func New(cfg Config) (*Server, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	gz, err := gzhttp.NewWrapper(gzhttp.CompressionLevel(gzip.BestSpeed), gzhttp.EnableZstd(false))
+	if err != nil {
+		return nil, fmt.Errorf("server: gzip: %w", err)
+	}
+	s := &Server{
+		cfg:           cfg,
+		store:         cfg.Store,
+		log:           cfg.Logger,
+		metrics:       cfg.Metrics,
+		mux:           http.NewServeMux(),
+		gzip:          gz,
+		cop:           http.NewCrossOriginProtection(),
+		logins:        newAttemptLimiter(cfg.LoginAttempts, cfg.LoginWindow),
+		secureCookies: strings.HasPrefix(cfg.PublicURL, "https://"),
+		streamsDone:   make(chan struct{}),
+	}
+	if s.metrics == nil {
+		s.metrics = metrics.New()
+		s.metrics.RegisterDatabase(cfg.Store.Pool(), cfg.Logger)
+	}
+	s.closeStreams = sync.OnceFunc(func() { close(s.streamsDone) })
+	s.keys = &apiKeyCache{ttl: cfg.APIKeyCacheTTL, lookup: cfg.Store.LookupAPIKey, entries: map[[32]byte]apiKeyEntry{}}
+	if err := s.cop.AddTrustedOrigin(originOf(cfg.PublicURL)); err != nil {
+		return nil, fmt.Errorf("server: trusted origin: %w", err)
+	}
+	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		WriteProblem(w, problem(http.StatusForbidden, "cross-origin request refused: a cookie-authenticated change must come from the Argus origin"))
+	}))
+	for _, rt := range s.builtinRoutes() {
+		if err := s.Handle(rt); err != nil {
+			return nil, err
+		}
+	}
+	// Unknown paths under /api/ answer in problem+json like the rest.
+	s.mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		WriteProblem(w, problem(http.StatusNotFound, "no such endpoint; see /api/v1/openapi.json"))
+	}))
+	s.handler = s.recoverPanics(securityHeaders(http.HandlerFunc(s.serveMux)))
+	return s, nil
+}
+
+func originOf(publicURL string) string {
+	// "https://argus.example.com/some/path" → "https://argus.example.com"
+	scheme, rest, _ := strings.Cut(publicURL, "://")
+	host, _, _ := strings.Cut(rest, "/")
+	return scheme + "://" + host
+}
+
+// Handler is the server's whole HTTP handler: security headers, panic
+// recovery, metrics, routing.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Metrics returns the collectors the server serves on /metrics, for an
+// embedded worker to update.
+func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
+
+// Routes returns the route table: every endpoint registered so far, built
+// in and added with Handle.
+func (s *Server) Routes() []Route {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Route(nil), s.routes...)
+}
+
+// Handle registers rt behind the same middleware as the built-in routes:
+// authentication and role check by rt.Access, cross-origin protection for
+// cookie-authenticated writes, gzip unless rt.Stream. The web UI adds its
+// pages this way.
+func (s *Server) Handle(rt Route) error {
+	if rt.Handler == nil || rt.Method == "" || !strings.HasPrefix(rt.Pattern, "/") {
+		return fmt.Errorf("server: route %s %s needs a method, a /pattern and a handler", rt.Method, rt.Pattern)
+	}
+	h := rt.Handler
+	if rt.Access != Public {
+		h = s.requireAuth(rt.Access, h)
+	} else {
+		h = s.crossOrigin(h)
+	}
+	if !rt.Stream {
+		gz := s.gzip(h)
+		inner := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// WebSocket upgrades must reach the handler untouched.
+			if r.Header.Get("Upgrade") != "" {
+				inner.ServeHTTP(w, r)
+				return
+			}
+			gz.ServeHTTP(w, r)
+		})
+	}
+	var err error
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("server: route %s %s: %v", rt.Method, rt.Pattern, p)
+			}
+		}()
+		s.mux.Handle(rt.Method+" "+rt.Pattern, h)
+	}()
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.routes = append(s.routes, rt)
+	s.mu.Unlock()
+	return nil
+}
+
+// serveMux routes a request, counting it by route pattern, and turns the
+// mux's own plain-text 404 and 405 answers into problems.
+func (s *Server) serveMux(w http.ResponseWriter, r *http.Request) {
+	_, pattern := s.mux.Handler(r)
+	if pattern == "" {
+		s.mux.ServeHTTP(&problemStatusWriter{ResponseWriter: w}, r)
+		return
+	}
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+	s.mux.ServeHTTP(sw, r)
+	code := fmt.Sprint(sw.code)
+	s.metrics.HTTPRequests.WithLabelValues(pattern, r.Method, code).Inc()
+	if !strings.HasSuffix(pattern, "/events") {
+		s.metrics.HTTPDuration.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
+	}
+}
+
+// Serve answers requests on ln until ctx ends, then shuts down
+// gracefully: event streams are ended, requests in flight get up to
+// ShutdownTimeout (30 s) to finish, then connections are closed.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := s.HTTPServer()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	s.closeStreams()
+	err := hs.Shutdown(sctx)
+	if err != nil {
+		_ = hs.Close()
+		err = fmt.Errorf("server: shutdown after %v: %w", s.cfg.ShutdownTimeout, err)
+	}
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
+}
+
+// HTTPServer returns an http.Server for Handler with the spec's timeouts:
+// 5 minutes to read and to write a request (event streams lift theirs).
+func (s *Server) HTTPServer() *http.Server {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		ReadHeaderTimeout: min(s.cfg.ReadTimeout, 30*time.Second),
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	hs.RegisterOnShutdown(s.closeStreams)
+	return hs
+}
+
+// statusWriter remembers the status code for metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	code        int
+	wroteHeader bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.code, w.wroteHeader = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush keeps event streams working through this wrapper (gzhttp and
+// http.ResponseController look for it).
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// problemStatusWriter replaces the mux's plain-text 404/405 with problems.
+type problemStatusWriter struct {
+	http.ResponseWriter
+	replaced bool
+}
+
+func (w *problemStatusWriter) WriteHeader(code int) {
+	if code == http.StatusNotFound || code == http.StatusMethodNotAllowed {
+		w.replaced = true
+		detail := "no such endpoint; see /api/v1/openapi.json"
+		if code == http.StatusMethodNotAllowed {
+			detail = "this endpoint does not answer that method; the Allow header lists those it does"
+		}
+		WriteProblem(w.ResponseWriter, problem(code, detail))
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *problemStatusWriter) Write(b []byte) (int, error) {
+	if w.replaced {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
