@@ -27,6 +27,7 @@ var runSettings = []config.Setting{
 	config.MaxAgents, config.BrowserIdleTimeout, config.PageLoadTimeout,
 	config.Model, config.BaseURL, config.Parallel, config.JUnitPath, config.ReportDir,
 	config.LogLevel, config.LogFormat,
+	config.Server, config.APIKey, config.Project, config.Commit, config.Branch,
 }
 
 // runOptions are `argus run`'s flags that have no environment variable:
@@ -67,6 +68,12 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	tests, err = selectTests(tests, opts.tags, opts.names)
 	if err != nil {
 		return err
+	}
+	if cfg.Server != "" {
+		if len(opts.secrets) > 0 {
+			return usagef("--secret is for in-process runs; a server uses the project's secrets (set them in the web UI or the API)")
+		}
+		return runRemote(ctx, e, cfg, tests)
 	}
 	secrets, err := collectSecrets(tests, opts.secrets, e.getenv)
 	if err != nil {

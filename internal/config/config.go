@@ -116,6 +116,11 @@ type Config struct {
 	// Default "data/blobs".
 	BlobDir string
 
+	// Server, APIKey, Project, Commit and Branch configure `argus run
+	// --server`: the server to run on, the key to authenticate with, the
+	// project (id or name) and the code version recorded on the run.
+	Server, APIKey, Project, Commit, Branch string
+
 	// JobTimeout bounds one agent job of a worker. Default 30 min.
 	JobTimeout time.Duration
 

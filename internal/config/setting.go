@@ -268,6 +268,7 @@ var All = []Setting{
 	Model, BaseURL, Parallel, JUnitPath, ReportDir, LogLevel, LogFormat,
 	SMTPURL, MailFrom, Development, EmbeddedWorker, BlobDir,
 	JobTimeout, RescueAfter,
+	Server, APIKey, Project, Commit, Branch,
 }
 
 func durationSetting(env, flag, def, usage string, field func(*Config) *time.Duration) Setting {
