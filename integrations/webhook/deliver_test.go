@@ -1,0 +1,376 @@
+package webhook_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+
+	"github.com/argusqa/argus/integrations/webhook"
+	"github.com/argusqa/argus/internal/redact"
+	"github.com/argusqa/argus/store"
+)
+
+// verifier is the independent receiver: the Standard Webhooks reference
+// library for Go.
+func verifier(t *testing.T, secret string) *standardwebhooks.Webhook {
+	t.Helper()
+	wh, err := standardwebhooks.NewWebhook(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wh
+}
+
+func TestDeliveryVerifiesWithStandardWebhooksLibrary(t *testing.T) {
+	rcv := newReceiver(t, http.StatusOK)
+	f := newFixture(t, rcv.url(), webhook.Config{Guard: loopbackOnly})
+	f.publishAgent(t)
+	got := rcv.next(t)
+	if ev := f.nextEvent(t); ev.Kind != river.EventKindJobCompleted {
+		t.Fatalf("job ended with %s", ev.Kind)
+	}
+
+	wh := verifier(t, f.secret)
+	if err := wh.Verify(got.body, got.header); err != nil {
+		t.Fatalf("library rejected our delivery: %v", err)
+	}
+	id := got.header.Get("webhook-id")
+	if !strings.HasPrefix(id, "msg_") || got.header.Get("Content-Type") != "application/json" {
+		t.Fatalf("headers: %v", got.header)
+	}
+
+	// A body changed on the way is rejected.
+	tampered := bytes.Replace(got.body, []byte(`"failed"`), []byte(`"passed"`), 1)
+	if bytes.Equal(tampered, got.body) {
+		t.Fatal("test did not change the body")
+	}
+	if err := wh.Verify(tampered, got.header); !errors.Is(err, standardwebhooks.ErrNoMatchingSignature) {
+		t.Fatalf("tampered body: %v, want ErrNoMatchingSignature", err)
+	}
+	// So is a signature by another secret.
+	other, _ := webhook.NewSecret()
+	if err := verifier(t, other).Verify(got.body, got.header); err == nil {
+		t.Fatal("another secret verified the delivery")
+	}
+	// A delivery signed ten minutes ago is too old, although its
+	// signature is right: replays of captured requests are refused.
+	old := got.header.Clone()
+	if err := webhook.SetHeaders(old, []string{f.secret}, id, time.Now().Add(-10*time.Minute), got.body); err != nil {
+		t.Fatal(err)
+	}
+	if err := wh.Verify(got.body, old); !errors.Is(err, standardwebhooks.ErrMessageTooOld) {
+		t.Fatalf("old timestamp: %v, want ErrMessageTooOld", err)
+	}
+	if err := wh.VerifyIgnoringTimestamp(got.body, old); err != nil {
+		t.Fatalf("old delivery's signature itself: %v", err)
+	}
+
+	// The payload is what docs/webhooks.md promises.
+	var raw map[string]any
+	if err := json.Unmarshal(got.body, &raw); err != nil {
+		t.Fatal(err)
+	}
+	data := raw["data"].(map[string]any)
+	var keys []string
+	for k := range data {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	want := []string{"agent_id", "branch", "commit_sha", "duration_ms", "links", "project", "run_id", "status", "summary", "test_name", "video_url"}
+	if !slices.Equal(keys, want) {
+		t.Fatalf("data keys %v, want %v", keys, want)
+	}
+	if v, ok := data["video_url"]; !ok || v != nil {
+		t.Errorf("video_url = %v, want null", v)
+	}
+	var ev webhook.Event[webhook.AgentData]
+	if err := json.Unmarshal(got.body, &ev); err != nil {
+		t.Fatal(err)
+	}
+	d := ev.Data
+	if ev.Type != webhook.TypeAgentCompleted || d.AgentID != f.agent.ID || d.RunID != f.run.ID || d.Status != store.StatusFailed ||
+		d.TestName != "Checkout" || d.Project.ID != f.project.ID || d.Project.Name != "Shop" || d.Branch != "main" ||
+		d.CommitSHA != f.run.CommitSHA || d.DurationMS == nil ||
+		d.Links.API != "https://argus.example.com/api/v1/agents/"+f.agent.ID.String() || ev.Timestamp.IsZero() {
+		t.Fatalf("event: %+v", ev)
+	}
+	if !strings.Contains(d.Summary, redact.Mask(f.password)) {
+		t.Errorf("summary %q does not carry the masked secret", d.Summary)
+	}
+
+	// The attempt is on record.
+	ds := f.deliveries(t)
+	if len(ds) != 1 {
+		t.Fatalf("%d deliveries recorded", len(ds))
+	}
+	r := ds[0]
+	if r.EventID != id || r.EventType != webhook.TypeAgentCompleted || r.Attempt != 1 || r.StatusCode == nil || *r.StatusCode != 200 ||
+		r.LatencyMS == nil || r.ResponseExcerpt != "OK" || r.Error != "" || r.URL != rcv.url() {
+		t.Fatalf("recorded: %+v", r)
+	}
+
+	// No secret value anywhere: not the password the agent typed, not the
+	// signing secret or its key, in the body, the record or the logs.
+	key := strings.TrimPrefix(f.secret, "whsec_")
+	raw2, _ := base64.StdEncoding.DecodeString(key)
+	for name, text := range map[string]string{
+		"body": string(got.body), "recorded payload": string(r.Payload), "recorded excerpt": r.ResponseExcerpt,
+		"recorded error": r.Error, "logs": f.logs.String(),
+	} {
+		for _, secret := range []string{f.password, f.secret, key, string(raw2)} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s contains a secret value", name)
+			}
+		}
+	}
+	if strings.Contains(f.logs.String(), "receiver-token") {
+		t.Error("logs contain the endpoint's query string")
+	}
+	if !strings.Contains(f.logs.String(), "webhook delivered") {
+		t.Errorf("no log line for the delivery:\n%s", f.logs.String())
+	}
+}
+
+func TestRotationSignsWithBothSecrets(t *testing.T) {
+	rcv := newReceiver(t, http.StatusNoContent)
+	f := newFixture(t, rcv.url(), webhook.Config{Guard: loopbackOnly})
+	oldSecret := f.secret
+	newSecret, err := webhook.RotateSecret(f.ctx, f.st, f.tenant, f.project.ID, webhook.DefaultRotationWindow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if newSecret == oldSecret || !strings.HasPrefix(newSecret, "whsec_") {
+		t.Fatalf("new secret %q", newSecret)
+	}
+	f.publishAgent(t)
+	got := rcv.next(t)
+	if ev := f.nextEvent(t); ev.Kind != river.EventKindJobCompleted {
+		t.Fatalf("job ended with %s", ev.Kind)
+	}
+	sigs := strings.Fields(got.header.Get("webhook-signature"))
+	if len(sigs) != 2 || !strings.HasPrefix(sigs[0], "v1,") || !strings.HasPrefix(sigs[1], "v1,") {
+		t.Fatalf("webhook-signature during rotation: %q", got.header.Get("webhook-signature"))
+	}
+	for name, s := range map[string]string{"old": oldSecret, "new": newSecret} {
+		if err := verifier(t, s).Verify(got.body, got.header); err != nil {
+			t.Errorf("%s secret does not verify during the rotation: %v", name, err)
+		}
+	}
+	// Each entry is the signature of exactly one of them, new first.
+	for i, s := range []string{newSecret, oldSecret} {
+		one := got.header.Clone()
+		one.Set("webhook-signature", sigs[i])
+		if err := verifier(t, s).Verify(got.body, one); err != nil {
+			t.Errorf("signature %d is not by the expected secret: %v", i, err)
+		}
+	}
+
+	// Ending the rotation leaves the new secret alone.
+	final, err := webhook.RotateSecret(f.ctx, f.st, f.tenant, f.project.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := f.deliveries(t)
+	if err := webhook.Redeliver(f.ctx, f.st, f.river, f.tenant, ds[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	again := rcv.next(t)
+	if n := len(strings.Fields(again.header.Get("webhook-signature"))); n != 1 {
+		t.Fatalf("%d signatures after the rotation ended", n)
+	}
+	if err := verifier(t, final).Verify(again.body, again.header); err != nil {
+		t.Fatal(err)
+	}
+	if err := verifier(t, newSecret).Verify(again.body, again.header); err == nil {
+		t.Fatal("a retired secret still verifies")
+	}
+}
+
+func TestRetriesReachAReceiverThatWasDown(t *testing.T) {
+	// Down (connection refused) for the first attempt, then up but failing
+	// with 503 once, then accepting.
+	rcv := downReceiver(t, http.StatusServiceUnavailable, http.StatusOK)
+	// A window of a second makes the seven delays milliseconds long.
+	f := newFixture(t, rcv.url(), webhook.Config{Guard: loopbackOnly, RetryWindow: time.Second})
+	f.publishAgent(t)
+	if ev := f.nextEvent(t); ev.Kind != river.EventKindJobFailed || ev.Job.Attempt != 1 {
+		t.Fatalf("first attempt: %s attempt %d", ev.Kind, ev.Job.Attempt)
+	}
+	rcv.up(t)
+	first := rcv.next(t)
+	if ev := f.nextEvent(t); ev.Kind != river.EventKindJobFailed || ev.Job.Attempt != 2 {
+		t.Fatalf("second attempt: %s attempt %d", ev.Kind, ev.Job.Attempt)
+	}
+	second := rcv.next(t)
+	if ev := f.nextEvent(t); ev.Kind != river.EventKindJobCompleted || ev.Job.Attempt != 3 {
+		t.Fatalf("third attempt: %s attempt %d", ev.Kind, ev.Job.Attempt)
+	}
+	id := first.header.Get("webhook-id")
+	if id == "" || second.header.Get("webhook-id") != id || !bytes.Equal(first.body, second.body) {
+		t.Fatalf("retries differ: %q / %q", id, second.header.Get("webhook-id"))
+	}
+	if err := verifier(t, f.secret).Verify(second.body, second.header); err != nil {
+		t.Fatal(err)
+	}
+
+	ds := f.deliveries(t)
+	if len(ds) != 3 {
+		t.Fatalf("%d attempts recorded, want 3", len(ds))
+	}
+	for i, d := range ds {
+		if d.EventID != id || d.Attempt != i+1 {
+			t.Errorf("attempt %d recorded as %+v", i+1, d)
+		}
+	}
+	if ds[0].StatusCode != nil || !strings.Contains(ds[0].Error, "refused") {
+		t.Errorf("attempt 1 (receiver down): status %v, error %q", ds[0].StatusCode, ds[0].Error)
+	}
+	if *ds[1].StatusCode != 503 || ds[1].ResponseExcerpt != "Service Unavailable" || *ds[2].StatusCode != 200 {
+		t.Errorf("attempts 2 and 3: %+v / %+v", ds[1], ds[2])
+	}
+	if strings.Contains(ds[0].Error, "receiver-token") || strings.Contains(f.logs.String(), "receiver-token") {
+		t.Error("the endpoint's query string leaked into an error or log line")
+	}
+}
+
+func TestGoneDisablesTheEndpoint(t *testing.T) {
+	rcv := newReceiver(t, http.StatusGone)
+	f := newFixture(t, rcv.url(), webhook.Config{Guard: loopbackOnly, RetryWindow: time.Second})
+	f.publishAgent(t)
+	rcv.next(t)
+	if ev := f.nextEvent(t); ev.Kind != river.EventKindJobCancelled || ev.Job.Attempt != 1 {
+		t.Fatalf("after 410: %s attempt %d", ev.Kind, ev.Job.Attempt)
+	}
+	ep, err := f.st.WebhookEndpoint(f.ctx, f.tenant, f.project.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ep.DisabledAt == nil || !strings.Contains(ep.DisabledReason, "410") {
+		t.Fatalf("endpoint not disabled: %+v", ep)
+	}
+
+	// The next event is recorded as not sent, and the receiver hears
+	// nothing.
+	if err := webhook.Redeliver(f.ctx, f.st, f.river, f.tenant, f.deliveries(t)[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if ev := f.nextEvent(t); ev.Kind != river.EventKindJobCancelled {
+		t.Fatalf("delivery to a disabled endpoint: %s", ev.Kind)
+	}
+	select {
+	case <-rcv.got:
+		t.Fatal("a disabled endpoint was called")
+	default:
+	}
+	ds := f.deliveries(t)
+	if len(ds) != 2 || !strings.Contains(ds[1].Error, "endpoint disabled") || ds[1].StatusCode != nil {
+		t.Fatalf("recorded: %+v", ds)
+	}
+
+	// Enabled again, redelivery reaches it with the same webhook-id.
+	if err := f.st.EnableWebhook(f.ctx, f.tenant, f.project.ID); err != nil {
+		t.Fatal(err)
+	}
+	rcv.mu.Lock()
+	rcv.status = []int{http.StatusOK}
+	rcv.mu.Unlock()
+	if err := webhook.Redeliver(f.ctx, f.st, f.river, f.tenant, ds[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	got := rcv.next(t)
+	if got.header.Get("webhook-id") != ds[0].EventID {
+		t.Fatalf("redelivered with id %q, want %q", got.header.Get("webhook-id"), ds[0].EventID)
+	}
+	if err := verifier(t, f.secret).Verify(got.body, got.header); err != nil {
+		t.Fatal(err)
+	}
+	var ev webhook.Event[webhook.AgentData]
+	if err := json.Unmarshal(got.body, &ev); err != nil || ev.Data.AgentID != f.agent.ID {
+		t.Fatalf("redelivered body: %v %s", err, got.body)
+	}
+}
+
+func TestRunCompletedPayload(t *testing.T) {
+	rcv := newReceiver(t, http.StatusAccepted)
+	f := newFixture(t, rcv.url(), webhook.Config{Guard: loopbackOnly})
+	agents, err := f.st.ListAgents(f.ctx, f.tenant, f.run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := f.pool.Begin(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.pub.RunCompleted(f.ctx, tx, f.project, f.run, agents); err != nil {
+		t.Fatal(err)
+	}
+	// Reporting the same completion twice (a retried job) queues it once.
+	if err := f.pub.RunCompleted(f.ctx, tx, f.project, f.run, agents); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	var jobs int
+	if err := f.pool.QueryRow(f.ctx, `SELECT count(*) FROM river_job WHERE kind = $1`, webhook.Kind).Scan(&jobs); err != nil {
+		t.Fatal(err)
+	}
+	if jobs != 1 {
+		t.Fatalf("%d jobs for one run completion reported twice", jobs)
+	}
+	got := rcv.next(t)
+	if err := verifier(t, f.secret).Verify(got.body, got.header); err != nil {
+		t.Fatal(err)
+	}
+	var ev webhook.Event[webhook.RunData]
+	if err := json.Unmarshal(got.body, &ev); err != nil {
+		t.Fatal(err)
+	}
+	d := ev.Data
+	if ev.Type != webhook.TypeRunCompleted || d.RunID != f.run.ID || d.Status != store.StatusFailed ||
+		d.Counts != (webhook.Counts{Failed: 1}) || len(d.Agents) != 1 || d.Agents[0].AgentID != f.agent.ID ||
+		d.Links.UI != "https://argus.example.com/runs/"+f.run.ID.String() || d.Trigger != "ci" {
+		t.Fatalf("run.completed: %+v", ev)
+	}
+	if strings.Contains(string(got.body), f.password) {
+		t.Fatal("run.completed carries the secret")
+	}
+	if ev := f.nextEvent(t); ev.Kind != river.EventKindJobCompleted {
+		t.Fatalf("job: %s", ev.Kind)
+	}
+	if n := len(f.deliveries(t)); n != 1 {
+		t.Fatalf("%d deliveries, want 1", n)
+	}
+}
+
+func TestNothingQueuedWithoutURLOrForUnfinishedAgents(t *testing.T) {
+	f := newFixture(t, "", webhook.Config{Guard: loopbackOnly})
+	f.publishAgent(t) // no URL: nothing happens
+	running := *f.agent
+	running.Status = store.StatusRunning
+	f.project.WebhookURL = "https://hooks.example.com/x"
+	tx, err := f.pool.Begin(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(f.ctx)
+	if err := f.pub.AgentCompleted(f.ctx, tx, f.project, f.run, &running); err == nil {
+		t.Fatal("queued agent.completed for a running agent")
+	}
+	var n int
+	if err := f.pool.QueryRow(f.ctx, `SELECT count(*) FROM river_job WHERE kind = $1`, webhook.Kind).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("%d jobs queued", n)
+	}
+}
