@@ -12,6 +12,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 )
 
@@ -128,6 +129,22 @@ type Config struct {
 	// for lost (its worker died) and runs it again. Default 35 min; it must
 	// exceed JobTimeout.
 	RescueAfter time.Duration
+
+	// WebhookAllowPrivate lets webhook endpoints use loopback, private,
+	// link-local and other non-public addresses. Default false.
+	WebhookAllowPrivate bool
+
+	// WebhookAllowCIDRs are non-public address ranges webhook endpoints
+	// may use even when WebhookAllowPrivate is off. Default none.
+	WebhookAllowCIDRs []netip.Prefix
+
+	// PostHogKey is the PostHog project API key; empty turns product
+	// analytics off. Default empty.
+	PostHogKey string
+
+	// PostHogHost is the PostHog instance. Default
+	// "https://eu.i.posthog.com".
+	PostHogHost string
 }
 
 // Validate reports the first invalid combination of fields. Per-value

@@ -269,6 +269,7 @@ var All = []Setting{
 	SMTPURL, MailFrom, Development, EmbeddedWorker, BlobDir,
 	JobTimeout, RescueAfter,
 	Server, APIKey, Project, Commit, Branch,
+	WebhookAllowPrivate, WebhookAllowCIDRs, PostHogKey, PostHogHost,
 }
 
 func durationSetting(env, flag, def, usage string, field func(*Config) *time.Duration) Setting {
