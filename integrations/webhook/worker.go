@@ -56,8 +56,8 @@ func (w *Worker) Timeout(*river.Job[DeliverArgs]) time.Duration {
 
 // NextRetry spreads the retries of one event over Config.RetryWindow: each
 // delay is three times the one before, and all of them add up to the
-// window (with the defaults: 79 s, 4 min, 12 min, 36 min, 1.8 h, 5.4 h,
-// 16.2 h). Up to a tenth is added or removed at random so that events that
+// window (with the defaults: 79 s, 4 min, 12 min, 36 min, 1.8 h, 5.3 h,
+// 16 h). Up to a tenth is added or removed at random so that events that
 // failed together do not all come back at once.
 func (w *Worker) NextRetry(job *river.Job[DeliverArgs]) time.Time {
 	return time.Now().Add(retryDelay(w.cfg.RetryWindow, job.Attempt, job.MaxAttempts, rand.Float64()))
