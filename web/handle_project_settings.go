@@ -1,0 +1,146 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/argusqa/argus/store"
+)
+
+type settingsData struct {
+	Endpoint *store.WebhookEndpoint
+	Secrets  []store.Secret
+	GitHub   string
+	// NewWebhookSecret is set only in the response to a rotation: the one
+	// time the secret is shown.
+	NewWebhookSecret string
+	Flash            string
+	General          generalForm
+	Webhook          webhookForm
+	Secret           secretForm
+}
+
+type generalForm struct {
+	Name, BaseURL, Origins string
+	Errors                 map[string]string
+}
+
+type webhookForm struct {
+	URL, GitHub string
+	Errors      map[string]string
+}
+
+type secretForm struct {
+	Name   string
+	Errors map[string]string
+}
+
+// settingsPage loads what the settings page shows; admin-only parts
+// (webhook, secrets, GitHub) only for admins.
+func (u *UI) settingsPage(r *http.Request, v *viewer, p *store.Project) (settingsData, error) {
+	d := settingsData{General: generalForm{Name: p.Name, BaseURL: p.BaseURL, Origins: strings.Join(p.AllowedOrigins, "\n")}}
+	if !v.IsAdmin() {
+		return d, nil
+	}
+	ctx := r.Context()
+	var err error
+	if d.Endpoint, err = u.store.WebhookEndpoint(ctx, v.TenantID, p.ID); err != nil {
+		return d, err
+	}
+	if d.Secrets, err = u.store.ListSecrets(ctx, v.TenantID, p.ID); err != nil {
+		return d, err
+	}
+	if d.GitHub, err = u.githubRepo(r, v, p); err != nil {
+		return d, err
+	}
+	d.Webhook = webhookForm{URL: p.WebhookURL, GitHub: d.GitHub}
+	return d, nil
+}
+
+// githubRepo is the repository failures are reported to, kept in the
+// project's GitHub integration as config "repository".
+func (u *UI) githubRepo(r *http.Request, v *viewer, p *store.Project) (string, error) {
+	in, err := u.store.GetIntegration(r.Context(), v.TenantID, store.IntegrationGitHub, &p.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	s, _ := in.Config["repository"].(string)
+	return s, nil
+}
+
+func (u *UI) showSettings(w http.ResponseWriter, r *http.Request, v *viewer, p *store.Project, status int, edit func(*settingsData)) error {
+	d, err := u.settingsPage(r, v, p)
+	if err != nil {
+		return err
+	}
+	if edit != nil {
+		edit(&d)
+	}
+	u.render(w, r, status, "settings", page{Title: "Settings · " + p.Name, V: v, Project: p, Nav: "settings", Data: d})
+	return nil
+}
+
+func (u *UI) projectSettings(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	p, err := u.project(r, v)
+	if err != nil {
+		return err
+	}
+	flash := map[string]string{"saved": "Saved.", "secret": "Secret saved. Its value is stored encrypted and will not be shown again.",
+		"deleted": "Secret deleted.", "webhook": "Webhook settings saved."}[r.URL.Query().Get("done")]
+	return u.showSettings(w, r, v, p, http.StatusOK, func(d *settingsData) { d.Flash = flash })
+}
+
+// projectUpdate saves the general settings members may change: name, base
+// URL and the origins the agent may visit.
+func (u *UI) projectUpdate(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	p, err := u.project(r, v)
+	if err != nil {
+		return err
+	}
+	f := generalForm{Name: strings.TrimSpace(r.PostFormValue("name")), BaseURL: strings.TrimSpace(r.PostFormValue("base_url")),
+		Origins: r.PostFormValue("allowed_origins"), Errors: map[string]string{}}
+	if f.Name == "" {
+		f.Errors["name"] = "A project needs a name."
+	}
+	if msg := checkBaseURL(f.BaseURL); msg != "" {
+		f.Errors["base_url"] = msg
+	}
+	origins := splitList(f.Origins, false)
+	for _, o := range origins {
+		if msg := checkOrigin(o); msg != "" {
+			f.Errors["allowed_origins"] = msg
+		}
+	}
+	if len(f.Errors) == 0 {
+		_, err := u.store.UpdateProject(r.Context(), v.TenantID, p.ID, store.ProjectInput{Name: f.Name, BaseURL: f.BaseURL,
+			AllowedOrigins: origins, WebhookURL: p.WebhookURL, DefaultModel: p.DefaultModel, Settings: p.Settings})
+		switch {
+		case err == nil:
+			http.Redirect(w, r, "/projects/"+p.ID.String()+"/settings?done=saved", http.StatusSeeOther)
+			return nil
+		case errors.Is(err, store.ErrConflict):
+			f.Errors["name"] = "Another project has this name."
+		case errors.Is(err, store.ErrInvalid):
+			f.Errors["form"] = err.Error()
+		default:
+			return err
+		}
+	}
+	return u.showSettings(w, r, v, p, http.StatusBadRequest, func(d *settingsData) { d.General = f })
+}
+
+func checkOrigin(o string) string {
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return "Write one origin per line, like https://login.example.com (scheme and host, no path): " + o
+	}
+	return ""
+}
+
+var repoPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$`)

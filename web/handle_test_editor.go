@@ -1,0 +1,109 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/argusqa/argus/store"
+)
+
+type testEditData struct {
+	Test  *store.Test // nil for a new test
+	Form  testForm
+	Nonce string
+	Saved bool
+}
+
+func (u *UI) testNew(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	p, err := u.project(r, v)
+	if err != nil {
+		return err
+	}
+	u.render(w, r, http.StatusOK, "test", page{Title: "New test", V: v, Project: p, Nav: "tests", Data: testEditData{}})
+	return nil
+}
+
+func (u *UI) testCreate(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	p, err := u.project(r, v)
+	if err != nil {
+		return err
+	}
+	f := readTestForm(r)
+	in, ok := f.input()
+	if ok {
+		t, err := u.store.CreateTest(r.Context(), v.TenantID, p.ID, in)
+		switch {
+		case err == nil:
+			http.Redirect(w, r, "/tests/"+t.ID.String()+"?saved=1", http.StatusSeeOther)
+			return nil
+		case errors.Is(err, store.ErrConflict):
+			f.Errors["name"] = "This project has a test with this name already."
+		case errors.Is(err, store.ErrInvalid):
+			f.Errors["form"] = err.Error()
+		default:
+			return err
+		}
+	}
+	u.render(w, r, http.StatusBadRequest, "test", page{Title: "New test", V: v, Project: p, Nav: "tests", Data: testEditData{Form: f}})
+	return nil
+}
+
+func (u *UI) loadTest(r *http.Request, v *viewer) (*store.Test, *store.Project, error) {
+	id, err := pathID(r, "test")
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := u.store.GetTest(r.Context(), v.TenantID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := u.store.GetProject(r.Context(), v.TenantID, t.ProjectID)
+	return t, p, err
+}
+
+func (u *UI) testEdit(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	t, p, err := u.loadTest(r, v)
+	if err != nil {
+		return err
+	}
+	d := testEditData{Test: t, Form: formFromTest(t), Nonce: nonce(), Saved: r.URL.Query().Get("saved") == "1"}
+	u.render(w, r, http.StatusOK, "test", page{Title: t.Name, V: v, Project: p, Nav: "tests", Data: d})
+	return nil
+}
+
+func (u *UI) testUpdate(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	t, p, err := u.loadTest(r, v)
+	if err != nil {
+		return err
+	}
+	f := readTestForm(r)
+	in, ok := f.input()
+	if ok {
+		_, err := u.store.UpdateTest(r.Context(), v.TenantID, t.ID, in)
+		switch {
+		case err == nil:
+			http.Redirect(w, r, "/tests/"+t.ID.String()+"?saved=1", http.StatusSeeOther)
+			return nil
+		case errors.Is(err, store.ErrConflict):
+			f.Errors["name"] = "This project has a test with this name already."
+		case errors.Is(err, store.ErrInvalid):
+			f.Errors["form"] = err.Error()
+		default:
+			return err
+		}
+	}
+	u.render(w, r, http.StatusBadRequest, "test", page{Title: t.Name, V: v, Project: p, Nav: "tests", Data: testEditData{Test: t, Form: f, Nonce: nonce()}})
+	return nil
+}
+
+func (u *UI) testDelete(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	t, _, err := u.loadTest(r, v)
+	if err != nil {
+		return err
+	}
+	if err := u.store.DeleteTest(r.Context(), v.TenantID, t.ID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/projects/"+t.ProjectID.String(), http.StatusSeeOther)
+	return nil
+}

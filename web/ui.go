@@ -1,0 +1,137 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/argusqa/argus/store"
+)
+
+// UI serves the web interface. Make one with New.
+type UI struct {
+	cfg     Config
+	store   *store.Store
+	log     *slog.Logger
+	pages   *pages
+	assets  *assets
+	cop     *http.CrossOriginProtection
+	secure  bool
+	handler http.Handler
+}
+
+// New parses the templates, fingerprints the assets and builds the routes.
+func New(cfg Config) (*UI, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	ps, err := parsePages(as)
+	if err != nil {
+		return nil, err
+	}
+	pub, _ := url.Parse(cfg.PublicURL)
+	u := &UI{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: ps, assets: as,
+		cop: http.NewCrossOriginProtection(), secure: pub.Scheme == "https"}
+	if err := u.cop.AddTrustedOrigin(pub.Scheme + "://" + pub.Host); err != nil {
+		return nil, err
+	}
+	u.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.renderError(w, r, nil, http.StatusForbidden, "Cross-origin request refused",
+			"A change signed in with your session must come from Argus's own pages. Reload the page and try again.")
+	}))
+	u.handler = u.routes()
+	return u, nil
+}
+
+// Handler returns the UI's handler: pages under "/" and assets under
+// "/static/". Mount it beside the API server, which owns "/api/".
+func (u *UI) Handler() http.Handler { return u.handler }
+
+// routes is the UI's route table. Members run and edit tests and read
+// everything; admin routes answer members with a 403 page.
+func (u *UI) routes() http.Handler {
+	mux := http.NewServeMux()
+	pub := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, h) }
+	member := func(pattern string, h appHandler) { mux.Handle(pattern, u.auth(false, h)) }
+	admin := func(pattern string, h appHandler) { mux.Handle(pattern, u.auth(true, h)) }
+
+	mux.Handle("GET /static/", u.assets)
+	pub("GET /{$}", u.home)
+	pub("GET /login", u.loginPage)
+	pub("POST /login", u.login)
+	pub("POST /logout", u.logout)
+	pub("GET /forgot-password", u.forgotPage)
+	pub("POST /forgot-password", u.forgot)
+	pub("GET /reset-password", u.resetPage)
+	pub("POST /reset-password", u.reset)
+	member("POST /switch-tenant", u.switchTenant)
+
+	member("GET /projects", u.projectList)
+	member("POST /projects", u.projectCreate)
+	member("GET /projects/{id}", u.testList)
+	member("GET /projects/{id}/runs", u.runList)
+	member("GET /projects/{id}/settings", u.projectSettings)
+	member("POST /projects/{id}/settings", u.projectUpdate)
+	admin("POST /projects/{id}/webhook", u.webhookUpdate)
+	admin("POST /projects/{id}/webhook/rotate", u.webhookRotate)
+	admin("POST /projects/{id}/secrets", u.secretPut)
+	admin("POST /projects/{id}/secrets/{name}/delete", u.secretDelete)
+	admin("GET /projects/{id}/deliveries", u.deliveryList)
+	admin("POST /projects/{id}/delete", u.projectDelete)
+
+	member("GET /projects/{id}/tests/new", u.testNew)
+	member("POST /projects/{id}/tests", u.testCreate)
+	member("GET /tests/{id}", u.testEdit)
+	member("POST /tests/{id}", u.testUpdate)
+	member("POST /tests/{id}/delete", u.testDelete)
+	member("POST /tests/{id}/run", u.testRun)
+
+	member("GET /runs/{id}", u.runPage)
+	member("GET /runs/{id}/live", u.runLive)
+	member("GET /agents/{id}", u.agentPage)
+	member("GET /agents/{id}/live", u.agentLive)
+	member("POST /agents/{id}/cancel", u.agentCancel)
+	member("POST /agents/{id}/rerun", u.agentRerun)
+	member("GET /agents/{id}/screenshots/{attempt}/{index}", u.screenshot)
+
+	admin("GET /settings/keys", u.keyList)
+	admin("POST /settings/keys", u.keyCreate)
+	admin("POST /settings/keys/{id}/revoke", u.keyRevoke)
+	admin("GET /settings/members", u.memberList)
+	admin("POST /settings/members", u.memberInvite)
+	admin("POST /settings/members/{id}/role", u.memberRole)
+	admin("POST /settings/members/{id}/reset-link", u.memberResetLink)
+	admin("POST /settings/members/{id}/remove", u.memberRemove)
+	admin("GET /settings/tenant", u.tenantPage)
+	admin("GET /settings/tenant/export", u.tenantExport)
+	admin("POST /settings/tenant/delete", u.tenantDelete)
+
+	// Unknown paths get the UI's own 404 page rather than the mux's text.
+	pub("/", func(w http.ResponseWriter, r *http.Request) {
+		u.renderError(w, r, nil, http.StatusNotFound, "Page not found", "There is nothing at this address.")
+	})
+	return u.secureHeaders(u.cop.Handler(mux))
+}
+
+// secureHeaders sets the headers every response carries. The policy allows
+// only this origin's scripts and styles, so even text that escaped the
+// template engine could not run; screenshots are same-origin images.
+func (u *UI) secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (u *UI) home(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/projects", http.StatusSeeOther)
+}
