@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
 // decode reads a JSON body of at most limit bytes into v, refusing unknown
@@ -31,6 +32,11 @@ func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return invalid("a JSON body is required")
+	}
+	if !utf8.Valid(body) {
+		// encoding/json would quietly turn bad bytes into U+FFFD and
+		// store a name nobody typed.
+		return invalid("the body is not valid UTF-8")
 	}
 	return decodeBytes(body, v)
 }

@@ -91,8 +91,8 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 
 func (req *runRequest) check(idem string) error {
 	var fields []FieldError
-	if len(idem) > maxIdempotencyKey {
-		fields = append(fields, FieldError{"Idempotency-Key", fmt.Sprintf("at most %d characters", maxIdempotencyKey)})
+	if len(idem) > maxIdempotencyKey || strings.IndexFunc(idem, func(r rune) bool { return r < 0x20 || r > 0x7e }) >= 0 {
+		fields = append(fields, FieldError{"Idempotency-Key", fmt.Sprintf("at most %d printable ASCII characters", maxIdempotencyKey)})
 	}
 	if len(req.TestIDs)+len(req.Tags)+len(req.Names) > maxRunSelectors {
 		fields = append(fields, FieldError{"test_ids", fmt.Sprintf("at most %d ids, tags and names together", maxRunSelectors)})

@@ -298,3 +298,12 @@ func isProblem(r *response) bool {
 	return strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") &&
 		json.Unmarshal(r.body, &p) == nil && p.Status == r.status && p.Title != ""
 }
+
+func listen(t testing.TB) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
