@@ -374,3 +374,47 @@ func TestNothingQueuedWithoutURLOrForUnfinishedAgents(t *testing.T) {
 		t.Fatalf("%d jobs queued", n)
 	}
 }
+
+func TestAgentFinishedQueuesAgentAndRunEvents(t *testing.T) {
+	rcv := newReceiver(t, http.StatusOK)
+	f := newFixture(t, rcv.url(), webhook.Config{Guard: loopbackOnly})
+	// The worker's one call; a second call (a retried job) adds nothing.
+	for range 2 {
+		if err := f.pub.AgentFinished(f.ctx, f.st, f.tenant, f.agent.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	types := map[string]string{}
+	for range 2 {
+		got := rcv.next(t)
+		if err := verifier(t, f.secret).Verify(got.body, got.header); err != nil {
+			t.Fatal(err)
+		}
+		var head struct{ Type string }
+		_ = json.Unmarshal(got.body, &head)
+		types[head.Type] = got.header.Get("webhook-id")
+	}
+	if types[webhook.TypeAgentCompleted] == "" || types[webhook.TypeRunCompleted] == "" || types[webhook.TypeAgentCompleted] == types[webhook.TypeRunCompleted] {
+		t.Fatalf("events received: %v", types)
+	}
+	for range 2 {
+		if ev := f.nextEvent(t); ev.Kind != river.EventKindJobCompleted {
+			t.Fatalf("job: %s", ev.Kind)
+		}
+	}
+	var jobs int
+	if err := f.pool.QueryRow(f.ctx, `SELECT count(*) FROM river_job WHERE kind = $1`, webhook.Kind).Scan(&jobs); err != nil {
+		t.Fatal(err)
+	}
+	if jobs != 2 {
+		t.Fatalf("%d jobs, want 2", jobs)
+	}
+	// Another tenant's id finds nothing.
+	other, err := f.st.CreateTenant(f.ctx, "Other", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.pub.AgentFinished(f.ctx, f.st, other.ID, f.agent.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("other tenant: %v", err)
+	}
+}

@@ -81,3 +81,44 @@ func (p *Publisher) enqueue(ctx context.Context, tx pgx.Tx, project *store.Proje
 }
 
 func (e Event[D]) eventType() string { return e.Type }
+
+// AgentFinished is the one call a worker makes after it recorded an
+// agent's end (store.FinishAgent) and refreshed its run
+// (store.RefreshRunStatus): it reads the agent, run and project and queues
+// agent.completed, and run.completed too when the run has ended. Calling it
+// twice for the same agent queues nothing new while the first jobs are
+// kept (the webhook-ids are derived from the agent and run ids), so a
+// caller may retry it after an error. Projects without a webhook URL get
+// nothing.
+func (p *Publisher) AgentFinished(ctx context.Context, st *store.Store, tenant, agentID uuid.UUID) error {
+	agent, err := st.GetAgent(ctx, tenant, agentID)
+	if err != nil {
+		return fmt.Errorf("webhook: %w", err)
+	}
+	run, err := st.GetRun(ctx, tenant, agent.RunID)
+	if err != nil {
+		return fmt.Errorf("webhook: %w", err)
+	}
+	project, err := st.GetProject(ctx, tenant, run.ProjectID)
+	if err != nil {
+		return fmt.Errorf("webhook: %w", err)
+	}
+	if project.WebhookURL == "" {
+		return nil
+	}
+	var agents []store.Agent
+	if run.Status.Final() {
+		if agents, err = st.ListAgents(ctx, tenant, run.ID); err != nil {
+			return fmt.Errorf("webhook: %w", err)
+		}
+	}
+	return pgx.BeginFunc(ctx, st.Pool(), func(tx pgx.Tx) error {
+		if err := p.AgentCompleted(ctx, tx, project, run, agent); err != nil {
+			return err
+		}
+		if run.Status.Final() {
+			return p.RunCompleted(ctx, tx, project, run, agents)
+		}
+		return nil
+	})
+}

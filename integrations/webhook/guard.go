@@ -191,6 +191,13 @@ func (g *Guard) Validate(ctx context.Context, raw string) error {
 	return nil
 }
 
+// Validate is Guard.Validate for a one-off check, as the API makes when a
+// project's webhook URL is saved; errors wrap ErrInvalidURL,
+// ErrUnresolvable or ErrBlockedAddress and read well as a 400 detail.
+func Validate(ctx context.Context, cfg GuardConfig, raw string) error {
+	return NewGuard(cfg).Validate(ctx, raw)
+}
+
 // DialContext connects to addr ("host:port") if every address the host
 // resolves to is allowed. A name that resolves to a mix of public and
 // blocked addresses is refused as a whole, since which one is used would

@@ -96,6 +96,9 @@ func TestGuardRefusesNonPublicAddresses(t *testing.T) {
 	if err := g.Validate(ctx, "https://nowhere.example.com/"); !errors.Is(err, webhook.ErrUnresolvable) {
 		t.Errorf("unresolvable: %v", err)
 	}
+	if err := webhook.Validate(ctx, webhook.GuardConfig{}, "http://10.0.0.1/"); !errors.Is(err, webhook.ErrBlockedAddress) {
+		t.Errorf("package Validate: %v", err)
+	}
 	for _, u := range []string{"https://hooks.example.com/argus", "http://93.184.215.14:8443/x", "https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/"} {
 		if err := g.Validate(ctx, u); err != nil {
 			t.Errorf("Validate(%s) = %v, want nil", u, err)

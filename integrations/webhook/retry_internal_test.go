@@ -52,3 +52,9 @@ func TestSecretKeyBounds(t *testing.T) {
 		}
 	}
 }
+
+func TestCleanExcerpt(t *testing.T) {
+	if got := cleanExcerpt([]byte("ok\x00\xff\xfe done")); got != "ok\uFFFD done" {
+		t.Errorf("cleanExcerpt = %q", got)
+	}
+}
