@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -83,11 +84,21 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 		"SetWebhookSecret": func() error {
 			return notFound(s.SetWebhookSecret(ctx, B, a.project.ID, "stolen"))
 		},
-		"WebhookSecret": func() error { _, err := s.WebhookSecret(ctx, B, a.project.ID); return notFound(err) },
-		"PutSecret":     func() error { _, err := s.PutSecret(ctx, B, a.project.ID, "password", "x"); return notFound(err) },
-		"ListSecrets":   func() error { l, err := s.ListSecrets(ctx, B, a.project.ID); return empty(len(l), err) },
-		"SecretValues":  func() error { v, err := s.SecretValues(ctx, B, a.project.ID); return empty(len(v), err) },
-		"DeleteSecret":  func() error { return notFound(s.DeleteSecret(ctx, B, a.project.ID, "password")) },
+		"WebhookSecret":   func() error { _, err := s.WebhookSecret(ctx, B, a.project.ID); return notFound(err) },
+		"WebhookEndpoint": func() error { _, err := s.WebhookEndpoint(ctx, B, a.project.ID); return notFound(err) },
+		"WebhookSigningSecrets": func() error {
+			_, err := s.WebhookSigningSecrets(ctx, B, a.project.ID)
+			return notFound(err)
+		},
+		"RotateWebhookSecret": func() error {
+			return notFound(s.RotateWebhookSecret(ctx, B, a.project.ID, "stolen", time.Hour))
+		},
+		"DisableWebhook": func() error { return notFound(s.DisableWebhook(ctx, B, a.project.ID, "x")) },
+		"EnableWebhook":  func() error { return notFound(s.EnableWebhook(ctx, B, a.project.ID)) },
+		"PutSecret":      func() error { _, err := s.PutSecret(ctx, B, a.project.ID, "password", "x"); return notFound(err) },
+		"ListSecrets":    func() error { l, err := s.ListSecrets(ctx, B, a.project.ID); return empty(len(l), err) },
+		"SecretValues":   func() error { v, err := s.SecretValues(ctx, B, a.project.ID); return empty(len(v), err) },
+		"DeleteSecret":   func() error { return notFound(s.DeleteSecret(ctx, B, a.project.ID, "password")) },
 		"CreateTest": func() error {
 			_, err := s.CreateTest(ctx, B, a.project.ID, store.TestInput{Name: "x", Goal: "x"})
 			return notFound(err)
@@ -191,6 +202,12 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 	}
 	if ws, _ := s.WebhookSecret(ctx, A, a.project.ID); ws != "whsec_alpha" {
 		t.Errorf("A's webhook secret became %q", ws)
+	}
+	if ss, _ := s.WebhookSigningSecrets(ctx, A, a.project.ID); len(ss) != 1 || ss[0] != "whsec_alpha" {
+		t.Errorf("A's signing secrets became %q", ss)
+	}
+	if ep, err := s.WebhookEndpoint(ctx, A, a.project.ID); err != nil || ep.DisabledAt != nil {
+		t.Errorf("A's webhook endpoint: %+v %v", ep, err)
 	}
 	if v, _ := s.SecretValues(ctx, A, a.project.ID); v["password"] != "pw-alpha-value" {
 		t.Errorf("A's secret became %q", v["password"])
