@@ -10,10 +10,10 @@ import (
 )
 
 type forgotData struct {
-	Email   string
-	Sent    bool
-	NoMail  bool
-	Error   string
+	Email  string
+	Sent   bool
+	NoMail bool
+	Error  string
 }
 
 func (u *UI) forgotPage(w http.ResponseWriter, r *http.Request) {

@@ -38,22 +38,55 @@ type page struct {
 
 func parsePages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{
-		"asset":       as.url,
-		"ts":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"when":        when,
-		"whenp":       func(t *time.Time) string { if t == nil { return "—" }; return when(*t) },
-		"tsp":         func(t *time.Time) string { if t == nil { return "" }; return t.UTC().Format(time.RFC3339) },
-		"ms":          formatMS,
-		"msp":         func(p *int64) string { if p == nil { return "—" }; return formatMS(*p) },
-		"elapsed":     func(a any) string { switch a := a.(type) { case *store.Agent: return agentElapsed(a); case store.Agent: return agentElapsed(&a) }; return "" },
+		"asset": as.url,
+		"ts":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"when":  when,
+		"whenp": func(t *time.Time) string {
+			if t == nil {
+				return "—"
+			}
+			return when(*t)
+		},
+		"tsp": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.UTC().Format(time.RFC3339)
+		},
+		"ms": formatMS,
+		"msp": func(p *int64) string {
+			if p == nil {
+				return "—"
+			}
+			return formatMS(*p)
+		},
+		"elapsed": func(a any) string {
+			switch a := a.(type) {
+			case *store.Agent:
+				return agentElapsed(a)
+			case store.Agent:
+				return agentElapsed(&a)
+			}
+			return ""
+		},
 		"statusLabel": statusLabel,
 		"join":        strings.Join,
 		"lines":       func(s []string) string { return strings.Join(s, "\n") },
-		"deref":       func(p *string) string { if p == nil { return "" }; return *p },
-		"derefInt":    func(p *int) int { if p == nil { return 0 }; return *p },
-		"add":         func(a, b int) int { return a + b },
-		"int64":       func(i int) int64 { return int64(i) },
-		"args":        formatArgs,
+		"deref": func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		},
+		"derefInt": func(p *int) int {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		"add":   func(a, b int) int { return a + b },
+		"int64": func(i int) int64 { return int64(i) },
+		"args":  formatArgs,
 	}
 	base, err := template.New("base").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
