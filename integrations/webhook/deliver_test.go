@@ -199,17 +199,29 @@ func TestRetriesReachAReceiverThatWasDown(t *testing.T) {
 	// Down (connection refused) for the first attempt, then up but failing
 	// with 503 once, then accepting.
 	rcv := downReceiver(t, http.StatusServiceUnavailable, http.StatusOK)
-	// A window of a second makes the seven delays milliseconds long.
-	f := newFixture(t, rcv.url(), webhook.Config{Guard: loopbackOnly, RetryWindow: time.Second})
+	f := newFixture(t, rcv.url(), webhook.Config{Guard: loopbackOnly})
 	f.publishAgent(t)
-	if ev := f.nextEvent(t); ev.Kind != river.EventKindJobFailed || ev.Job.Attempt != 1 {
-		t.Fatalf("first attempt: %s attempt %d", ev.Kind, ev.Job.Attempt)
+
+	// failed waits for a failed attempt, checks River scheduled the retry
+	// on our backoff (default 24 h window: about 79 s, then 4 min), and
+	// has River run it now instead of waiting.
+	failed := func(attempt int, wait time.Duration) {
+		t.Helper()
+		ev := f.nextEvent(t)
+		if ev.Kind != river.EventKindJobFailed || ev.Job.Attempt != attempt {
+			t.Fatalf("attempt %d: %s attempt %d", attempt, ev.Kind, ev.Job.Attempt)
+		}
+		if d := time.Until(ev.Job.ScheduledAt); d < wait*8/10 || d > wait*12/10 {
+			t.Errorf("retry after attempt %d scheduled in %v, want about %v", attempt, d, wait)
+		}
+		if _, err := f.river.JobRetry(f.ctx, ev.Job.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
+	failed(1, 79*time.Second)
 	rcv.up(t)
 	first := rcv.next(t)
-	if ev := f.nextEvent(t); ev.Kind != river.EventKindJobFailed || ev.Job.Attempt != 2 {
-		t.Fatalf("second attempt: %s attempt %d", ev.Kind, ev.Job.Attempt)
-	}
+	failed(2, 237*time.Second)
 	second := rcv.next(t)
 	if ev := f.nextEvent(t); ev.Kind != river.EventKindJobCompleted || ev.Job.Attempt != 3 {
 		t.Fatalf("third attempt: %s attempt %d", ev.Kind, ev.Job.Attempt)
@@ -239,6 +251,30 @@ func TestRetriesReachAReceiverThatWasDown(t *testing.T) {
 	}
 	if strings.Contains(ds[0].Error, "receiver-token") || strings.Contains(f.logs.String(), "receiver-token") {
 		t.Error("the endpoint's query string leaked into an error or log line")
+	}
+}
+
+// With a short window River itself runs the retries, on its own schedule.
+func TestRetriesRunOnTheirOwn(t *testing.T) {
+	rcv := newReceiver(t, http.StatusInternalServerError, http.StatusBadGateway, http.StatusOK)
+	// A window of a second makes the seven delays milliseconds long.
+	f := newFixture(t, rcv.url(), webhook.Config{Guard: loopbackOnly, RetryWindow: time.Second})
+	f.publishAgent(t)
+	var ids []string
+	for range 3 {
+		ids = append(ids, rcv.next(t).header.Get("webhook-id"))
+	}
+	for attempt := 1; attempt <= 3; attempt++ {
+		want := river.EventKindJobFailed
+		if attempt == 3 {
+			want = river.EventKindJobCompleted
+		}
+		if ev := f.nextEvent(t); ev.Kind != want || ev.Job.Attempt != attempt {
+			t.Fatalf("attempt %d: %s attempt %d", attempt, ev.Kind, ev.Job.Attempt)
+		}
+	}
+	if ids[0] == "" || ids[1] != ids[0] || ids[2] != ids[0] {
+		t.Fatalf("webhook-ids %v", ids)
 	}
 }
 
