@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -29,6 +30,11 @@ type Config struct {
 
 	// Blobs holds step screenshots. Required.
 	Blobs storage.Blobs
+
+	// Fallback, when set, answers every path no route matches outside
+	// /api/ — the web UI mounts here. It gets the security headers and
+	// gzip but no authentication: it does its own.
+	Fallback http.Handler
 
 	// PublicURL is the externally reachable base URL, used in links in
 	// responses and mail. Cookies are marked Secure when it is https.

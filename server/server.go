@@ -50,7 +50,12 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	gz, err := gzhttp.NewWrapper(gzhttp.CompressionLevel(gzip.BestSpeed), gzhttp.EnableZstd(false))
+	// Event streams are excluded by route (Stream) and, for handlers
+	// mounted as Fallback, by their content type.
+	gz, err := gzhttp.NewWrapper(gzhttp.CompressionLevel(gzip.BestSpeed), gzhttp.EnableZstd(false),
+		gzhttp.ContentTypeFilter(func(ct string) bool {
+			return !strings.HasPrefix(ct, "text/event-stream") && gzhttp.DefaultContentTypeFilter(ct)
+		}))
 	if err != nil {
 		return nil, fmt.Errorf("server: gzip: %w", err)
 	}
@@ -87,6 +92,9 @@ func New(cfg Config) (*Server, error) {
 	s.mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		WriteProblem(w, problem(http.StatusNotFound, "no such endpoint; see /api/v1/openapi.json"))
 	}))
+	if cfg.Fallback != nil {
+		s.mux.Handle("/", s.compress(cfg.Fallback))
+	}
 	s.handler = s.recoverPanics(securityHeaders(http.HandlerFunc(s.serveMux)))
 	return s, nil
 }
@@ -129,16 +137,7 @@ func (s *Server) Handle(rt Route) error {
 		h = s.crossOrigin(h)
 	}
 	if !rt.Stream {
-		gz := s.gzip(h)
-		inner := h
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			// WebSocket upgrades must reach the handler untouched.
-			if r.Header.Get("Upgrade") != "" {
-				inner.ServeHTTP(w, r)
-				return
-			}
-			gz.ServeHTTP(w, r)
-		})
+		h = s.compress(h)
 	}
 	var err error
 	func() {
@@ -156,6 +155,20 @@ func (s *Server) Handle(rt Route) error {
 	s.routes = append(s.routes, rt)
 	s.mu.Unlock()
 	return nil
+}
+
+// compress gzips h's responses at BestSpeed for clients that accept it,
+// except WebSocket upgrades, event streams and already-compressed types.
+func (s *Server) compress(h http.Handler) http.Handler {
+	gz := s.gzip(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// WebSocket upgrades must reach the handler untouched.
+		if r.Header.Get("Upgrade") != "" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		gz.ServeHTTP(w, r)
+	})
 }
 
 // serveMux routes a request, counting it by route pattern, and turns the

@@ -44,6 +44,7 @@ func commands() map[string]command {
 		"admin":   {"bootstrap tenants, users and API keys", runAdmin},
 		"run":     {"run test files against an application, in this process (no database needed)", runRun},
 		"demo":    {"start the demo app and run the demo suite against it", runDemo},
+		"serve":   {"serve the REST API and web UI (--with-worker also runs agents)", runServe},
 		"version": {"print the version", runVersion},
 	}
 }
