@@ -1,7 +1,6 @@
 package github
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -40,10 +39,10 @@ var repoPattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z
 // Validate reports whether t can be used.
 func (t Target) Validate() error {
 	if t.InstallationID <= 0 {
-		return errors.New("github: installation id must be a positive number")
+		return fmt.Errorf("%w: installation id must be a positive number", ErrInvalid)
 	}
 	if !repoPattern.MatchString(t.Repository) || strings.HasSuffix(t.Repository, "/.") || strings.HasSuffix(t.Repository, "/..") {
-		return fmt.Errorf("github: repository %q is not owner/name", t.Repository)
+		return fmt.Errorf("%w: repository %q is not owner/name", ErrInvalid, t.Repository)
 	}
 	return nil
 }
@@ -91,10 +90,10 @@ func (o Outcome) Validate() error {
 	}
 	// The ids go into HTML comments; a "-->" would end the marker early.
 	if !idPattern.MatchString(o.TestID) {
-		return fmt.Errorf("github: test id %q must be 1 to 100 letters, digits or ._:-", o.TestID)
+		return fmt.Errorf("%w: test id %q must be 1 to 100 letters, digits or ._:-", ErrInvalid, o.TestID)
 	}
 	if o.AgentID != "" && !idPattern.MatchString(o.AgentID) {
-		return fmt.Errorf("github: agent id %q must be letters, digits or ._:-", o.AgentID)
+		return fmt.Errorf("%w: agent id %q must be letters, digits or ._:-", ErrInvalid, o.AgentID)
 	}
 	return nil
 }

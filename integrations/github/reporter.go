@@ -272,6 +272,9 @@ func sameKind(a, b string) bool {
 // installation or repository is gone or inaccessible, or GitHub rejected
 // the request as invalid. Rate limits and server errors are not permanent.
 func Permanent(err error) bool {
+	if errors.Is(err, ErrInvalid) {
+		return true
+	}
 	var rl *gh.RateLimitError
 	var abuse *gh.AbuseRateLimitError
 	if errors.As(err, &rl) || errors.As(err, &abuse) {
