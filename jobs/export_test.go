@@ -17,3 +17,10 @@ func ForTests(c Config) Config {
 
 // RiverConfig is the River configuration New made.
 func RiverConfig(j *Jobs) *river.Config { return j.rc }
+
+// ForBench is ForTests with River's production fetch intervals, so
+// latencies are what a deployment sees.
+func ForBench(c Config) Config {
+	c.riverTest = true
+	return c
+}
