@@ -77,6 +77,7 @@ type env struct {
 	sched  *fakeScheduler
 	blobs  storage.Blobs
 	srv    *httptest.Server
+	h      http.Handler
 	url    string
 	tenant *store.Tenant
 	admin  *store.User
@@ -160,6 +161,7 @@ func newEnv(t testing.TB, opts envOptions) *env {
 		t.Fatal(err)
 	}
 	h = ui.Handler()
+	e.h = h
 
 	if e.tenant, err = st.CreateTenant(ctx, "Acme QA", ""); err != nil {
 		t.Fatal(err)

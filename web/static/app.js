@@ -43,6 +43,10 @@
     });
     if (box) box.addEventListener("click", function (e) { if (e.target === box || e.target.tagName === "IMG") box.close(); });
 
+    // After a refused form, put the cursor in the first field to fix.
+    var invalid = document.querySelector("[aria-invalid=true]");
+    if (invalid) invalid.focus();
+
     var run = document.querySelector("[data-live-run]");
     if (run && !run.hidden) liveRun(run);
     var agent = document.querySelector("[data-live-agent]");
