@@ -145,6 +145,22 @@ type Config struct {
 	// PostHogHost is the PostHog instance. Default
 	// "https://eu.i.posthog.com".
 	PostHogHost string
+
+	// BlobURL is where blobs are kept: file:///dir or gs://bucket/prefix.
+	// Empty (the default) means BlobDir; see BlobLocation.
+	BlobURL string
+
+	// GitHubAppID is the GitHub App that opens issues; 0 (the default)
+	// turns GitHub issues off.
+	GitHubAppID int64
+
+	// GitHubAppPrivateKey is the App's private key, PEM. Required with
+	// GitHubAppID.
+	GitHubAppPrivateKey []byte
+
+	// GitHubAPIURL is the GitHub REST API. Default
+	// "https://api.github.com/".
+	GitHubAPIURL string
 }
 
 // Validate reports the first invalid combination of fields. Per-value
@@ -156,6 +172,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Parallel > c.MaxAgents && c.MaxAgents > 0 {
 		return &Error{Env: Parallel.Env, Flag: Parallel.Flag, Problem: fmt.Sprintf("is %d, more than ARGUS_MAX_AGENTS (%d), the browsers this node may run at once", c.Parallel, c.MaxAgents), Example: Parallel.Example}
+	}
+	if c.GitHubAppID != 0 && len(c.GitHubAppPrivateKey) == 0 {
+		return &Error{Env: GitHubAppPrivateKey.Env, Flag: GitHubAppPrivateKey.Flag, Problem: "is required when ARGUS_GITHUB_APP_ID is set", Example: GitHubAppPrivateKey.Example}
+	}
+	if c.GitHubAppID == 0 && len(c.GitHubAppPrivateKey) != 0 {
+		return &Error{Env: GitHubAppID.Env, Flag: GitHubAppID.Flag, Problem: "is required when ARGUS_GITHUB_APP_PRIVATE_KEY is set", Example: GitHubAppID.Example}
 	}
 	if c.JobTimeout > 0 && c.RescueAfter > 0 && c.RescueAfter <= c.JobTimeout {
 		return &Error{Env: RescueAfter.Env, Flag: RescueAfter.Flag, Problem: fmt.Sprintf("is %v, not more than ARGUS_JOB_TIMEOUT (%v): running agents would be taken for lost", c.RescueAfter, c.JobTimeout), Example: RescueAfter.Example}

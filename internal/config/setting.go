@@ -270,6 +270,7 @@ var All = []Setting{
 	JobTimeout, RescueAfter,
 	Server, APIKey, Project, Commit, Branch,
 	WebhookAllowPrivate, WebhookAllowCIDRs, PostHogKey, PostHogHost,
+	BlobURL, GitHubAppID, GitHubAppPrivateKey, GitHubAPIURL,
 }
 
 func durationSetting(env, flag, def, usage string, field func(*Config) *time.Duration) Setting {
