@@ -100,12 +100,16 @@ func (j *Jobs) Config() Config { return j.cfg }
 // leader enqueues periodic jobs, rescues stuck jobs and deletes old ones),
 // and the reaping of orphaned browsers when the provider can. An
 // insert-only Jobs (no Browser) has nothing to start and returns nil.
-// Start returns once started; the work goes on until Stop.
+// Start returns once started; the work goes on until Stop, even when ctx
+// ends: only Stop hands running agents back to the queue and waits until
+// they are, so a caller must call it to shut down cleanly.
 func (j *Jobs) Start(ctx context.Context) error {
 	if j.cfg.Browser == nil {
 		return nil
 	}
-	if err := j.client.Start(ctx); err != nil {
+	// River would begin stopping, without waiting, when the start context
+	// ends; Stop is the one way to stop so that it can wait.
+	if err := j.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
 	if r, ok := j.cfg.Browser.(reaper); ok && j.cfg.ReapInterval > 0 {

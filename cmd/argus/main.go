@@ -45,6 +45,7 @@ func commands() map[string]command {
 		"run":     {"run test files against an application, in this process (no database needed)", runRun},
 		"demo":    {"start the demo app and run the demo suite against it", runDemo},
 		"serve":   {"serve the REST API and web UI (--with-worker also runs agents)", runServe},
+		"worker":  {"run queued agents in browsers on this host (River workers)", runWorker},
 		"version": {"print the version", runVersion},
 	}
 }

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/argusqa/argus/agent"
+	"github.com/argusqa/argus/integrations/storage"
+	"github.com/argusqa/argus/internal/config"
+	"github.com/argusqa/argus/jobs"
+)
+
+// workerSettings are the settings `argus worker` reads.
+var workerSettings = []config.Setting{
+	config.DatabaseURL, config.SecretKey, config.SecretKeyID, config.OldSecretKeys, config.BlobDir,
+	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
+	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model,
+	config.JobTimeout, config.RescueAfter, config.LogLevel, config.LogFormat,
+}
+
+const workerSynopsis = `worker [flags]
+
+Runs agents queued by the server (River queue "agents"), at most
+ARGUS_MAX_AGENTS at once, each in a fresh browser, recording steps and
+screenshots as they happen. Run as many workers on as many hosts as you like
+against one database. On SIGTERM or Ctrl-C the worker stops taking agents,
+closes the browsers of those it runs and hands them back to the queue for
+another worker.`
+
+// workerStopTimeout bounds the graceful stop: closing browsers takes at
+// most about 5 s each, in parallel.
+const workerStopTimeout = 30 * time.Second
+
+func runWorker(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "worker", workerSynopsis)
+	cfg, rest, err := loadConfig(e, fs, args, workerSettings...)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("worker takes no arguments, got %q", strings.Join(rest, " "))
+	}
+	log := cfg.Logger(e.stderr)
+
+	st, closeDB, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	blobs, err := storage.NewLocal(cfg.BlobDir)
+	if err != nil {
+		return &usageError{msg: fmt.Sprintf("ARGUS_BLOB_DIR: %v", err)}
+	}
+	model, err := openModel(ctx, cfg, e.getenv, log)
+	if err != nil {
+		return err
+	}
+	browsers, err := openBrowsers(ctx, cfg, cfg.MaxAgents, "", log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := browsers.Close(cctx); err != nil {
+			log.Warn("closing the browsers", "error", err)
+		}
+	}()
+
+	j, err := jobs.New(jobs.Config{
+		Pool: st.Pool(), Store: st, Blobs: blobs, Browser: browsers, Model: model,
+		Agent:     agent.Config{Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log},
+		MaxAgents: cfg.MaxAgents, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter,
+		Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	if err := j.Start(ctx); err != nil {
+		return err
+	}
+	log.Info("argus worker started", "max_agents", cfg.MaxAgents, "browser", cfg.Browser, "model", describeModel(model), "version", version)
+	fmt.Fprintf(e.stderr, "argus: worker running up to %d agents with %s; stop with Ctrl-C or SIGTERM\n", cfg.MaxAgents, describeModel(model))
+
+	<-ctx.Done()
+	log.Info("argus worker stopping: handing unfinished agents back to the queue")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), workerStopTimeout)
+	defer cancel()
+	if err := j.Stop(sctx); err != nil {
+		return fmt.Errorf("stopping: %w", err)
+	}
+	log.Info("argus worker stopped")
+	return nil
+}
