@@ -45,7 +45,7 @@ func TestSlowReceiverTimesOut(t *testing.T) {
 		t.Fatalf("%d attempts recorded", len(ds))
 	}
 	d := ds[0]
-	if d.StatusCode != nil || !strings.Contains(d.Error, "deadline exceeded") || d.LatencyMS == nil ||
+	if d.StatusCode != nil || !strings.Contains(d.Error, "no answer within 300ms") || d.LatencyMS == nil ||
 		*d.LatencyMS < int(timeout.Milliseconds()) || *d.LatencyMS > 5000 {
 		t.Fatalf("recorded: status %v, error %q, latency %v", d.StatusCode, d.Error, d.LatencyMS)
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -193,7 +194,13 @@ func (w *Worker) send(ctx context.Context, endpoint string, a DeliverArgs, secre
 	start := time.Now()
 	resp, err := w.client.Do(req)
 	if err != nil {
-		return attempt{latency: time.Since(start), err: stripURL(err)}
+		var ne net.Error
+		if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+			err = fmt.Errorf("no answer within %s: %w", w.cfg.Timeout, stripURL(err))
+		} else {
+			err = stripURL(err)
+		}
+		return attempt{latency: time.Since(start), err: err}
 	}
 	defer resp.Body.Close()
 	head, err := io.ReadAll(io.LimitReader(resp.Body, store.MaxResponseExcerpt))
