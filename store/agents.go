@@ -58,10 +58,11 @@ func prefixed(prefix, columns string) string {
 // GetAgent returns one of tenant's agents.
 func (s *Store) GetAgent(ctx context.Context, tenant, id uuid.UUID) (*Agent, error) {
 	var a Agent
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		a, err = scanAgent(tx.QueryRow(ctx, `SELECT `+agentColumns+` FROM agents WHERE tenant_id = $1 AND id = $2`, tenant, id))
+	// One round trip: this is the read CI pipelines poll.
+	err := s.readRowInTenant(ctx, tenant, func(r pgx.Row) (err error) {
+		a, err = scanAgent(r)
 		return err
-	})
+	}, `SELECT `+agentColumns+` FROM agents WHERE tenant_id = $1 AND id = $2`, tenant, id)
 	if err != nil {
 		return nil, wrap("get agent", err)
 	}

@@ -25,6 +25,8 @@ var notTenantScoped = []string{
 	"LookupAPIKey", "LookupSession", "DeleteSession", "CreateResetToken", "ResetPassword",
 	"ConsumeOAuthState", "PurgeExpired", "ListMembers", "ListAPIKeys", "CreateAPIKey", "CreateOAuthState",
 	"ListProjects", "CreateProject", "ListRuns",
+	// A person's own memberships, read at login before a tenant is chosen.
+	"UserMemberships",
 }
 
 // TestTenantIsolation calls every tenant-scoped store function as tenant B
