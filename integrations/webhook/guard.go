@@ -175,9 +175,9 @@ func (g *Guard) resolve(ctx context.Context, host string) ([]netip.Addr, error) 
 // check again on every connection, so a name that later resolves elsewhere
 // is still refused.
 func (g *Guard) Validate(ctx context.Context, raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
-		return ErrInvalidURL
+	u, err := parseEndpoint(raw)
+	if err != nil {
+		return err
 	}
 	ips, err := g.resolve(ctx, u.Hostname())
 	if err != nil {
@@ -189,6 +189,15 @@ func (g *Guard) Validate(ctx context.Context, raw string) error {
 		}
 	}
 	return nil
+}
+
+// parseEndpoint accepts absolute http(s) URLs with a host.
+func parseEndpoint(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return nil, ErrInvalidURL
+	}
+	return u, nil
 }
 
 // Validate is Guard.Validate for a one-off check, as the API makes when a

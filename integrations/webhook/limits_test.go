@@ -89,3 +89,18 @@ func TestRedeliverIsTenantScoped(t *testing.T) {
 		t.Fatalf("unknown delivery: %v", err)
 	}
 }
+
+// A URL that is no http(s) URL (written around the API) is not retried.
+func TestUnusableURLIsNotRetried(t *testing.T) {
+	f := newFixture(t, "https://hooks.example.com/x", webhook.Config{Guard: loopbackOnly})
+	if _, err := f.pool.Exec(f.ctx, `UPDATE projects SET webhook_url = 'gopher://hooks.example.com/x' WHERE id = $1`, f.project.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.publishAgent(t)
+	if ev := f.nextEvent(t); ev.Kind != river.EventKindJobCancelled {
+		t.Fatalf("job: %s", ev.Kind)
+	}
+	if ds := f.deliveries(t); len(ds) != 1 || !strings.Contains(ds[0].Error, "absolute http(s) URL") {
+		t.Fatalf("recorded: %+v", ds)
+	}
+}

@@ -118,6 +118,9 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	case ep.DisabledAt != nil:
 		return giveUp("endpoint disabled: " + ep.DisabledReason)
 	}
+	if _, err := parseEndpoint(ep.URL); err != nil {
+		return giveUp(err.Error())
+	}
 	secrets, err := w.store.WebhookSigningSecrets(ctx, a.Tenant, a.Project)
 	if errors.Is(err, store.ErrNotFound) {
 		return giveUp("no webhook secret set: deliveries are never sent unsigned")
