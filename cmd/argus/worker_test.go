@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/argusqa/argus/browser/browsertest"
+	"github.com/argusqa/argus/events"
+	"github.com/argusqa/argus/integrations/storage"
+	"github.com/argusqa/argus/internal/pgtest"
+	"github.com/argusqa/argus/internal/seal"
+	"github.com/argusqa/argus/jobs"
+	"github.com/argusqa/argus/store"
+)
+
+func TestWorkerSettings(t *testing.T) {
+	r := argus(t, nil, "", "worker")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "DATABASE_URL") {
+		t.Fatalf("no database: %+v", r)
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	vars := map[string]string{
+		"DATABASE_URL": "postgres://x@127.0.0.1:1/x", "ARGUS_SECRET_KEY": base64.StdEncoding.EncodeToString(key),
+		"ARGUS_JOB_TIMEOUT": "1h", "ARGUS_RESCUE_AFTER": "30m",
+	}
+	if r := argus(t, vars, "", "worker"); r.code != exitUsage || !strings.Contains(r.stderr, "ARGUS_RESCUE_AFTER") {
+		t.Fatalf("rescue before the job timeout: %+v", r)
+	}
+	delete(vars, "ARGUS_JOB_TIMEOUT")
+	delete(vars, "ARGUS_RESCUE_AFTER")
+	if r := argus(t, vars, "", "worker", "extra"); r.code != exitUsage || !strings.Contains(r.stderr, "no arguments") {
+		t.Fatalf("extra argument: %+v", r)
+	}
+}
+
+// TestWorkerRunsAgentsAndStopsGracefully runs `argus worker` against a
+// database with a run of two tests: the quick one passes, with its
+// screenshots in ARGUS_BLOB_DIR; the slow one is still running when the
+// worker is told to stop, and goes back to the queue (its River job
+// available again, its row still running) while the worker exits 0.
+func TestWorkerRunsAgentsAndStopsGracefully(t *testing.T) {
+	browsertest.ChromiumPath(t)
+	ctx := context.Background()
+	slowLoaded := make(chan struct{})
+	var once sync.Once
+	mux := http.NewServeMux()
+	page := func(w http.ResponseWriter, title string) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html><head><title>%s</title></head><body><h1>%s</h1></body></html>`, title, title)
+	}
+	mux.HandleFunc("GET /", func(w http.ResponseWriter, _ *http.Request) { page(w, "Shop") })
+	mux.HandleFunc("GET /slow", func(w http.ResponseWriter, _ *http.Request) {
+		once.Do(func() { close(slowLoaded) })
+		page(w, "Slow")
+	})
+	app := httptest.NewServer(mux)
+	defer app.Close()
+
+	dbURL := pgtest.MigratedURL(t)
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	key := make([]byte, seal.KeySize)
+	_, _ = rand.Read(key)
+	kr, _ := seal.NewKeyring("k1", key, nil)
+	st, err := store.New(ctx, pool, store.Config{Keyring: kr, BcryptCost: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant, err := st.CreateTenant(ctx, "Acme", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	project, err := st.CreateProject(ctx, tenant.ID, store.ProjectInput{Name: "Shop", BaseURL: app.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	quick, err := st.CreateTest(ctx, tenant.ID, project.ID, store.TestInput{Name: "Quick", StartURL: "/", Steps: []string{`expect title "Shop"`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := st.CreateTest(ctx, tenant.ID, project.ID, store.TestInput{Name: "Slow", StartURL: "/slow", Steps: []string{`wait for "Never shown" within 60s`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched, err := jobs.New(jobs.Config{Pool: pool, Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runRow, agents, _, err := st.CreateRun(ctx, tenant.ID, store.RunInput{ProjectID: project.ID, TestIDs: []uuid.UUID{quick.ID, slow.ID}}, sched.Enqueue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := events.NewHub(pool, nil)
+	hubCtx, stopHub := context.WithCancel(ctx)
+	defer stopHub()
+	ready := make(chan struct{})
+	go func() { _ = hub.Run(hubCtx, ready) }()
+	<-ready
+	sub := hub.Subscribe(tenant.ID, runRow.ID, agents[0].ID)
+	defer sub.Close()
+
+	blobDir := t.TempDir()
+	vars := map[string]string{
+		"DATABASE_URL": dbURL, "ARGUS_SECRET_KEY": base64.StdEncoding.EncodeToString(key),
+		"ARGUS_BLOB_DIR": blobDir, "ARGUS_MAX_AGENTS": "2", "ARGUS_LOG_LEVEL": "warn",
+	}
+	var stderr strings.Builder
+	e := &env{stdin: strings.NewReader(""), stdout: &stderr, stderr: &syncWriter{w: &stderr}, getenv: func(k string) string { return vars[k] }}
+	workerCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	code := make(chan int, 1)
+	go func() { code <- run(workerCtx, []string{"worker"}, e) }()
+
+	quickDone := make(chan struct{})
+	go func() {
+		for range sub.C {
+			if a, err := st.GetAgent(ctx, tenant.ID, agents[0].ID); err == nil && a.Status.Final() {
+				close(quickDone)
+				return
+			}
+		}
+	}()
+	for what, ch := range map[string]chan struct{}{"the quick agent to finish": quickDone, "the slow agent to start": slowLoaded} {
+		select {
+		case <-ch:
+		case c := <-code:
+			t.Fatalf("argus worker exited with %d while waiting for %s", c, what)
+		case <-time.After(90 * time.Second):
+			t.Fatalf("waited too long for %s", what)
+		}
+	}
+	if a, _ := st.GetAgent(ctx, tenant.ID, agents[0].ID); a.Status != store.StatusPassed {
+		t.Fatalf("quick agent: %+v", a)
+	}
+	var shots int
+	_ = filepath.WalkDir(filepath.Join(blobDir, filepath.FromSlash(storage.AgentPrefix(tenant.ID.String(), agents[0].ID.String()))), func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(d.Name(), ".png") {
+			shots++
+		}
+		return nil
+	})
+	if steps, _ := st.ListSteps(ctx, tenant.ID, agents[0].ID); shots == 0 || shots != len(steps) {
+		t.Fatalf("%d screenshots of the quick agent's %d steps in %s", shots, len(steps), blobDir)
+	}
+
+	stopped := time.Now()
+	stop() // as SIGTERM does
+	select {
+	case c := <-code:
+		if c != exitOK {
+			t.Fatalf("argus worker exited with %d: %s", c, stderr.String())
+		}
+	case <-time.After(45 * time.Second):
+		t.Fatal("argus worker did not stop within 45 s")
+	}
+	t.Logf("stop → worker exited: %v", time.Since(stopped).Round(time.Millisecond))
+	var state string
+	if err := pool.QueryRow(ctx, `SELECT state FROM river_job WHERE args->>'agent_id' = $1`, agents[1].ID.String()).Scan(&state); err != nil {
+		t.Fatal(err)
+	}
+	if state != "available" {
+		t.Fatalf("the slow agent's job is %s, want available (handed back)", state)
+	}
+	if a, _ := st.GetAgent(ctx, tenant.ID, agents[1].ID); a.Status != store.StatusRunning {
+		t.Fatalf("slow agent after the stop: %+v", a)
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  *strings.Builder
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
