@@ -24,9 +24,13 @@ type ui struct {
 	dir  string
 }
 
-func openBrowser(t *testing.T, e *env, width, height int) *ui {
+func openBrowser(t *testing.T, e *env, width, height int, chromeArgs ...string) *ui {
 	t.Helper()
-	p, err := local.New(local.Config{MaxSessions: 1})
+	cfg := local.Config{MaxSessions: 1}
+	if len(chromeArgs) > 0 {
+		cfg.ChromeArgs = append(browser.DefaultChromeArgs(), chromeArgs...)
+	}
+	p, err := local.New(cfg)
 	if err != nil {
 		t.Skipf("no local browser: %v", err)
 	}
@@ -313,4 +317,37 @@ func TestBrowserPhone(t *testing.T) {
 		}
 		u.shot(name)
 	}
+}
+
+// TestBrowserDark renders pages with the system in dark mode: the
+// stylesheet follows prefers-color-scheme.
+func TestBrowserDark(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	e := newEnv(t, envOptions{})
+	p, tt := e.seedProject("Demo shop", "Checkout with the cheapest item")
+	run, agents := e.seedRun(p, tt.ID)
+	w := e.worker(agents[0])
+	w.start()
+	w.step(1, "The cart link is at the top right; I will open it.", "click", "The cart opened.", pngBytes())
+	w.finish(store.StatusFailed, "The order confirmation never showed: the checkout button did nothing.", "")
+	u := openBrowser(t, e, 1280, 860, "--force-dark-mode")
+	u.login("ada@example.com")
+	var dark bool
+	u.eval(`matchMedia("(prefers-color-scheme: dark)").matches`, &dark)
+	if !dark {
+		t.Skip("this Chromium does not emulate a dark system")
+	}
+	u.open("/agents/" + agents[0].ID.String())
+	var bg string
+	u.eval(`getComputedStyle(document.body).backgroundColor`, &bg)
+	if bg != "rgb(18, 21, 26)" {
+		t.Errorf("dark background: %s", bg)
+	}
+	u.shot("dark-agent-failed")
+	u.open("/runs/" + run.ID.String())
+	u.shot("dark-run")
+	u.open("/projects/" + p.ID.String())
+	u.shot("dark-tests")
 }

@@ -78,6 +78,7 @@ type env struct {
 	blobs  storage.Blobs
 	srv    *httptest.Server
 	h      http.Handler
+	hub    *events.Hub
 	url    string
 	tenant *store.Tenant
 	admin  *store.User
@@ -142,7 +143,7 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, ctx: ctx, st: st, blobs: blobs, sched: &fakeScheduler{st: st, pool: pool, runs: make(chan []store.Agent, 16)}, mails: &mailbox{}}
+	e := &env{t: t, ctx: ctx, st: st, blobs: blobs, hub: hub, sched: &fakeScheduler{st: st, pool: pool, runs: make(chan []store.Agent, 16)}, mails: &mailbox{}}
 
 	var h http.Handler
 	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))

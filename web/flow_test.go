@@ -1,0 +1,101 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/argusqa/argus/store"
+)
+
+func TestTenantSwitcher(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	second, err := e.st.CreateTenant(e.ctx, "Beta Corp", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.AddMember(e.ctx, second.ID, e.member.ID, store.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("max@example.com")
+	// The first tenant by name is chosen at login.
+	page := c.get("/projects")
+	if !strings.Contains(page.Body, `id="tenant-switch"`) || !strings.Contains(page.Body, "Beta Corp (admin)") {
+		t.Fatal("no tenant switcher for a person in two tenants")
+	}
+	old := c.cookie().Value
+	first, _ := e.st.LookupSession(e.ctx, old)
+	other := second.ID
+	if first.TenantID == second.ID {
+		other = e.tenant.ID
+	}
+	if r := c.post("/switch-tenant", url.Values{"tenant": {other.String()}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("switch: %d", r.StatusCode)
+	}
+	sess, err := e.st.LookupSession(e.ctx, c.cookie().Value)
+	if err != nil || sess.TenantID != other {
+		t.Fatalf("after the switch: %+v %v", sess, err)
+	}
+	if _, err := e.st.LookupSession(e.ctx, old); err == nil {
+		t.Fatal("the old session survived the switch")
+	}
+	// A tenant the person does not belong to is refused.
+	stranger, _ := e.st.CreateTenant(e.ctx, "Stranger", "")
+	if r := c.post("/switch-tenant", url.Values{"tenant": {stranger.ID.String()}}); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("switch to a foreign tenant: %d", r.StatusCode)
+	}
+}
+
+func TestCancelAndRerun(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p, tt := e.seedProject("Shop", "Checkout")
+	run, agents := e.seedRun(p, tt.ID)
+	c := e.login("max@example.com")
+	page := c.get("/agents/" + agents[0].ID.String())
+	if !strings.Contains(page.Body, `id="cancel-form"`) || !strings.Contains(page.Body, "Queued: waiting") {
+		t.Fatal("a queued agent's page offers no cancel")
+	}
+	if r := c.post("/agents/"+agents[0].ID.String()+"/cancel", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", r.StatusCode)
+	}
+	a, _ := e.st.GetAgent(e.ctx, e.tenant.ID, agents[0].ID)
+	r, _ := e.st.GetRun(e.ctx, e.tenant.ID, run.ID)
+	if a.Status != store.StatusCancelled || r.Status != store.StatusCancelled {
+		t.Fatalf("after cancel: agent %s, run %s", a.Status, r.Status)
+	}
+	page = c.get("/agents/" + agents[0].ID.String())
+	if strings.Contains(page.Body, `id="cancel-form"`) {
+		t.Fatal("a cancelled agent still offers cancel")
+	}
+	res := c.post("/agents/"+agents[0].ID.String()+"/rerun", url.Values{"nonce": {"again-1"}})
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/runs/") || loc == "/runs/"+run.ID.String() {
+		t.Fatalf("rerun: %d %q", res.StatusCode, loc)
+	}
+	if e.sched.enqueueCount() != 1 {
+		t.Fatalf("rerun enqueued %d runs", e.sched.enqueueCount())
+	}
+}
+
+func TestErrorAndFailedLookDifferent(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p, tt := e.seedProject("Shop", "Checkout")
+	_, failed := e.seedRun(p, tt.ID)
+	_, errored := e.seedRun(p, tt.ID)
+	w := e.worker(failed[0])
+	w.start()
+	w.finish(store.StatusFailed, "The checkout button did nothing.", "")
+	w = e.worker(errored[0])
+	w.start()
+	w.finish(store.StatusError, "", "the model provider stayed unreachable")
+	c := e.login("max@example.com")
+	f := c.get("/agents/" + failed[0].ID.String()).Body
+	er := c.get("/agents/" + errored[0].ID.String()).Body
+	if !strings.Contains(f, `class="badge s-failed"`) || !strings.Contains(f, "Failed: the application did not do") {
+		t.Error("failed agent not shown as a failure of the application")
+	}
+	if !strings.Contains(er, `class="badge s-error"`) || !strings.Contains(er, "this is not a verdict on the application") || !strings.Contains(er, "the model provider stayed unreachable") {
+		t.Error("error agent not shown as Argus's error with its reason")
+	}
+}
