@@ -17,6 +17,14 @@
 // ago may not be found yet, and a second failure in that minute would open a
 // duplicate. The issue list is read from the primary store.
 //
+// Setting up: create a GitHub App with the repository permission Issues
+// "Read and write" (Metadata "Read" comes with it) and no webhook, download
+// its private key, and give Argus ARGUS_GITHUB_APP_ID and
+// ARGUS_GITHUB_APP_PRIVATE_KEY. Install the App on the repositories that
+// should receive issues; each project's settings then hold the installation
+// id (from the installation's settings URL) and "owner/name", see
+// [TargetFromConfig].
+//
 // Installation tokens are minted on demand with the App's private key
 // (ghinstallation), scoped to the one repository and to issues:write, kept
 // in memory until they expire and never written anywhere.
