@@ -66,9 +66,11 @@ type Config struct {
 	// it is https. Default "http://localhost:8080".
 	PublicURL string
 
-	// Mailer sends password-reset and invitation links. Default nil: in
-	// Development mode links are logged, otherwise people are told to ask
-	// an admin (who can make a reset link on the members page).
+	// Mailer sends password-reset and invitation links. Set it only when
+	// mail really goes out (SMTP configured): the UI then tells people a
+	// link was mailed. Default nil: in Development mode links are logged,
+	// otherwise people are told to ask an admin, and invitation links are
+	// shown to the inviting admin once.
 	Mailer Mailer
 
 	// Logger receives request errors. Default: discard.

@@ -12,8 +12,13 @@
 // styles, so user-supplied text (escaped by html/template) cannot run.
 //
 // The UI owns every path except /api/, /healthz, /readyz and /metrics, which
-// belong to package server; mount both on one mux:
+// belong to package server: pass ui.Handler() as server.Config.Fallback, or
+// mount both on one mux:
 //
 //	mux.Handle("/api/", apiHandler)
 //	mux.Handle("/", ui.Handler())
+//
+// Live pages stream from GET /runs/{id}/live and /agents/{id}/live
+// (text/event-stream, lifting the write deadline), which need a running
+// events.Hub.
 package web

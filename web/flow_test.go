@@ -99,3 +99,26 @@ func TestErrorAndFailedLookDifferent(t *testing.T) {
 		t.Error("error agent not shown as Argus's error with its reason")
 	}
 }
+
+func TestRunEveryMatchingTest(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p, _ := e.seedProject("Shop", "Checkout")
+	if _, err := e.st.CreateTest(e.ctx, e.tenant.ID, p.ID, store.TestInput{Name: "Search", Goal: "Search for socks", Tags: []string{"smoke"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.CreateTest(e.ctx, e.tenant.ID, p.ID, store.TestInput{Name: "Refund", Goal: "Ask for a refund", Tags: []string{"slow"}}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("max@example.com")
+	res := c.post("/projects/"+p.ID.String()+"/runs", url.Values{"tag": {"smoke"}, "nonce": {"all-1"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("run matching: %d %s", res.StatusCode, res.Body)
+	}
+	agents := <-e.sched.runs
+	if len(agents) != 2 {
+		t.Fatalf("run of tag smoke has %d agents, want 2", len(agents))
+	}
+	if r := c.post("/projects/"+p.ID.String()+"/runs", url.Values{"q": {"no such test"}}); r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("run of nothing: %d", r.StatusCode)
+	}
+}

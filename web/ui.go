@@ -75,6 +75,7 @@ func (u *UI) routes() http.Handler {
 	member("POST /projects", u.projectCreate)
 	member("GET /projects/{id}", u.testList)
 	member("GET /projects/{id}/runs", u.runList)
+	member("POST /projects/{id}/runs", u.runCreate)
 	member("GET /projects/{id}/settings", u.projectSettings)
 	member("POST /projects/{id}/settings", u.projectUpdate)
 	admin("POST /projects/{id}/webhook", u.webhookUpdate)
