@@ -10,8 +10,7 @@ func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tenant := principal(r).TenantID
-	run, err := s.store.GetRun(r.Context(), tenant, id)
-	if err != nil {
+	if _, err := s.store.GetRun(r.Context(), tenant, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -26,7 +25,8 @@ func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if run, err = s.store.GetRun(r.Context(), tenant, id); err != nil {
+	run, err := s.store.GetRun(r.Context(), tenant, id)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
