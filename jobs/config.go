@@ -42,6 +42,9 @@ const (
 	// minutes (OAuth states); expired rows are refused when presented
 	// anyway, so the purge only keeps the tables small.
 	DefaultPurgeInterval = 10 * time.Minute
+	// DefaultReconcileInterval is how often agents whose jobs are gone
+	// (their worker died on the last attempt) are recorded as errors.
+	DefaultReconcileInterval = time.Minute
 	// DefaultReapInterval is how often a worker asks its browser provider
 	// to remove orphaned browsers, when the provider can.
 	DefaultReapInterval = 5 * time.Minute
@@ -109,6 +112,10 @@ type Config struct {
 	// PurgeInterval is how often the periodic purge of expired sessions,
 	// reset tokens and OAuth states runs. Default 10 minutes.
 	PurgeInterval time.Duration
+	// ReconcileInterval is how often agents left open by a job that
+	// ended without them (a worker killed on the last attempt) are
+	// recorded as errors with reason "worker_lost". Default 1 minute.
+	ReconcileInterval time.Duration
 	// ReapInterval is how often orphaned browsers are reaped when the
 	// browser provider can (it has a Reap method). Default 5 minutes;
 	// negative disables it.
@@ -158,6 +165,9 @@ func (c Config) WithDefaults() Config {
 	if c.PurgeInterval == 0 {
 		c.PurgeInterval = DefaultPurgeInterval
 	}
+	if c.ReconcileInterval == 0 {
+		c.ReconcileInterval = DefaultReconcileInterval
+	}
 	if c.ReapInterval == 0 {
 		c.ReapInterval = DefaultReapInterval
 	}
@@ -193,7 +203,7 @@ func (c Config) validate() error {
 	for name, d := range map[string]time.Duration{
 		"RetryDelay": c.RetryDelay, "CompletedJobRetention": c.CompletedJobRetention,
 		"CancelledJobRetention": c.CancelledJobRetention, "DiscardedJobRetention": c.DiscardedJobRetention,
-		"PurgeInterval": c.PurgeInterval,
+		"PurgeInterval": c.PurgeInterval, "ReconcileInterval": c.ReconcileInterval,
 	} {
 		if d <= 0 {
 			return fmt.Errorf("jobs: %s must be positive, got %v", name, d)

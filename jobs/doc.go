@@ -40,7 +40,10 @@
 // # Maintenance
 //
 // Periodic River jobs purge expired login sessions, password-reset tokens
-// and OAuth states (store.PurgeExpired) every Config.PurgeInterval. River's
+// and OAuth states (store.PurgeExpired) every Config.PurgeInterval, and
+// record as errors (reason "worker_lost") agents left open by a job that
+// ended without them — a worker killed on the last attempt — every
+// Config.ReconcileInterval. River's
 // own cleaner deletes finished jobs after their retention periods (completed
 // 2 h, cancelled 24 h, discarded 24 h). Orphaned browser containers are
 // reaped by each worker process for its own node, when its browser provider

@@ -115,7 +115,6 @@ func (s *fakeSession) Close(context.Context) error {
 type closeWatcher struct {
 	browser.Provider
 	closed chan time.Time
-	mu     sync.Mutex
 }
 
 func (w *closeWatcher) Acquire(ctx context.Context, opts browser.AcquireOptions) (browser.Session, error) {

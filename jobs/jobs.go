@@ -50,6 +50,9 @@ func New(cfg Config) (*Jobs, error) {
 	if err := river.AddWorkerSafely(workers, &purgeWorker{j: j}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	if err := river.AddWorkerSafely(workers, &reconcileWorker{j: j}); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
 	if cfg.RegisterWorkers != nil {
 		if err := cfg.RegisterWorkers(workers); err != nil {
 			return nil, fmt.Errorf("jobs: registering workers: %w", err)
@@ -78,6 +81,9 @@ func New(cfg Config) (*Jobs, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.PurgeInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return PurgeArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "argus_purge_expired", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.ReconcileInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "argus_reconcile_agents", RunOnStart: true}),
 		}, cfg.PeriodicJobs...)
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), rc)
