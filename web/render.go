@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/argusqa/argus/store"
 )
 
@@ -87,6 +89,9 @@ func parsePages(as *assets) (*pages, error) {
 		"add":   func(a, b int) int { return a + b },
 		"int64": func(i int) int64 { return int64(i) },
 		"args":  formatArgs,
+		// short names a run by the random end of its id: ids are UUIDv7,
+		// whose first digits are a timestamp shared by runs made together.
+		"short": func(id uuid.UUID) string { s := id.String(); return s[len(s)-8:] },
 	}
 	base, err := template.New("base").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {
