@@ -257,6 +257,11 @@ func (r *attemptRun) interrupted(ctx context.Context, res *agent.Result) error {
 	if errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely) {
 		return r.cancelled(ctx, res)
 	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		// The job's time ran out before the agent could start (waiting
+		// for a browser): an infrastructure failure like any other.
+		return r.infraFailure(ctx, "browser", errors.New("no browser became available before the job's timeout"), res)
+	}
 	r.log.Info("worker stopping; the agent goes back to the queue")
 	return fmt.Errorf("worker stopping: %w", context.Cause(ctx))
 }
