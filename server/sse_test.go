@@ -186,3 +186,29 @@ func TestShutdownEndsStreams(t *testing.T) {
 	for range evs {
 	}
 }
+
+// TestStreamsOutliveTimeouts: with 1-second read and write timeouts, an
+// ordinary request still works and an event stream keeps delivering
+// heartbeats well past them.
+func TestStreamsOutliveTimeouts(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) {
+		c.ReadTimeout, c.WriteTimeout = time.Second, time.Second
+		c.HeartbeatInterval = 300 * time.Millisecond
+	})
+	a := e.world("acme")
+	resp := openStream(t, e, "/api/v1/runs/"+a.run.ID.String()+"/events", key(a.memberKey))
+	evs := readEvents(t, resp)
+	next(t, evs, "run")
+	deadline := time.Now().Add(2500 * time.Millisecond)
+	beats := 0
+	for time.Now().Before(deadline) {
+		next(t, evs, "comment")
+		beats++
+	}
+	if beats < 5 {
+		t.Fatalf("%d heartbeats in 2.5 s", beats)
+	}
+	if r := e.do("GET", "/api/v1/runs/"+a.run.ID.String(), key(a.memberKey), nil); r.status != 200 {
+		t.Fatalf("ordinary request: %d", r.status)
+	}
+}
