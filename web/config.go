@@ -84,6 +84,12 @@ type Config struct {
 	// streams, which keep proxies from closing them. Default 15 s.
 	HeartbeatInterval time.Duration
 
+	// LoginAttempts is how many failed sign-ins (and reset requests) one
+	// client address may make for one email per LoginWindow before it is
+	// refused. Default 10 per 15 minutes, as in the API.
+	LoginAttempts int
+	LoginWindow   time.Duration
+
 	// WebhookRotationOverlap is how long a rotated-out webhook secret keeps
 	// signing beside the new one. Default 24 h.
 	WebhookRotationOverlap time.Duration
@@ -100,6 +106,12 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.HeartbeatInterval <= 0 {
 		c.HeartbeatInterval = 15 * time.Second
+	}
+	if c.LoginAttempts <= 0 {
+		c.LoginAttempts = 10
+	}
+	if c.LoginWindow <= 0 {
+		c.LoginWindow = 15 * time.Minute
 	}
 	if c.WebhookRotationOverlap <= 0 {
 		c.WebhookRotationOverlap = 24 * time.Hour

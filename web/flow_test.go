@@ -1,10 +1,13 @@
 package web_test
 
 import (
+	"bufio"
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/argusqa/argus/store"
 )
@@ -120,5 +123,76 @@ func TestRunEveryMatchingTest(t *testing.T) {
 	}
 	if r := c.post("/projects/"+p.ID.String()+"/runs", url.Values{"q": {"no such test"}}); r.StatusCode != http.StatusBadRequest {
 		t.Fatalf("run of nothing: %d", r.StatusCode)
+	}
+}
+
+// TestAgentLiveStreamsSteps reads the agent page's event stream while the
+// worker records steps: each step arrives once, rendered, then the verdict
+// and the end.
+func TestAgentLiveStreamsSteps(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p, tt := e.seedProject("Shop", "Checkout")
+	_, agents := e.seedRun(p, tt.ID)
+	w := e.worker(agents[0])
+	w.start()
+	w.step(1, "first thought", "click", "ok", pngBytes())
+	c := e.login("max@example.com")
+	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.url+"/agents/"+agents[0].ID.String()+"/live", nil)
+	res, err := c.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if ct := res.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("content type %q", ct)
+	}
+	events := make(chan string)
+	go func() {
+		defer close(events)
+		sc := bufio.NewScanner(res.Body)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		var ev string
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event: "):
+				ev = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				events <- ev + " " + strings.TrimPrefix(line, "data: ")
+			}
+		}
+	}()
+	next := func() string {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				t.Fatal("stream ended early")
+			}
+			return ev
+		case <-ctx.Done():
+			t.Fatal("no event in time")
+		}
+		return ""
+	}
+	if ev := next(); !strings.HasPrefix(ev, "step ") || !strings.Contains(ev, "first thought") {
+		t.Fatalf("snapshot step: %s", ev)
+	}
+	if ev := next(); !strings.HasPrefix(ev, `agent {`) || !strings.Contains(ev, `"status":"running"`) {
+		t.Fatalf("snapshot agent: %s", ev)
+	}
+	w.step(2, "second thought", "type", "typed", nil)
+	if ev := next(); !strings.HasPrefix(ev, "step ") || !strings.Contains(ev, "second thought") || strings.Contains(ev, "first thought") {
+		t.Fatalf("second step: %s", ev)
+	}
+	w.finish(store.StatusPassed, "all good", "")
+	var seen []string
+	for ev := range events {
+		seen = append(seen, ev)
+	}
+	joined := strings.Join(seen, "\n")
+	if !strings.Contains(joined, `"status":"passed"`) || !strings.Contains(joined, "end ") || strings.Count(joined, "second thought") > 0 {
+		t.Fatalf("after the verdict: %s", joined)
 	}
 }

@@ -42,9 +42,17 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 		refuse("Enter your email and password.")
 		return
 	}
+	key := limitKey(r, email)
+	if !u.logins.allow(key) {
+		w.Header().Set("Retry-After", "900")
+		u.render(w, r, http.StatusTooManyRequests, "login", page{Title: "Sign in", Data: loginData{Email: email, Next: next,
+			Error: "Too many failed attempts for this account from your address. Wait a quarter of an hour, or reset your password."}})
+		return
+	}
 	user, err := u.store.Authenticate(r.Context(), email, password)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) || store.IsAuthError(err) {
+			u.logins.fail(key)
 			refuse("That email and password do not match an account.")
 			return
 		}

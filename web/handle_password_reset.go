@@ -32,6 +32,14 @@ func (u *UI) forgot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !d.NoMail {
+		// Every request counts: each one mails the person.
+		key := limitKey(r, "reset:"+email)
+		if !u.logins.allow(key) {
+			d.Error = "Too many reset requests for this address; wait a quarter of an hour."
+			u.render(w, r, http.StatusTooManyRequests, "forgot", page{Title: "Reset your password", Data: d})
+			return
+		}
+		u.logins.fail(key)
 		if err := u.sendResetLink(r, email); err != nil {
 			u.fail(w, r, nil, err)
 			return

@@ -34,6 +34,13 @@ func (u *UI) webhookUpdate(w http.ResponseWriter, r *http.Request, v *viewer) er
 		}
 	}
 	if len(f.Errors) == 0 {
+		// Saving is the admin's answer to a receiver that had asked not to
+		// be called (410): deliveries resume.
+		if f.URL != "" {
+			if err := u.store.EnableWebhook(r.Context(), v.TenantID, p.ID); err != nil {
+				return err
+			}
+		}
 		if err := u.setGitHubRepo(r, v, p, f.GitHub); err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ type UI struct {
 	assets  *assets
 	cop     *http.CrossOriginProtection
 	secure  bool
+	logins  *attemptLimiter
 	handler http.Handler
 }
 
@@ -36,7 +37,8 @@ func New(cfg Config) (*UI, error) {
 	}
 	pub, _ := url.Parse(cfg.PublicURL)
 	u := &UI{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: ps, assets: as,
-		cop: http.NewCrossOriginProtection(), secure: pub.Scheme == "https"}
+		cop: http.NewCrossOriginProtection(), secure: pub.Scheme == "https",
+		logins: newAttemptLimiter(cfg.LoginAttempts, cfg.LoginWindow)}
 	if err := u.cop.AddTrustedOrigin(pub.Scheme + "://" + pub.Host); err != nil {
 		return nil, err
 	}

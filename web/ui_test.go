@@ -532,3 +532,21 @@ func TestStaticAssetsAreCached(t *testing.T) {
 func pngBytes() []byte {
 	return []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
 }
+
+func TestLoginAttemptsAreLimited(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	c := e.client()
+	for i := 0; i < 10; i++ {
+		if r := c.post("/login", url.Values{"email": {"ada@example.com"}, "password": {"wrong password!"}}); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d", i+1, r.StatusCode)
+		}
+	}
+	// Even the right password is refused now, for this address and email.
+	if r := c.post("/login", url.Values{"email": {"ada@example.com"}, "password": {password}}); r.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("11th attempt: %d", r.StatusCode)
+	}
+	// Another account is not locked by it.
+	if r := c.post("/login", url.Values{"email": {"max@example.com"}, "password": {password}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("other account: %d", r.StatusCode)
+	}
+}
