@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -13,8 +14,8 @@ import (
 )
 
 // BenchmarkGetAgent drives GET /api/v1/agents/{id} over a real loopback
-// listener with 32 concurrent keep-alive clients authenticating with a
-// bearer key (the CI case), and reports requests per second and latency
+// listener with 8 and 32 concurrent keep-alive clients authenticating with
+// a bearer key (the CI case), and reports requests per second and latency
 // percentiles. The whole stack runs: key lookup (cached for the default
 // 5 s), tenant transaction, JSON, gzip negotiation, metrics.
 //
@@ -22,8 +23,13 @@ import (
 func BenchmarkGetAgent(b *testing.B) {
 	e := newEnv(b, func(c *server.Config) { c.APIKeyCacheTTL = 0 })
 	a := e.world("acme")
+	for _, clients := range []int{8, 32} {
+		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { benchGet(b, e, a, clients) })
+	}
+}
+
+func benchGet(b *testing.B, e *env, a *tenantWorld, clients int) {
 	url := e.url + "/api/v1/agents/" + a.agent.ID.String()
-	const clients = 32
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients, DisableCompression: true}}
 	get := func() (time.Duration, error) {
 		req, _ := http.NewRequest("GET", url, nil)
