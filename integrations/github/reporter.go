@@ -200,7 +200,32 @@ func (r *Reporter) Report(ctx context.Context, o Outcome) (Result, error) {
 		return Result{}, fmt.Errorf("github: open issue in %s: %w", o.Repository, err)
 	}
 	log.Info("github: issue opened", "issue", created.GetNumber())
-	return Result{Action: ActionOpened, Issue: created.GetNumber(), URL: created.GetHTMLURL()}, nil
+	return r.settleDuplicate(ctx, c, owner, repo, created, o)
+}
+
+// settleDuplicate handles the one race the in-process lock cannot: two
+// worker processes that both found no issue and both opened one. After
+// opening, look again; if an older open issue for the test exists, this
+// failure becomes a comment there and the new issue is closed as its
+// duplicate. Both racers agree on which issue is older, so exactly one
+// stays open.
+func (r *Reporter) settleDuplicate(ctx context.Context, c *gh.Client, owner, repo string, created *gh.Issue, o Outcome) (Result, error) {
+	opened := Result{Action: ActionOpened, Issue: created.GetNumber(), URL: created.GetHTMLURL()}
+	oldest, err := r.findOpen(ctx, c, owner, repo, o.TestID)
+	if err != nil || oldest == nil || oldest.GetNumber() >= created.GetNumber() {
+		// A failed look leaves at worst the duplicate this guards
+		// against; the issue is open and the report made.
+		return opened, nil
+	}
+	if err := r.commentOnce(ctx, c, owner, repo, oldest, o, failedAgainComment(o)); err != nil {
+		return opened, nil
+	}
+	dup := created.GetNumber()
+	if _, _, err := c.Issues.CreateComment(ctx, owner, repo, dup, &gh.IssueComment{Body: gh.Ptr(fmt.Sprintf("Duplicate of #%d, opened at the same time by another Argus worker.", oldest.GetNumber()))}); err == nil {
+		c.Issues.Edit(ctx, owner, repo, dup, &gh.IssueRequest{State: gh.Ptr("closed"), StateReason: gh.Ptr("not_planned")})
+	}
+	r.cfg.Logger.Info("github: closed a duplicate opened concurrently", "repository", o.Repository, "test_id", o.TestID, "issue", oldest.GetNumber(), "duplicate", dup)
+	return Result{Action: ActionCommented, Issue: oldest.GetNumber(), URL: oldest.GetHTMLURL()}, nil
 }
 
 // findOpen returns the oldest open issue carrying the test's marker, or nil.

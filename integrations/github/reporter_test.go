@@ -333,7 +333,9 @@ func TestFindsTheIssueBeyondTheFirstPage(t *testing.T) {
 			pages++
 		}
 	}
-	if pages != 4 {
+	// Two pages to find no issue, two to check for a concurrent duplicate
+	// after opening one, two to find it on the second report.
+	if pages != 6 {
 		t.Errorf("%d list requests for two reports over two pages each", pages)
 	}
 }
@@ -479,4 +481,61 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestTwoProcessesConvergeOnOneIssue reports failures of one test through
+// two Reporters (two worker processes: no shared lock) whose first looks
+// for the issue happen at the same moment, so both open one. Exactly one
+// stays open and carries every failure; the other is closed as its
+// duplicate.
+func TestTwoProcessesConvergeOnOneIssue(t *testing.T) {
+	f := setup(t)
+	_, pemKey := testKey(t)
+	second, err := github.NewReporter(github.Config{AppID: appID, PrivateKey: pemKey, APIURL: f.srv.URL, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 3 {
+		test := "test-" + strconv.Itoa(round)
+		f.srv.ListBarrier(2)
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for i, rep := range []*github.Reporter{f.rep, second, f.rep, second} {
+			wg.Go(func() {
+				_, err := rep.Report(context.Background(), outcome(test, "agent-"+strconv.Itoa(i), github.StatusFailed))
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		open, closed, agents := 0, 0, map[string]bool{}
+		for _, is := range f.srv.Issues(repo) {
+			if !strings.Contains(is.Body, "argus-test:"+test+" ") {
+				continue
+			}
+			if is.State != "open" {
+				closed++
+				if is.StateReason != "not_planned" || !strings.Contains(is.Comments[len(is.Comments)-1], "Duplicate of #") {
+					t.Errorf("round %d: duplicate #%d closed as %q with %q", round, is.Number, is.StateReason, is.Comments)
+				}
+				continue
+			}
+			open++
+			for _, text := range append([]string{is.Body}, is.Comments...) {
+				for i := range 4 {
+					if strings.Contains(text, "argus-agent:agent-"+strconv.Itoa(i)+" ") {
+						agents["agent-"+strconv.Itoa(i)] = true
+					}
+				}
+			}
+		}
+		if open != 1 || closed != 1 || len(agents) != 4 {
+			t.Fatalf("round %d: %d open and %d closed issues; failures on the open one: %v", round, open, closed, agents)
+		}
+	}
 }

@@ -37,6 +37,7 @@ func TestWorkerClassifiesFailures(t *testing.T) {
 		return sourceFunc(func(context.Context, uuid.UUID, uuid.UUID) (github.Outcome, bool, error) { return o, ok, err })
 	}
 	failed := outcome("test-1", "agent-1", github.StatusFailed)
+	quiet := slog.New(slog.DiscardHandler)
 
 	t.Run("rate limit snoozes until the reset", func(t *testing.T) {
 		f := setup(t)
@@ -51,7 +52,7 @@ func TestWorkerClassifiesFailures(t *testing.T) {
 	t.Run("server error retries", func(t *testing.T) {
 		f := setup(t)
 		f.srv.FailNext(http.StatusBadGateway, nil)
-		err := github.NewWorker(f.rep, fixed(failed, true, nil), nil).Work(ctx, job())
+		err := github.NewWorker(f.rep, fixed(failed, true, nil), quiet).Work(ctx, job())
 		var cancel *river.JobCancelError
 		var snooze *river.JobSnoozeError
 		if err == nil || errors.As(err, &cancel) || errors.As(err, &snooze) {
@@ -64,7 +65,7 @@ func TestWorkerClassifiesFailures(t *testing.T) {
 			_, err := github.TargetFromConfig(map[string]any{"installation_id": "x", "repository": "acme/shop"})
 			return github.Outcome{}, false, err
 		})
-		err := github.NewWorker(f.rep, src, nil).Work(ctx, job())
+		err := github.NewWorker(f.rep, src, quiet).Work(ctx, job())
 		var cancel *river.JobCancelError
 		if !errors.As(err, &cancel) {
 			t.Fatalf("%v", err)
@@ -74,7 +75,7 @@ func TestWorkerClassifiesFailures(t *testing.T) {
 		f := setup(t)
 		o := failed
 		o.Repository = "acme/gone"
-		err := github.NewWorker(f.rep, fixed(o, true, nil), nil).Work(ctx, job())
+		err := github.NewWorker(f.rep, fixed(o, true, nil), quiet).Work(ctx, job())
 		var cancel *river.JobCancelError
 		if !errors.As(err, &cancel) {
 			t.Fatalf("%v", err)
@@ -86,7 +87,7 @@ func TestWorkerClassifiesFailures(t *testing.T) {
 			"no integration": fixed(failed, false, nil),
 			"agent deleted":  fixed(github.Outcome{}, false, fmt.Errorf("get agent: %w", store.ErrNotFound)),
 		} {
-			if err := github.NewWorker(f.rep, src, nil).Work(ctx, job()); err != nil {
+			if err := github.NewWorker(f.rep, src, quiet).Work(ctx, job()); err != nil {
 				t.Errorf("%s: %v", name, err)
 			}
 		}

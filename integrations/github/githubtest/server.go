@@ -79,6 +79,12 @@ type Server struct {
 	requests      []Request
 	failNext      []failure
 	tokenTTL      time.Duration
+	barrier       *barrier
+}
+
+type barrier struct {
+	waiting int
+	release chan struct{}
 }
 
 type failure struct {
@@ -143,6 +149,16 @@ func (s *Server) FailNext(status int, header http.Header) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failNext = append(s.failNext, failure{status, header})
+}
+
+// ListBarrier holds the next n issue-list requests until all n have
+// arrived, then answers them together: n reporters that look for an issue
+// at the same moment all see the same list, which is how a test makes two
+// processes race to open the same issue.
+func (s *Server) ListBarrier(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.barrier = &barrier{waiting: n, release: make(chan struct{})}
 }
 
 // AddIssue creates an issue directly, as a person would.
@@ -443,7 +459,24 @@ func (s *Server) listIssues(w http.ResponseWriter, r *http.Request, repo string)
 			match = append(match, &c)
 		}
 	}
+	// The list is taken on arrival; a barrier then holds the answer, so
+	// every request it holds sees the state from before any of them
+	// could act on its answer.
+	b := s.barrier
+	if b != nil {
+		if b.waiting--; b.waiting == 0 {
+			close(b.release)
+			s.barrier = nil
+		}
+	}
 	s.mu.Unlock()
+	if b != nil {
+		select {
+		case <-b.release:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	// GitHub's default order is newest first.
 	if q.Get("direction") != "asc" {
 		slices.Reverse(match)
