@@ -73,6 +73,11 @@ type Config struct {
 	// shown to the inviting admin once.
 	Mailer Mailer
 
+	// Redeliver queues a fresh delivery of a recorded webhook delivery,
+	// e.g. webhook.Redeliver with the River client of package jobs.
+	// Default nil: the delivery log has no redeliver button.
+	Redeliver func(ctx context.Context, tenant, delivery uuid.UUID) error
+
 	// Logger receives request errors. Default: discard.
 	Logger *slog.Logger
 

@@ -84,6 +84,8 @@ type env struct {
 	admin  *store.User
 	member *store.User
 	mails  *mailbox
+	// redelivered receives the delivery ids Config.Redeliver was called with.
+	redelivered chan uuid.UUID
 }
 
 type mailbox struct {
@@ -112,6 +114,8 @@ type envOptions struct {
 	// publicURL overrides the server's own URL (e.g. an https one behind
 	// a proxy).
 	publicURL string
+	// redeliver wires Config.Redeliver to record the ids it is given.
+	redeliver bool
 }
 
 func newEnv(t testing.TB, opts envOptions) *env {
@@ -156,6 +160,13 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	}
 	if opts.mailer {
 		cfg.Mailer = e.mails
+	}
+	if opts.redeliver {
+		e.redelivered = make(chan uuid.UUID, 4)
+		cfg.Redeliver = func(_ context.Context, _, delivery uuid.UUID) error {
+			e.redelivered <- delivery
+			return nil
+		}
 	}
 	ui, err := web.New(cfg)
 	if err != nil {

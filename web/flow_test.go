@@ -196,3 +196,60 @@ func TestAgentLiveStreamsSteps(t *testing.T) {
 		t.Fatalf("after the verdict: %s", joined)
 	}
 }
+
+func TestRedeliver(t *testing.T) {
+	e := newEnv(t, envOptions{redeliver: true})
+	p, _ := e.seedProject("Shop", "Checkout")
+	other, _ := e.seedProject("Blog", "Read")
+	if _, err := e.st.UpdateProject(e.ctx, e.tenant.ID, p.ID, store.ProjectInput{Name: p.Name, BaseURL: p.BaseURL, WebhookURL: "https://ci.example.com/hook"}); err != nil {
+		t.Fatal(err)
+	}
+	code := 500
+	d, err := e.st.RecordDelivery(e.ctx, e.tenant.ID, store.WebhookDelivery{ProjectID: p.ID, EventID: "evt_1", EventType: "run.finished",
+		URL: "https://ci.example.com/hook", Payload: []byte(`{"type":"run.finished"}`), Attempt: 1, StatusCode: &code, ResponseExcerpt: "oops"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("ada@example.com")
+	log := c.get("/projects/" + p.ID.String() + "/deliveries")
+	if !strings.Contains(log.Body, "run.finished") || !strings.Contains(log.Body, "HTTP 500") || !strings.Contains(log.Body, "Redeliver") {
+		t.Fatalf("delivery log: %s", log.Body)
+	}
+	// Through another project's URL, the delivery is not found.
+	if r := c.post("/projects/"+other.ID.String()+"/deliveries/"+d.ID.String()+"/redeliver", nil); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("redeliver through another project: %d", r.StatusCode)
+	}
+	if r := c.post("/projects/"+p.ID.String()+"/deliveries/"+d.ID.String()+"/redeliver", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("redeliver: %d %s", r.StatusCode, r.Body)
+	}
+	if got := <-e.redelivered; got != d.ID {
+		t.Fatalf("redelivered %s, want %s", got, d.ID)
+	}
+	if r := e.login("max@example.com").post("/projects/"+p.ID.String()+"/deliveries/"+d.ID.String()+"/redeliver", nil); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("member redeliver: %d", r.StatusCode)
+	}
+}
+
+func TestCancelRun(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p, tt := e.seedProject("Shop", "Checkout")
+	t2, _ := e.st.CreateTest(e.ctx, e.tenant.ID, p.ID, store.TestInput{Name: "Search", Goal: "Search"})
+	run, agents := e.seedRun(p, tt.ID, t2.ID)
+	w := e.worker(agents[0])
+	w.start()
+	w.finish(store.StatusPassed, "ok", "")
+	c := e.login("max@example.com")
+	if !strings.Contains(c.get("/runs/"+run.ID.String()).Body, `id="cancel-run"`) {
+		t.Fatal("an unfinished run offers no cancel")
+	}
+	if r := c.post("/runs/"+run.ID.String()+"/cancel", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel run: %d", r.StatusCode)
+	}
+	as, _ := e.st.ListAgents(e.ctx, e.tenant.ID, run.ID)
+	if as[0].Status != store.StatusPassed || as[1].Status != store.StatusCancelled {
+		t.Fatalf("after cancel: %s, %s", as[0].Status, as[1].Status)
+	}
+	if strings.Contains(c.get("/runs/"+run.ID.String()).Body, `id="cancel-run"`) {
+		t.Fatal("a finished run still offers cancel")
+	}
+}

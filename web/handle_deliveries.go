@@ -9,6 +9,9 @@ import (
 type deliveryData struct {
 	Endpoint   *store.WebhookEndpoint
 	Deliveries []store.WebhookDelivery
+	// CanRedeliver is set when Config.Redeliver is.
+	CanRedeliver bool
+	Flash        string
 }
 
 // deliveryList is the webhook delivery log: every attempt, newest first,
@@ -26,6 +29,7 @@ func (u *UI) deliveryList(w http.ResponseWriter, r *http.Request, v *viewer) err
 	if err != nil {
 		return err
 	}
-	u.render(w, r, http.StatusOK, "deliveries", page{Title: "Webhook deliveries · " + p.Name, V: v, Project: p, Nav: "settings", Data: deliveryData{Endpoint: ep, Deliveries: ds}})
+	u.render(w, r, http.StatusOK, "deliveries", page{Title: "Webhook deliveries · " + p.Name, V: v, Project: p, Nav: "settings", Data: deliveryData{Endpoint: ep, Deliveries: ds,
+		CanRedeliver: u.cfg.Redeliver != nil, Flash: map[string]string{"redelivered": "Queued for delivery again; it shows here once attempted."}[r.URL.Query().Get("done")]}})
 	return nil
 }

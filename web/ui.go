@@ -85,6 +85,7 @@ func (u *UI) routes() http.Handler {
 	admin("POST /projects/{id}/secrets", u.secretPut)
 	admin("POST /projects/{id}/secrets/{name}/delete", u.secretDelete)
 	admin("GET /projects/{id}/deliveries", u.deliveryList)
+	admin("POST /projects/{id}/deliveries/{delivery}/redeliver", u.deliveryRedeliver)
 	admin("POST /projects/{id}/delete", u.projectDelete)
 
 	member("GET /projects/{id}/tests/new", u.testNew)
@@ -96,6 +97,7 @@ func (u *UI) routes() http.Handler {
 
 	member("GET /runs/{id}", u.runPage)
 	member("GET /runs/{id}/live", u.runLive)
+	member("POST /runs/{id}/cancel", u.runCancel)
 	member("GET /agents/{id}", u.agentPage)
 	member("GET /agents/{id}/live", u.agentLive)
 	member("POST /agents/{id}/cancel", u.agentCancel)

@@ -110,6 +110,8 @@
         setBadge(document.querySelector("#run-status .badge"), r.status);
         var c = document.getElementById("run-counts");
         if (c) c.textContent = r.counts;
+        var cancel = document.getElementById("cancel-run");
+        if (cancel && final[r.status]) cancel.hidden = true;
       }
     });
   }
