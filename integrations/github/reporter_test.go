@@ -36,7 +36,7 @@ var (
 	keyPEM  []byte
 )
 
-func testKey(t *testing.T) (*rsa.PrivateKey, []byte) {
+func testKey(t testing.TB) (*rsa.PrivateKey, []byte) {
 	t.Helper()
 	keyOnce.Do(func() {
 		k, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -536,6 +536,29 @@ func TestTwoProcessesConvergeOnOneIssue(t *testing.T) {
 		}
 		if open != 1 || closed != 1 || len(agents) != 4 {
 			t.Fatalf("round %d: %d open and %d closed issues; failures on the open one: %v", round, open, closed, agents)
+		}
+	}
+}
+
+// BenchmarkReportFailedAgain measures one repeated failure (list issues,
+// list comments, comment) against the fake on loopback: Argus's own cost
+// per report, with GitHub's latency taken out.
+func BenchmarkReportFailedAgain(b *testing.B) {
+	key, pemKey := testKey(b)
+	srv := githubtest.NewServer(b, appID, &key.PublicKey)
+	srv.AddInstallation(installation, repo)
+	rep, err := github.NewReporter(github.Config{AppID: appID, PrivateKey: pemKey, APIURL: srv.URL, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := rep.Report(ctx, outcome("test-1", "agent-0", github.StatusFailed)); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := rep.Report(ctx, outcome("test-1", "agent-"+strconv.Itoa(i+1), github.StatusFailed)); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

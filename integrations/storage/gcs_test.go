@@ -318,3 +318,37 @@ func FuzzParseGS(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkGCSPutGet measures a screenshot-sized (300 KB) upload and
+// download against fake-gcs-server on loopback: the client's own cost.
+func BenchmarkGCSPutGet(b *testing.B) {
+	srv, err := fakestorage.NewServerWithOptions(fakestorage.Options{Scheme: "http", Host: "127.0.0.1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Stop()
+	srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: testBucket})
+	g, err := NewGCS(context.Background(), GCSConfig{Bucket: testBucket, Endpoint: srv.URL() + "/storage/v1/"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer g.Close()
+	data := bytes.Repeat([]byte{0x89, 'P', 'N', 'G'}, 300<<10/4)
+	ctx := context.Background()
+	b.SetBytes(int64(len(data)))
+	for i := range b.N {
+		key := ScreenshotKey("t1", "a1", 1, i%100)
+		if err := g.Put(ctx, key, data, "image/png"); err != nil {
+			b.Fatal(err)
+		}
+		r, err := g.Get(ctx, key)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, r)
+		r.Close()
+		if n != int64(len(data)) {
+			b.Fatalf("read %d bytes", n)
+		}
+	}
+}
