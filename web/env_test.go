@@ -79,6 +79,7 @@ type env struct {
 	srv    *httptest.Server
 	h      http.Handler
 	hub    *events.Hub
+	ui     *web.UI
 	url    string
 	tenant *store.Tenant
 	admin  *store.User
@@ -173,7 +174,7 @@ func newEnv(t testing.TB, opts envOptions) *env {
 		t.Fatal(err)
 	}
 	h = ui.Handler()
-	e.h = h
+	e.h, e.ui = h, ui
 
 	if e.tenant, err = st.CreateTenant(ctx, "Acme QA", ""); err != nil {
 		t.Fatal(err)

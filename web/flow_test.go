@@ -3,6 +3,7 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -251,5 +252,28 @@ func TestCancelRun(t *testing.T) {
 	}
 	if strings.Contains(c.get("/runs/"+run.ID.String()).Body, `id="cancel-run"`) {
 		t.Fatal("a finished run still offers cancel")
+	}
+}
+
+func TestCloseStreamsEndsLivePages(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p, tt := e.seedProject("Shop", "Checkout")
+	run, _ := e.seedRun(p, tt.ID)
+	c := e.login("max@example.com")
+	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.url+"/runs/"+run.ID.String()+"/live", nil)
+	res, err := c.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	br := bufio.NewReader(res.Body)
+	if line, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(line, "event: ") {
+		t.Fatalf("stream start: %q %v", line, err)
+	}
+	e.ui.CloseStreams()
+	if _, err := io.Copy(io.Discard, br); err != nil || ctx.Err() != nil {
+		t.Fatalf("stream did not end on CloseStreams: %v %v", err, ctx.Err())
 	}
 }

@@ -70,6 +70,8 @@ func (u *UI) agentLive(w http.ResponseWriter, r *http.Request, v *viewer) error 
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-u.closing:
+			return nil
 		case <-heartbeat.C:
 			err = s.heartbeat()
 		case ev := <-sub.C:

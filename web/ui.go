@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/argusqa/argus/store"
 )
@@ -19,6 +20,20 @@ type UI struct {
 	secure  bool
 	logins  *attemptLimiter
 	handler http.Handler
+
+	// closing ends every live stream (CloseStreams), so a graceful
+	// shutdown need not wait for open run pages.
+	closing   chan struct{}
+	closeOnce sync.Once
+}
+
+// CloseStreams ends every open live stream (run and agent pages) and
+// refuses new ones; browsers reconnect on their own to whichever server
+// answers next. Call it when shutting down, e.g.
+// context.AfterFunc(ctx, ui.CloseStreams): http.Server.Shutdown waits for
+// requests to finish, and a live page's never does.
+func (u *UI) CloseStreams() {
+	u.closeOnce.Do(func() { close(u.closing) })
 }
 
 // New parses the templates, fingerprints the assets and builds the routes.
@@ -38,7 +53,7 @@ func New(cfg Config) (*UI, error) {
 	pub, _ := url.Parse(cfg.PublicURL)
 	u := &UI{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: ps, assets: as,
 		cop: http.NewCrossOriginProtection(), secure: pub.Scheme == "https",
-		logins: newAttemptLimiter(cfg.LoginAttempts, cfg.LoginWindow)}
+		logins: newAttemptLimiter(cfg.LoginAttempts, cfg.LoginWindow), closing: make(chan struct{})}
 	if err := u.cop.AddTrustedOrigin(pub.Scheme + "://" + pub.Host); err != nil {
 		return nil, err
 	}

@@ -148,6 +148,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	log.Info("argus serving", "listen", ln.Addr().String(), "public_url", cfg.PublicURL, "embedded_worker", cfg.EmbeddedWorker, "version", version)
 	fmt.Fprintf(e.stderr, "argus: serving on http://%s (public URL %s)\n", ln.Addr(), cfg.PublicURL)
 
+	defer context.AfterFunc(ctx, ui.CloseStreams)() // live UI pages must not hold up the graceful shutdown
 	serveErr := srv.Serve(ctx, ln)
 	if cfg.EmbeddedWorker {
 		// Serve returned after its own graceful shutdown; the worker hands
