@@ -268,7 +268,7 @@ func TestBrowserFlow(t *testing.T) {
 		t.Fatalf("the key shown does not work: %v", err)
 	}
 	u.shot("11-api-key-created")
-	u.click(browser.ByRole("button", "Revoke"))
+	u.click(browser.ByRole("button", "Revoke the key GitHub Actions"))
 	u.waitFor(`!document.getElementById("new-key") && document.querySelector("tr[data-key='GitHub Actions'] .state").textContent.trim() === "revoked"`)
 	if _, err := e.st.LookupAPIKey(e.ctx, key); err == nil {
 		t.Fatal("revoked key still works")

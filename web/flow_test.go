@@ -3,6 +3,7 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -275,5 +276,36 @@ func TestCloseStreamsEndsLivePages(t *testing.T) {
 	e.ui.CloseStreams()
 	if _, err := io.Copy(io.Discard, br); err != nil || ctx.Err() != nil {
 		t.Fatalf("stream did not end on CloseStreams: %v %v", err, ctx.Err())
+	}
+}
+
+func TestTestsListPages(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p, _ := e.seedProject("Shop", "Checkout")
+	for i := 0; i < store.DefaultPageSize+4; i++ {
+		if _, err := e.st.CreateTest(e.ctx, e.tenant.ID, p.ID, store.TestInput{Name: fmt.Sprintf("Paged %02d", i), Goal: "g", Tags: []string{"paged"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.login("max@example.com")
+	first := c.get("/projects/" + p.ID.String() + "?tag=paged")
+	if n := strings.Count(first.Body, `aria-label="Run Paged`); n != store.DefaultPageSize {
+		t.Fatalf("first page shows %d tests", n)
+	}
+	i := strings.Index(first.Body, `?cursor=`)
+	if i < 0 {
+		t.Fatal("no next page link")
+	}
+	href, _, _ := strings.Cut(first.Body[i:], `"`)
+	href = strings.ReplaceAll(href, "&amp;", "&")
+	if !strings.Contains(href, "tag=paged") {
+		t.Fatalf("next link drops the filter: %s", href)
+	}
+	second := c.get("/projects/" + p.ID.String() + href)
+	if n := strings.Count(second.Body, `aria-label="Run Paged`); n != 4 || strings.Contains(second.Body, "?cursor=") || !strings.Contains(second.Body, "First page") {
+		t.Fatalf("second page shows %d tests", n)
+	}
+	if r := c.get("/projects/" + p.ID.String() + "?cursor=garbage"); r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("bad cursor: %d", r.StatusCode)
 	}
 }
