@@ -38,6 +38,11 @@ func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 		// store a name nobody typed.
 		return invalid("the body is not valid UTF-8")
 	}
+	if hasNULEscape(body) {
+		// PostgreSQL text cannot hold NUL; refuse it here rather than
+		// fail in the database.
+		return invalid(`the body holds a NUL character (\u0000), which no field accepts`)
+	}
 	return decodeBytes(body, v)
 }
 
@@ -98,4 +103,25 @@ func jsonTypeName(goType string) string {
 		return "a string"
 	}
 	return "of type " + goType
+}
+
+// hasNULEscape reports whether a JSON text holds the escape \u0000 (an
+// escaped backslash followed by "u0000" is not one). Raw NUL bytes are
+// already a JSON syntax error.
+func hasNULEscape(body []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(body[i:], []byte(`u0000`))
+		if j < 0 {
+			return false
+		}
+		j += i
+		n := 0
+		for k := j - 1; k >= 0 && body[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 1 {
+			return true
+		}
+		i = j + 1
+	}
 }

@@ -174,6 +174,10 @@ func (s *Server) compress(h http.Handler) http.Handler {
 // serveMux routes a request, counting it by route pattern, and turns the
 // mux's own plain-text 404 and 405 answers into problems.
 func (s *Server) serveMux(w http.ResponseWriter, r *http.Request) {
+	if hasNUL(r) {
+		WriteProblem(w, invalid("the URL holds a NUL character, which no parameter accepts"))
+		return
+	}
 	_, pattern := s.mux.Handler(r)
 	if pattern == "" {
 		s.mux.ServeHTTP(&problemStatusWriter{ResponseWriter: w}, r)
@@ -279,4 +283,24 @@ func (w *problemStatusWriter) Write(b []byte) (int, error) {
 		return len(b), nil
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// hasNUL reports whether the request's path or query holds a NUL, which
+// PostgreSQL text cannot store.
+func hasNUL(r *http.Request) bool {
+	if strings.IndexByte(r.URL.Path, 0) >= 0 {
+		return true
+	}
+	raw := r.URL.RawQuery
+	if !strings.Contains(raw, "%00") {
+		return false
+	}
+	for _, vs := range r.URL.Query() {
+		for _, v := range vs {
+			if strings.IndexByte(v, 0) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
