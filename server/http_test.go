@@ -167,3 +167,19 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	_ = server.Public
 }
+
+func TestMethodNotAllowed(t *testing.T) {
+	e := newEnv(t, nil)
+	a := e.world("acme")
+	r := e.do("PATCH", "/api/v1/me", key(a.memberKey), nil)
+	if r.status != 405 || r.header.Get("Allow") != "GET" || !isProblem(r) {
+		t.Fatalf("PATCH /api/v1/me: %d Allow=%q %s", r.status, r.header.Get("Allow"), r.body)
+	}
+	r = e.do("POST", "/api/v1/agents/"+a.agent.ID.String(), key(a.memberKey), nil)
+	if r.status != 405 || r.header.Get("Allow") != "GET" {
+		t.Fatalf("POST agent: %d Allow=%q", r.status, r.header.Get("Allow"))
+	}
+	if r := e.do("GET", "/api/v1/nothing/here", key(a.memberKey), nil); r.status != 404 || !isProblem(r) {
+		t.Fatalf("unknown path: %d", r.status)
+	}
+}

@@ -37,6 +37,9 @@ type Server struct {
 
 	mu     sync.Mutex
 	routes []Route
+	// pathMuxes match a route's path regardless of method, to tell 405
+	// from 404; one per route, index-aligned with routes.
+	pathMuxes []*http.ServeMux
 
 	// streamsDone is closed when the server shuts down, ending every
 	// event stream so Shutdown need not wait for them.
@@ -89,9 +92,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	// Unknown paths under /api/ answer in problem+json like the rest.
-	s.mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		WriteProblem(w, problem(http.StatusNotFound, "no such endpoint; see /api/v1/openapi.json"))
-	}))
+	s.mux.Handle("/api/", http.HandlerFunc(s.apiNotFound))
 	if cfg.Fallback != nil {
 		s.mux.Handle("/", s.compress(cfg.Fallback))
 	}
@@ -151,10 +152,32 @@ func (s *Server) Handle(rt Route) error {
 	if err != nil {
 		return err
 	}
+	pm := http.NewServeMux()
+	pm.Handle(rt.Pattern, http.NotFoundHandler())
 	s.mu.Lock()
 	s.routes = append(s.routes, rt)
+	s.pathMuxes = append(s.pathMuxes, pm)
 	s.mu.Unlock()
 	return nil
+}
+
+// apiNotFound answers requests under /api/ that no route takes: 405 with
+// Allow when the path exists for other methods, else 404.
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	s.mu.Lock()
+	for i, rt := range s.routes {
+		if _, p := s.pathMuxes[i].Handler(r); p == rt.Pattern {
+			allow = append(allow, rt.Method)
+		}
+	}
+	s.mu.Unlock()
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		WriteProblem(w, problem(http.StatusMethodNotAllowed, "this endpoint does not answer "+r.Method+"; the Allow header lists what it does"))
+		return
+	}
+	WriteProblem(w, problem(http.StatusNotFound, "no such endpoint; see /api/v1/openapi.json"))
 }
 
 // compress gzips h's responses at BestSpeed for clients that accept it,
