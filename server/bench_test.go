@@ -1,14 +1,21 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/argusqa/argus/server"
 )
@@ -51,6 +58,9 @@ func benchGet(b *testing.B, e *env, a *tenantWorld, clients int) {
 			b.Fatal(err)
 		}
 	}
+	pgBefore := pgCPU(b, e)
+	var ruBefore syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ruBefore)
 	lat := make([][]time.Duration, clients)
 	var left atomic.Int64
 	left.Store(int64(b.N))
@@ -74,6 +84,10 @@ func benchGet(b *testing.B, e *env, a *tenantWorld, clients int) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	b.StopTimer()
+	var ruAfter syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ruAfter)
+	procCPU := cpuOf(ruAfter) - cpuOf(ruBefore)
+	pgUsed := pgCPU(b, e) - pgBefore
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	if len(all) == 0 {
@@ -83,4 +97,43 @@ func benchGet(b *testing.B, e *env, a *tenantWorld, clients int) {
 	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "req/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+	// CPU per request does not depend on what else the machine runs:
+	// this process (server and load generator together) and the
+	// PostgreSQL backends serving it.
+	b.ReportMetric(float64(procCPU.Microseconds())/float64(len(all)), "proc-cpu-µs/req")
+	b.ReportMetric(float64(pgUsed.Microseconds())/float64(len(all)), "pg-cpu-µs/req")
+}
+
+func cpuOf(ru syscall.Rusage) time.Duration {
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// pgCPU sums the CPU time of the PostgreSQL backends connected to the
+// benchmark's database, from /proc (Linux; zero elsewhere).
+func pgCPU(b *testing.B, e *env) time.Duration {
+	rows, err := e.store.Pool().Query(context.Background(), `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total time.Duration
+	for _, pid := range pids {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		// Fields after the command name (which may hold spaces): utime
+		// and stime are fields 14 and 15, in clock ticks (100 Hz).
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+		if len(f) < 13 {
+			continue
+		}
+		ut, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		total += time.Duration(ut+st) * 10 * time.Millisecond
+	}
+	return total
 }

@@ -14,9 +14,11 @@ import (
 )
 
 // TestReadRowInTenant checks the one-round-trip read in every pgx query
-// mode a DATABASE_URL can choose: the read sees its tenant's row,
-// row-level security hides other tenants' rows, and a failing read does
-// not disturb the next user of its pooled connection.
+// mode a DATABASE_URL can choose: the read sees its tenant's row (which
+// proves the tenant settings reached the query, since the query is guarded
+// to return nothing otherwise), row-level security hides other tenants'
+// rows, and a failing read does not disturb the next user of its pooled
+// connection.
 func TestReadRowInTenant(t *testing.T) {
 	base := pgtest.MigratedURL(t)
 	for _, mode := range []string{"cache_statement", "cache_describe", "describe_exec", "exec", "simple_protocol"} {
