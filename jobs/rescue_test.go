@@ -160,6 +160,12 @@ setInterval(async () => {
 	}
 	<-exited
 	killed := time.Now()
+	// Whatever the outcome, nothing of the dead worker's outlives the test.
+	t.Cleanup(func() {
+		for _, pid := range processesUnder(tmp) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
 	ready.Store(true)
 
 	// A second worker takes over: River's leader (this process, once the
@@ -193,13 +199,11 @@ setInterval(async () => {
 		for _, pid := range left {
 			comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
 			names = append(names, fmt.Sprintf("%d %s", pid, strings.TrimSpace(string(comm))))
-			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
 		// Known gap in browser/local: chromedriver dies with the worker
 		// (Pdeathsig) but Chromium, its child, does not and nothing reaps
-		// it later. The fix belongs in browser/local (an orphan reaper like
-		// browser/docker's, or Chromium started under a parent-death
-		// signal).
+		// it later. Starting Chromium under a parent-death signal
+		// (setpriv --pdeathsig KILL -- chromium …) makes this pass.
 		t.Errorf("processes of the killed worker's browser outlived it: %v", names)
 	}
 }
