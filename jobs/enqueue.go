@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -100,7 +101,9 @@ func (j *Jobs) agentJobIDs(ctx context.Context, tenant uuid.UUID, a *store.Agent
 // publish sends an event; a lost event only delays a live view, which
 // re-reads state on the next one, so failures are logged, not returned.
 func (j *Jobs) publish(ctx context.Context, ev events.Event) {
-	if err := events.Publish(context.WithoutCancel(ctx), j.cfg.Pool, ev); err != nil {
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := events.Publish(pctx, j.cfg.Pool, ev); err != nil {
 		j.cfg.Logger.Warn("publishing an event", "kind", ev.Kind, "agent", ev.Agent, "error", err)
 	}
 }
