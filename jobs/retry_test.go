@@ -9,6 +9,10 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/argusqa/argus/agent"
+	"github.com/argusqa/argus/agent/llm"
+	"github.com/argusqa/argus/agent/llm/llmtest"
+	"github.com/argusqa/argus/agent/llm/openai"
+	"github.com/argusqa/argus/agent/llm/scripted"
 	"github.com/argusqa/argus/jobs"
 	"github.com/argusqa/argus/store"
 )
@@ -90,5 +94,45 @@ func TestTestProblemsAreNotRetried(t *testing.T) {
 	}
 	if n := browsers.acquires.Load(); n != 0 {
 		t.Errorf("%d browsers started for tests that cannot run", n)
+	}
+}
+
+// TestUnreachableModelIsRetried: the model provider answers 503 (after
+// the retry policy gave up; here it is set to no retries) — an error of
+// the infrastructure, so the agent runs again as a new attempt, which the
+// model answers.
+func TestUnreachableModelIsRetried(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "https://shop.example.com")
+	srv := llmtest.NewOpenAI(t,
+		scripted.Step{Error: &scripted.Failure{Status: 503}},
+		toolCall("finish", map[string]any{"verdict": "passed", "summary": "The shop is there."}),
+	)
+	client, err := openai.New(openai.Config{Model: "gpt-test", BaseURL: srv.BaseURL(), APIKey: llmtest.APIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := llm.WithRetry(client, llm.RetryConfig{MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	browsers := &fakeProvider{}
+	j := f.newJobs(jobs.Config{Browser: browsers, Model: model, Agent: agent.Config{NoScreenshots: true}})
+	done := subscribe(j)
+	_, agents := f.run(j, f.test("Shop is up", store.TestInput{Goal: "Check the shop opens."}))
+	start(t, j)
+	ev := finished(t, done, 1, 60*time.Second)[0]
+	a := f.agent(agents[0].ID)
+	if a.Status != store.StatusPassed || a.Attempt != 2 || ev.Job.Attempt != 2 || len(ev.Job.Errors) != 1 ||
+		!strings.Contains(ev.Job.Errors[0].Error, "model") {
+		t.Fatalf("agent %+v, job attempt %d, errors %+v", a, ev.Job.Attempt, ev.Job.Errors)
+	}
+	steps, _ := f.store.ListSteps(ctx, f.tenant.ID, a.ID)
+	attempts := map[int]bool{}
+	for _, st := range steps {
+		attempts[st.Attempt] = true
+	}
+	if !attempts[1] || !attempts[2] {
+		t.Fatalf("steps of both attempts should stay visible: %+v", steps)
 	}
 }
