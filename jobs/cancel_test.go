@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/jobs"
 	"github.com/argusqa/argus/store"
 )
@@ -101,5 +102,43 @@ func TestCancelQueuedAgent(t *testing.T) {
 	}
 	if err := j.CancelAgent(ctx, other.ID, agents[0].ID); err == nil {
 		t.Fatal("another tenant cancelled the agent")
+	}
+}
+
+// TestCancelledRowEndsAgent: an agent cancelled in the database only (its
+// River job left alone, as a direct store.CancelAgent does) still ends at
+// its next step, and its job ends cancelled.
+func TestCancelledRowEndsAgent(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "https://shop.example.com")
+	browsers := &fakeProvider{started: make(chan string, 1)}
+	j := f.newJobs(jobs.Config{Browser: browsers, Agent: agent.Config{NoScreenshots: true}})
+	done := subscribe(j)
+	steps := make([]string, 40)
+	for i := range steps {
+		steps[i] = "wait 250ms"
+	}
+	_, agents := f.run(j, f.test("Many waits", store.TestInput{Steps: steps}))
+	start(t, j)
+	select {
+	case <-browsers.started:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the agent did not start")
+	}
+	if _, err := f.store.CancelAgent(ctx, f.tenant.ID, agents[0].ID, "cancelled"); err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	ev := finished(t, done, 1, 30*time.Second)[0]
+	t.Logf("row cancelled → job ended: %v", time.Since(began).Round(time.Millisecond))
+	if ev.Job.State != rivertype.JobStateCancelled {
+		t.Fatalf("job state %s", ev.Job.State)
+	}
+	recorded, _ := f.store.ListSteps(ctx, f.tenant.ID, agents[0].ID)
+	if len(recorded) >= len(steps) {
+		t.Fatalf("the agent ran all its %d steps", len(recorded))
+	}
+	if a := f.agent(agents[0].ID); a.Status != store.StatusCancelled || browsers.open.Load() != 0 {
+		t.Fatalf("agent %+v, %d browsers open", a, browsers.open.Load())
 	}
 }

@@ -1,6 +1,7 @@
 package jobs_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -31,5 +32,45 @@ func TestAtMostMaxAgentsAtOnce(t *testing.T) {
 		if got := f.agent(a.ID); got.Status != store.StatusPassed {
 			t.Errorf("agent %s: %s %s", got.TestName, got.Status, got.Summary)
 		}
+	}
+}
+
+// reapingProvider is a provider that can reap orphans, like browser/docker.
+type reapingProvider struct {
+	fakeProvider
+	reaped chan struct{}
+}
+
+func (p *reapingProvider) Reap(context.Context) (int, error) {
+	select {
+	case p.reaped <- struct{}{}:
+	default:
+	}
+	return 0, nil
+}
+
+// TestOrphanBrowsersAreReaped: a worker whose provider can reap asks it to
+// on every ReapInterval, and stops asking when stopped.
+func TestOrphanBrowsersAreReaped(t *testing.T) {
+	f := newFixture(t, "https://shop.example.com")
+	p := &reapingProvider{reaped: make(chan struct{})}
+	j := f.newJobs(jobs.Config{Browser: p, ReapInterval: 20 * time.Millisecond})
+	start(t, j)
+	for range 3 {
+		select {
+		case <-p.reaped:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the provider was not asked to reap")
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := j.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.reaped:
+		t.Fatal("reaping went on after Stop")
+	case <-time.After(100 * time.Millisecond):
 	}
 }
