@@ -271,24 +271,39 @@ func (r *attemptRun) interrupted(ctx context.Context, res *agent.Result) error {
 func (r *attemptRun) finish(ctx context.Context, out store.AgentResult, _ *agent.Result) error {
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	_, err := r.j.cfg.Store.FinishAgent(wctx, r.tenant, r.agent.ID, out)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	a, err := r.j.cfg.Store.FinishAgent(wctx, r.tenant, r.agent.ID, out)
+	if errors.Is(err, store.ErrNotFound) {
+		// Cancelled meanwhile, which stands; whoever cancelled it told
+		// the rest.
+		r.changed(wctx)
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("record the verdict: %w", err)
 	}
-	// ErrNotFound: the agent was cancelled meanwhile, which stands.
-	r.changed(wctx)
+	r.j.finished(wctx, a, r.changed(wctx))
 	return nil
 }
 
 // changed refreshes the run's status after the agent's changed, and
-// publishes both.
-func (r *attemptRun) changed(ctx context.Context) {
+// publishes both. It returns the run, nil if it could not be refreshed.
+func (r *attemptRun) changed(ctx context.Context) *store.Run {
 	r.j.publish(ctx, events.Event{Kind: events.KindAgent, Tenant: r.tenant, Run: r.agent.RunID, Agent: r.agent.ID})
-	if _, err := r.j.cfg.Store.RefreshRunStatus(context.WithoutCancel(ctx), r.tenant, r.agent.RunID); err != nil {
+	run, err := r.j.cfg.Store.RefreshRunStatus(context.WithoutCancel(ctx), r.tenant, r.agent.RunID)
+	if err != nil {
 		r.log.Warn("refreshing the run's status", "error", err)
-		return
+		return nil
 	}
 	r.j.publish(ctx, events.Event{Kind: events.KindRun, Tenant: r.tenant, Run: r.agent.RunID})
+	return run
+}
+
+// finished hands an agent that has just ended to Config.AgentFinished.
+func (j *Jobs) finished(ctx context.Context, a *store.Agent, run *store.Run) {
+	if j.cfg.AgentFinished == nil || run == nil {
+		return
+	}
+	j.cfg.AgentFinished(ctx, j.client, a, run)
 }
 
 func (r *attemptRun) saveReplay(ctx context.Context, rep *agent.Replay) {

@@ -1,11 +1,13 @@
 package jobs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
@@ -129,6 +131,14 @@ type Config struct {
 	Queues map[string]river.QueueConfig
 	// PeriodicJobs are extra periodic jobs of other packages.
 	PeriodicJobs []*river.PeriodicJob
+	// AgentFinished, when set, is called once for every agent that ends —
+	// its verdict recorded by a worker, its cancellation by CancelAgent,
+	// its loss by the reconciliation — with the agent and its run as
+	// stored just after. Integrations enqueue their notifications here
+	// (webhook deliveries, issues, analytics) with the River client given.
+	// It runs in the worker's goroutine: it should only enqueue, and it
+	// logs its own errors (an agent's verdict never depends on it).
+	AgentFinished func(ctx context.Context, c *river.Client[pgx.Tx], agent *store.Agent, run *store.Run)
 
 	// Logger receives diagnostics. Default: discard.
 	Logger *slog.Logger

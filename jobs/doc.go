@@ -11,6 +11,11 @@
 // row, its screenshot in blob storage, the agent's progress and an event for
 // the live views — then the verdict and the run's new status.
 //
+// Other packages plug in through Config: RegisterWorkers and Queues add
+// their River workers (webhook delivery, issue reports) to the worker
+// processes, PeriodicJobs their periodic jobs, and AgentFinished hears of
+// every agent that ends, to enqueue their notifications.
+//
 // # Attempts
 //
 // An agent job has at most three attempts. A verdict — passed, failed,

@@ -58,10 +58,12 @@ func (j *Jobs) CancelAgent(ctx context.Context, tenant, agentID uuid.UUID) error
 		default:
 			a = cancelled
 			j.publish(ctx, events.Event{Kind: events.KindAgent, Tenant: tenant, Run: a.RunID, Agent: a.ID})
-			if _, err := j.cfg.Store.RefreshRunStatus(ctx, tenant, a.RunID); err != nil {
+			run, err := j.cfg.Store.RefreshRunStatus(ctx, tenant, a.RunID)
+			if err != nil {
 				return err
 			}
 			j.publish(ctx, events.Event{Kind: events.KindRun, Tenant: tenant, Run: a.RunID})
+			j.finished(ctx, a, run)
 		}
 	}
 	ids, err := j.agentJobIDs(ctx, tenant, a)

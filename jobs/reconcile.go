@@ -79,7 +79,7 @@ func (j *Jobs) reconcile(ctx context.Context) (int, error) {
 		}
 		n++
 		r := &attemptRun{j: j, tenant: l.TenantID, agent: a, log: j.cfg.Logger.With("agent", a.ID, "tenant", a.TenantID)}
-		r.changed(ctx)
+		j.finished(ctx, a, r.changed(ctx))
 		r.log.Warn("agent lost with its worker; recorded as an error")
 	}
 	return n, nil
