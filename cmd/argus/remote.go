@@ -196,6 +196,7 @@ func followRemote(ctx context.Context, c *client.Client, run *client.Run, local 
 	}
 	begun := map[uuid.UUID]bool{}
 	ended := map[uuid.UUID]bool{}
+	stepsSeen := map[uuid.UUID][]client.Step{}
 	testOf := func(name string) *suite.Test {
 		if t, ok := local[name]; ok {
 			return t
@@ -214,6 +215,7 @@ func followRemote(ctx context.Context, c *client.Client, run *client.Run, local 
 				begun[s.AgentID] = true
 				progress.Started(testOf(name))
 			}
+			stepsSeen[s.AgentID] = append(stepsSeen[s.AgentID], s)
 			progress.Step(testOf(name), reportStep(s))
 		case "agent":
 			var a client.Agent
@@ -227,7 +229,7 @@ func followRemote(ctx context.Context, c *client.Client, run *client.Run, local 
 			}
 			if a.Finished() && !ended[a.ID] {
 				ended[a.ID] = true
-				progress.Finished(remoteTestRun(a, nil, local[a.TestName]))
+				progress.Finished(remoteTestRun(a, stepsSeen[a.ID], local[a.TestName]))
 			}
 		}
 		return nil
