@@ -4,11 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"os/exec"
 	"time"
 
 	"github.com/argusqa/argus/browser"
 )
+
+// DefaultReapInterval is how often the reaper runs by default.
+const DefaultReapInterval = time.Minute
 
 // Config configures the local provider. The zero value works on a machine
 // with chromedriver and Chromium on the PATH.
@@ -28,8 +32,15 @@ type Config struct {
 	// means 20 s.
 	StartTimeout time.Duration
 	// TempDir is where per-session directories are created; empty means
-	// the system temporary directory.
+	// the system temporary directory (os.TempDir). The reaper looks for
+	// orphaned sessions here only, so every Argus process on a host should
+	// use the same TempDir for their crash leftovers to be found.
 	TempDir string
+	// ReapInterval is how often the reaper looks for browsers of dead
+	// Argus processes in TempDir, after the reaping New does; 0 means
+	// DefaultReapInterval (1 min), negative disables the periodic runs
+	// (New still reaps once).
+	ReapInterval time.Duration
 	// Session holds the session settings (timeouts, CDP/BiDi switches);
 	// the provider fills in binary, flags, window size, name, logger and
 	// the close hook.
@@ -62,6 +73,12 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.StartTimeout == 0 {
 		c.StartTimeout = 20 * time.Second
+	}
+	if c.TempDir == "" {
+		c.TempDir = os.TempDir()
+	}
+	if c.ReapInterval == 0 {
+		c.ReapInterval = DefaultReapInterval
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -40,6 +40,16 @@ func startDriver(ctx context.Context, cfg Config) (_ *driver, err error) {
 			_ = os.RemoveAll(dir)
 		}
 	}()
+	// The owner file goes first: until it is there, other processes'
+	// reapers leave the directory alone, and from then on they can tell
+	// whether this process still lives.
+	me, err := self()
+	if err != nil {
+		return nil, fmt.Errorf("create session directory: %w", err)
+	}
+	if err := writeOwner(dir, me); err != nil {
+		return nil, fmt.Errorf("create session directory: %w", err)
+	}
 	for _, sub := range []string{"home", "tmp", "profile"} {
 		if err := os.Mkdir(filepath.Join(dir, sub), 0o700); err != nil {
 			return nil, fmt.Errorf("create session directory: %w", err)
@@ -51,6 +61,10 @@ func startDriver(ctx context.Context, cfg Config) (_ *driver, err error) {
 	cmd := exec.Command(cfg.ChromedriverPath, "--port=0")
 	cmd.Env = sessionEnv(dir)
 	cmd.Dir = dir
+	// Its own process group, which Chromium inherits, lets kill end the
+	// whole browser at once. Pdeathsig kills chromedriver when this process
+	// dies; see spawn.go for why it is safe here. Chromium does not die
+	// with chromedriver: the reaper takes care of it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -58,7 +72,7 @@ func startDriver(ctx context.Context, cfg Config) (_ *driver, err error) {
 	}
 	// chromedriver's own messages can name page URLs; they are not kept.
 	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
+	if err := startOnSpawnThread(cmd); err != nil {
 		return nil, fmt.Errorf("start chromedriver: %w", err)
 	}
 	d := &driver{cmd: cmd, pgid: cmd.Process.Pid, dir: dir, exited: make(chan struct{})}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/argusqa/argus/browser"
 )
@@ -20,23 +22,70 @@ type Provider struct {
 	closed bool
 	live   map[browser.Session]struct{}
 	wg     sync.WaitGroup // sessions whose cleanup has not finished
+
+	stopReaper context.CancelFunc
+	reaperDone chan struct{}
 }
 
 var _ browser.Provider = (*Provider)(nil)
 
-// New checks the configuration (executables present) and returns a
-// provider. It starts nothing until Acquire.
+// startReapTimeout bounds the reaping New does, so a stuck process cannot
+// keep the provider from starting.
+const startReapTimeout = 30 * time.Second
+
+// New checks the configuration (executables present), kills the browsers
+// that dead Argus processes on this host left in TempDir, and returns a
+// provider whose reaper repeats that every ReapInterval. It starts no
+// browser until Acquire.
 func New(cfg Config) (*Provider, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Provider{
+	// Session paths are compared with what /proc shows (cwd is resolved),
+	// so the directory is made absolute and free of symlinks.
+	if abs, err := filepath.Abs(cfg.TempDir); err == nil {
+		cfg.TempDir = abs
+	}
+	if real, err := filepath.EvalSymlinks(cfg.TempDir); err == nil {
+		cfg.TempDir = real
+	}
+	if _, err := self(); err != nil {
+		return nil, fmt.Errorf("local browser provider: %w", err)
+	}
+	p := &Provider{
 		cfg:    cfg,
 		slots:  browser.NewSlots(cfg.MaxSessions),
 		logger: cfg.Logger.With("provider", "local"),
 		live:   make(map[browser.Session]struct{}),
-	}, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), startReapTimeout)
+	if _, err := p.ReapOrphans(ctx); err != nil {
+		p.logger.Warn("reaping browsers left by dead processes failed", "err", err)
+	}
+	cancel()
+	if cfg.ReapInterval > 0 {
+		ctx, cancel := context.WithCancel(context.Background())
+		p.stopReaper, p.reaperDone = cancel, make(chan struct{})
+		go p.reapLoop(ctx)
+	}
+	return p, nil
+}
+
+func (p *Provider) reapLoop(ctx context.Context) {
+	defer close(p.reaperDone)
+	t := time.NewTicker(p.cfg.ReapInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			if _, err := p.ReapOrphans(ctx); err != nil && ctx.Err() == nil {
+				p.logger.Warn("reaping browsers left by dead processes failed", "err", err)
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // InUse returns the number of sessions open or closing.
@@ -122,15 +171,22 @@ func (p *Provider) isClosed() bool {
 	return p.closed
 }
 
-// Close closes every open session and waits for their cleanup, or for ctx.
+// Close stops the reaper, closes every open session and waits for their
+// cleanup, or for ctx.
 func (p *Provider) Close(ctx context.Context) error {
 	p.mu.Lock()
 	p.closed = true
+	stopReaper, reaperDone := p.stopReaper, p.reaperDone
+	p.stopReaper, p.reaperDone = nil, nil
 	open := make([]browser.Session, 0, len(p.live))
 	for s := range p.live {
 		open = append(open, s)
 	}
 	p.mu.Unlock()
+	if stopReaper != nil {
+		stopReaper()
+		<-reaperDone
+	}
 	var mu sync.Mutex
 	var errs []error
 	var wg sync.WaitGroup
