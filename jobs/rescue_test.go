@@ -74,8 +74,9 @@ func workerProcess() int {
 }
 
 // TestKilledWorkerIsRescued kills a worker process with SIGKILL in the
-// middle of an agent: its chromedriver and Chromium do not outlive it,
-// River rescues the job after RescueStuckJobsAfter, and another worker
+// middle of an agent: its chromedriver dies with it (Pdeathsig) and the
+// next worker's local provider reaps its Chromium when it starts, River
+// rescues the job after RescueStuckJobsAfter, and another worker
 // runs the agent again as a new attempt, to a pass.
 func TestKilledWorkerIsRescued(t *testing.T) {
 	if testing.Short() {
@@ -160,17 +161,30 @@ setInterval(async () => {
 	}
 	<-exited
 	killed := time.Now()
-	// Whatever the outcome, nothing of the dead worker's outlives the test.
-	t.Cleanup(func() {
-		for _, pid := range processesUnder(tmp) {
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-		}
-	})
+	orphans := processesUnder(tmp)
+	if len(orphans) == 0 {
+		t.Fatal("no browser process outlived the killed worker: nothing to reap, the test proves nothing")
+	}
 	ready.Store(true)
 
-	// A second worker takes over: River's leader (this process, once the
+	// A second worker takes over on the same host: its local provider
+	// shares the dead worker's TempDir and, when it starts, reaps the
+	// browser the dead worker left. River's leader (this process, once the
 	// dead one's leadership expires) rescues the job.
-	j := f.newJobs(jobs.Config{Browser: localBrowsers(t, 1), JobTimeout: rescueJobTimeout, RescueStuckJobsAfter: rescueAfter})
+	browsers, err := local.New(local.Config{MaxSessions: 1, TempDir: tmp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		_ = browsers.Close(ctx)
+	})
+	t.Logf("killed → dead worker's browser reaped: %v (%d processes left by it: %v)", time.Since(killed).Round(time.Millisecond), len(orphans), describeProcesses(orphans))
+	if left := processesUnder(tmp); len(left) > 0 {
+		t.Errorf("processes of the killed worker's browser outlived the next provider's start: %v", describeProcesses(left))
+	}
+	j := f.newJobs(jobs.Config{Browser: browsers, JobTimeout: rescueJobTimeout, RescueStuckJobsAfter: rescueAfter})
 	done := subscribe(j)
 	start(t, j)
 	ev := finished(t, done, 1, 3*time.Minute)[0]
@@ -195,17 +209,17 @@ setInterval(async () => {
 		t.Fatalf("run: %s", r.Status)
 	}
 	if left := processesUnder(tmp); len(left) > 0 {
-		var names []string
-		for _, pid := range left {
-			comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
-			names = append(names, fmt.Sprintf("%d %s", pid, strings.TrimSpace(string(comm))))
-		}
-		// Known gap in browser/local: chromedriver dies with the worker
-		// (Pdeathsig) but Chromium, its child, does not and nothing reaps
-		// it later. Starting Chromium under a parent-death signal
-		// (setpriv --pdeathsig KILL -- chromium …) makes this pass.
-		t.Errorf("processes of the killed worker's browser outlived it: %v", names)
+		t.Errorf("browser processes left after the rescue: %v", describeProcesses(left))
 	}
+}
+
+func describeProcesses(pids []int) []string {
+	var names []string
+	for _, pid := range pids {
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		names = append(names, fmt.Sprintf("%d %s", pid, strings.TrimSpace(string(comm))))
+	}
+	return names
 }
 
 // processesUnder lists processes whose working directory or command line
