@@ -66,14 +66,16 @@ func New(cfg Config) (*Provider, error) {
 	cancel()
 	if cfg.ReapInterval > 0 {
 		ctx, cancel := context.WithCancel(context.Background())
-		p.stopReaper, p.reaperDone = cancel, make(chan struct{})
-		go p.reapLoop(ctx)
+		done := make(chan struct{})
+		p.stopReaper, p.reaperDone = cancel, done
+		// The channel is passed, not read from p: Close clears the field.
+		go p.reapLoop(ctx, done)
 	}
 	return p, nil
 }
 
-func (p *Provider) reapLoop(ctx context.Context) {
-	defer close(p.reaperDone)
+func (p *Provider) reapLoop(ctx context.Context, done chan<- struct{}) {
+	defer close(done)
 	t := time.NewTicker(p.cfg.ReapInterval)
 	defer t.Stop()
 	for {
