@@ -32,6 +32,11 @@ type ReapResult struct {
 	Processes int
 }
 
+// The worker's periodic reap job (jobs) calls any provider with this method.
+var _ interface {
+	Reap(context.Context) (int, error)
+} = (*Provider)(nil)
+
 // Reap removes the browsers of dead Argus processes on this host and
 // returns how many sessions it removed. It implements the reaper a worker's
 // periodic reap job looks for; see ReapOrphans.

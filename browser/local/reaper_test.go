@@ -246,3 +246,30 @@ func assertReaped(t *testing.T, dir string) {
 		t.Errorf("session directory %s after reaping: %v", dir, err)
 	}
 }
+
+// BenchmarkReapNothing is the periodic cost of reaping on a healthy host:
+// live sessions only, so /proc is not scanned.
+func BenchmarkReapNothing(b *testing.B) {
+	browsertest.ChromiumPath(b)
+	tempDir, err := os.MkdirTemp("", "lr")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(tempDir)
+	p, err := local.New(local.Config{TempDir: tempDir, ReapInterval: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	defer p.Close(ctx)
+	s, err := p.Acquire(ctx, browser.AcquireOptions{AgentID: "live"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close(ctx)
+	for b.Loop() {
+		if res, err := p.ReapOrphans(ctx); err != nil || res.Sessions != 0 {
+			b.Fatal(res, err)
+		}
+	}
+}
