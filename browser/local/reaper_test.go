@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,12 +101,16 @@ func killedOwner(t *testing.T, tempDir string) (string, []string) {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
 	})
-	left := describe(processesUnder(dir))
+	return dir, describe(processesUnder(dir))
+}
+
+// requireLeft fails the test when the killed owner left nothing: then
+// there is nothing to reap and the test proves nothing.
+func requireLeft(t *testing.T, dir string, left []string) {
+	t.Helper()
 	if len(left) == 0 {
-		// Then there is nothing to reap and the test proves nothing.
 		t.Fatalf("no browser process outlived the killed owner of %s", dir)
 	}
-	return dir, left
 }
 
 // processesUnder lists the live processes whose working directory or
@@ -184,6 +189,7 @@ func TestReapKilledOwner(t *testing.T) {
 
 	// A provider starting after the crash reaps at start.
 	dir, left := killedOwner(t, tempDir)
+	requireLeft(t, dir, left)
 	t.Logf("left by the killed owner: %d processes %v", len(left), left)
 	start := time.Now()
 	later, err := local.New(local.Config{TempDir: tempDir, ReapInterval: -1, Logger: testLogger()})
@@ -196,6 +202,7 @@ func TestReapKilledOwner(t *testing.T) {
 
 	// A live provider's periodic reaping finds the next one.
 	dir, left = killedOwner(t, tempDir)
+	requireLeft(t, dir, left)
 	start = time.Now()
 	res, err := live.ReapOrphans(ctx)
 	if err != nil {
@@ -271,5 +278,63 @@ func BenchmarkReapNothing(b *testing.B) {
 		if res, err := p.ReapOrphans(ctx); err != nil || res.Sessions != 0 {
 			b.Fatal(res, err)
 		}
+	}
+}
+
+// reaped is one "reaped" log record.
+type reaped struct {
+	dir       string
+	processes int64
+}
+
+// reapSignal is a slog handler that reports each reaped session.
+type reapSignal struct{ reaped chan reaped }
+
+func (h reapSignal) Enabled(context.Context, slog.Level) bool { return true }
+func (h reapSignal) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h reapSignal) WithGroup(string) slog.Handler            { return h }
+func (h reapSignal) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "reaped the browser of a dead process" {
+		var got reaped
+		r.Attrs(func(a slog.Attr) bool {
+			switch a.Key {
+			case "dir":
+				got.dir = a.Value.String()
+			case "processes":
+				got.processes = a.Value.Int64()
+			}
+			return true
+		})
+		h.reaped <- got
+	}
+	return nil
+}
+
+// TestPeriodicReap: a running provider's own reaper loop removes the
+// browser of an owner killed after it started, and Close stops the loop.
+func TestPeriodicReap(t *testing.T) {
+	browsertest.ChromiumPath(t)
+	tempDir := shortTempDir(t)
+	sig := reapSignal{reaped: make(chan reaped, 1)}
+	p, err := local.New(local.Config{TempDir: tempDir, ReapInterval: 50 * time.Millisecond, Logger: slog.New(sig)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The loop may reap before killedOwner looks, so what it saw left is
+	// not required here; the reaper's own count shows what survived.
+	dir, _ := killedOwner(t, tempDir)
+	killed := time.Now()
+	select {
+	case got := <-sig.reaped:
+		if got.dir != dir || got.processes == 0 {
+			t.Fatalf("reaped %+v, want %s and its processes", got, dir)
+		}
+		t.Logf("periodic reaper killed %d processes within %v of the kill", got.processes, time.Since(killed).Round(time.Millisecond))
+	case <-time.After(60 * time.Second):
+		t.Fatal("the periodic reaper did not reap the killed owner's browser")
+	}
+	assertReaped(t, dir)
+	if err := p.Close(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }
