@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -298,12 +297,4 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// absPath makes p absolute for messages, leaving it alone if it cannot.
-func absPath(p string) string {
-	if a, err := filepath.Abs(p); err == nil {
-		return a
-	}
-	return p
 }
