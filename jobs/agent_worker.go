@@ -96,6 +96,8 @@ func (j *Jobs) runAgent(ctx context.Context, job *river.Job[AgentArgs]) error {
 	if err != nil {
 		return fmt.Errorf("start agent: %w", err)
 	}
+	j.cfg.Observer.AgentStarted()
+	defer j.cfg.Observer.AgentEnded()
 	r := &attemptRun{j: j, job: job, tenant: tenant, agent: started, attempt: attempt, log: log.With("attempt", attempt)}
 	r.changed(ctx)
 	return r.run(ctx)

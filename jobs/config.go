@@ -140,6 +140,10 @@ type Config struct {
 	// logs its own errors (an agent's verdict never depends on it).
 	AgentFinished func(ctx context.Context, c *river.Client[pgx.Tx], agent *store.Agent, run *store.Run)
 
+	// Observer hears of agents starting and ending and of every step
+	// recorded, for metrics. Default: nothing is observed.
+	Observer Observer
+
 	// Logger receives diagnostics. Default: discard.
 	Logger *slog.Logger
 
@@ -151,6 +155,9 @@ type Config struct {
 
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
+	}
 	if c.MaxAgents == 0 {
 		c.MaxAgents = DefaultMaxAgents
 	}

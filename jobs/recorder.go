@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/events"
@@ -40,6 +41,7 @@ func (rec *recorder) RecordStep(ctx context.Context, st agent.Step) error {
 	if err != nil {
 		return fmt.Errorf("store step %d: %w", st.Index, err)
 	}
+	r.j.cfg.Observer.StepRecorded(time.Duration(st.ObserveMS+st.ModelMS+st.ActMS)*time.Millisecond, st.InputTokens, st.OutputTokens)
 	rec.steps++
 	rec.inputTokens += st.InputTokens
 	rec.outputs += st.OutputTokens

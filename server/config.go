@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -56,6 +57,14 @@ type Config struct {
 	// Development allows what must never happen in production, such as
 	// logging password-reset links. Default false.
 	Development bool
+
+	// ValidateWebhookURL checks a project's webhook URL when it is saved
+	// (the outbound guard: no loopback, private or metadata addresses
+	// unless allowed), e.g. webhook.Validate with the process's guard
+	// settings. Its error is answered as a 400 naming webhook_url.
+	// Default nil: only the URL's form is checked when saved, and the
+	// delivery's own guard refuses bad addresses at send time.
+	ValidateWebhookURL func(ctx context.Context, raw string) error
 
 	// MaxBodyBytes bounds a JSON request body. Default 1 MiB.
 	MaxBodyBytes int64

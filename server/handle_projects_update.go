@@ -48,6 +48,10 @@ func (s *Server) updateProject(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, problem(http.StatusForbidden, "only an admin may change the webhook"))
 			return
 		}
+		if err := s.checkWebhookURL(r.Context(), *req.WebhookURL); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		in.WebhookURL = *req.WebhookURL
 	}
 	if req.DefaultModel != nil {

@@ -85,6 +85,12 @@ type Config struct {
 	// differently. Default false.
 	Development bool
 
+	// ValidateWebhookURL checks a webhook URL when an admin saves it (the
+	// outbound guard), e.g. webhook.Validate with the process's guard
+	// settings; its error is shown beside the field. Default nil: only
+	// the URL's form is checked.
+	ValidateWebhookURL func(ctx context.Context, raw string) error
+
 	// HeartbeatInterval is the interval of comment lines on idle live
 	// streams, which keep proxies from closing them. Default 15 s.
 	HeartbeatInterval time.Duration

@@ -1,12 +1,11 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"net/http"
 	"strings"
 
+	"github.com/argusqa/argus/integrations/webhook"
 	"github.com/argusqa/argus/store"
 )
 
@@ -23,6 +22,11 @@ func (u *UI) webhookUpdate(w http.ResponseWriter, r *http.Request, v *viewer) er
 	}
 	if f.GitHub != "" && !repoPattern.MatchString(f.GitHub) {
 		f.Errors["github_repository"] = "Write the repository as owner/name, e.g. acme/shop."
+	}
+	if len(f.Errors) == 0 && f.URL != "" && u.cfg.ValidateWebhookURL != nil {
+		if err := u.cfg.ValidateWebhookURL(r.Context(), f.URL); err != nil {
+			f.Errors["webhook_url"] = err.Error()
+		}
 	}
 	if len(f.Errors) == 0 {
 		_, err = u.store.UpdateProject(r.Context(), v.TenantID, p.ID, store.ProjectInput{Name: p.Name, BaseURL: p.BaseURL,
@@ -87,12 +91,10 @@ func (u *UI) webhookRotate(w http.ResponseWriter, r *http.Request, v *viewer) er
 	if err != nil {
 		return err
 	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return err
-	}
-	secret := "whsec_" + base64.RawURLEncoding.EncodeToString(b)
-	if err := u.store.RotateWebhookSecret(r.Context(), v.TenantID, p.ID, secret, u.cfg.WebhookRotationOverlap); err != nil {
+	// webhook.RotateSecret makes the secret the signer can read back
+	// (standard base64, as Standard Webhooks libraries expect).
+	secret, err := webhook.RotateSecret(r.Context(), u.store, v.TenantID, p.ID, u.cfg.WebhookRotationOverlap)
+	if err != nil {
 		return err
 	}
 	return u.showSettings(w, r, v, p, http.StatusOK, func(d *settingsData) { d.NewWebhookSecret = secret })

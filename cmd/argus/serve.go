@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/browser"
 	"github.com/argusqa/argus/events"
-	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/internal/config"
 	"github.com/argusqa/argus/jobs"
 	"github.com/argusqa/argus/server"
@@ -27,15 +27,15 @@ process also runs agents; otherwise run workers elsewhere against the same
 database. Stops gracefully on SIGINT/SIGTERM: requests get 30 s to finish
 and an embedded worker hands unfinished agents back to the queue.`
 
-var serveSettings = []config.Setting{
+var serveSettings = append([]config.Setting{
 	config.DatabaseURL, config.SecretKey, config.SecretKeyID, config.OldSecretKeys,
 	config.Listen, config.PublicURL, config.SMTPURL, config.MailFrom, config.Development,
 	config.EmbeddedWorker, config.BlobDir,
 	// Used by an embedded worker only.
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
-	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model,
+	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model, config.JobTimeout, config.RescueAfter,
 	config.LogLevel, config.LogFormat,
-}
+}, deliverySettings...)
 
 // boolFlags may be given without a value (--with-worker); config settings
 // are string flags, so "--with-worker" becomes "--with-worker=true".
@@ -74,23 +74,40 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer closeDB()
 	pool := st.Pool()
-	blobs, err := storage.NewLocal(cfg.BlobDir)
-	if err != nil {
-		return &usageError{msg: fmt.Sprintf("ARGUS_BLOB_DIR: %v", err)}
-	}
+	// The web UI gets a mailer only when mail really goes out: without
+	// one it logs links in development mode and otherwise tells people
+	// to ask their admin, instead of claiming a mail was sent.
 	var mailer server.Mailer
+	var uiMailer web.Mailer
 	if cfg.SMTPURL != "" {
 		if mailer, err = server.NewSMTPMailer(cfg.SMTPURL, cfg.MailFrom); err != nil {
 			return &usageError{msg: fmt.Sprintf("ARGUS_SMTP_URL / ARGUS_MAIL_FROM: %v", err)}
 		}
+		uiMailer = web.MailerFunc(func(ctx context.Context, to, subject, body string) error {
+			return mailer.Send(ctx, server.Mail{To: to, Subject: subject, Body: body})
+		})
 	} else {
 		mailer = &server.LogMailer{Logger: log, ShowBody: cfg.Development}
 	}
+	dl, err := openDelivery(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	// Closed after the embedded worker stopped (defers run last-first),
+	// so the analytics of its last agents are flushed.
+	defer func() {
+		if err := dl.Close(); err != nil {
+			log.Warn("closing the integrations", "error", err)
+		}
+	}()
+	blobs := dl.blobs
 	m := metrics.New()
 	m.RegisterDatabase(pool, log)
 
 	// Jobs without a browser only inserts and cancels: the API's side.
-	jcfg := jobs.Config{Pool: pool, Store: st, Blobs: blobs, MaxAgents: cfg.MaxAgents, Logger: log}
+	jcfg := jobs.Config{Pool: pool, Store: st, Blobs: blobs, MaxAgents: cfg.MaxAgents,
+		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, Observer: agentMetrics{m}, Logger: log}
+	dl.wire(&jcfg)
 	var browsers browser.Provider
 	if cfg.EmbeddedWorker {
 		if browsers, err = openBrowsers(ctx, cfg, cfg.MaxAgents, "", log); err != nil {
@@ -105,10 +122,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		jcfg.Browser = browsers
+		jcfg.Agent = agent.Config{Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log}
 	}
 	sched, err := jobs.New(jcfg)
 	if err != nil {
 		return err
+	}
+	if testHookJobs != nil {
+		testHookJobs(sched)
 	}
 
 	hub := events.NewHub(pool, log)
@@ -119,10 +140,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	ui, err := web.New(web.Config{
 		Store: st, Scheduler: sched, Blobs: blobs, Hub: hub, PublicURL: cfg.PublicURL, Logger: log,
-		Development: cfg.Development,
-		Mailer: web.MailerFunc(func(ctx context.Context, to, subject, body string) error {
-			return mailer.Send(ctx, server.Mail{To: to, Subject: subject, Body: body})
-		}),
+		Development: cfg.Development, Mailer: uiMailer, Redeliver: dl.redeliver(sched.Client()),
+		ValidateWebhookURL: dl.validateWebhookURL,
 	})
 	if err != nil {
 		return err
@@ -130,6 +149,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	srv, err := server.New(server.Config{
 		Store: st, Scheduler: sched, Hub: hub, Blobs: blobs, Fallback: ui.Handler(),
 		PublicURL: cfg.PublicURL, Logger: log, Metrics: m, Mailer: mailer, Development: cfg.Development,
+		ValidateWebhookURL: dl.validateWebhookURL,
 	})
 	if err != nil {
 		return err
@@ -168,4 +188,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("argus stopped", slog.String("reason", reason))
 	return nil
+}
+
+// agentMetrics feeds an embedded worker's agents into the collectors this
+// process serves on /metrics.
+type agentMetrics struct{ m *metrics.Metrics }
+
+func (a agentMetrics) AgentStarted() { a.m.AgentsActive.Inc() }
+func (a agentMetrics) AgentEnded()   { a.m.AgentsActive.Dec() }
+func (a agentMetrics) StepRecorded(d time.Duration, in, out int64) {
+	a.m.ObserveStep(d, int(in), int(out))
 }

@@ -20,8 +20,19 @@ import (
 // function that stops it and returns its exit code.
 func startServe(t *testing.T, vars map[string]string, args ...string) (string, func() int) {
 	t.Helper()
+	return startServeLogging(t, vars, nil, args...)
+}
+
+// startServeLogging is startServe that also copies everything the server
+// writes to stderr (its log) to logs, when logs is not nil.
+func startServeLogging(t *testing.T, vars map[string]string, logs io.Writer, args ...string) (string, func() int) {
+	t.Helper()
 	pr, pw := io.Pipe()
-	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: pw, getenv: func(k string) string { return vars[k] }}
+	var stderr io.Writer = pw
+	if logs != nil {
+		stderr = io.MultiWriter(pw, logs)
+	}
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr, getenv: func(k string) string { return vars[k] }}
 	ctx, cancel := context.WithCancel(context.Background())
 	code := make(chan int, 1)
 	go func() {
@@ -39,6 +50,9 @@ func startServe(t *testing.T, vars map[string]string, args ...string) (string, f
 			t.Log(sc.Text())
 		}
 		close(addr)
+		// A line too long for the scanner must not block the server's
+		// writes: drain the rest.
+		_, _ = io.Copy(io.Discard, pr)
 	}()
 	var url string
 	select {

@@ -7,18 +7,19 @@ import (
 	"time"
 
 	"github.com/argusqa/argus/agent"
-	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/internal/config"
 	"github.com/argusqa/argus/jobs"
 )
 
 // workerSettings are the settings `argus worker` reads.
-var workerSettings = []config.Setting{
+var workerSettings = append([]config.Setting{
 	config.DatabaseURL, config.SecretKey, config.SecretKeyID, config.OldSecretKeys, config.BlobDir,
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model,
 	config.JobTimeout, config.RescueAfter, config.LogLevel, config.LogFormat,
-}
+	// For the links in webhooks and GitHub issues.
+	config.PublicURL,
+}, deliverySettings...)
 
 const workerSynopsis = `worker [flags]
 
@@ -49,10 +50,17 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeDB()
-	blobs, err := storage.NewLocal(cfg.BlobDir)
+	dl, err := openDelivery(ctx, cfg, st, log)
 	if err != nil {
-		return &usageError{msg: fmt.Sprintf("ARGUS_BLOB_DIR: %v", err)}
+		return err
 	}
+	// Deferred first, so it runs after the browsers closed and the jobs
+	// stopped: the analytics of the last agents are in the final flush.
+	defer func() {
+		if err := dl.Close(); err != nil {
+			log.Warn("closing the integrations", "error", err)
+		}
+	}()
 	model, err := openModel(ctx, cfg, e.getenv, log)
 	if err != nil {
 		return err
@@ -69,14 +77,19 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		}
 	}()
 
-	j, err := jobs.New(jobs.Config{
-		Pool: st.Pool(), Store: st, Blobs: blobs, Browser: browsers, Model: model,
+	jcfg := jobs.Config{
+		Pool: st.Pool(), Store: st, Blobs: dl.blobs, Browser: browsers, Model: model,
 		Agent:     agent.Config{Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log},
 		MaxAgents: cfg.MaxAgents, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter,
 		Logger: log,
-	})
+	}
+	dl.wire(&jcfg)
+	j, err := jobs.New(jcfg)
 	if err != nil {
 		return err
+	}
+	if testHookJobs != nil {
+		testHookJobs(j)
 	}
 	if err := j.Start(ctx); err != nil {
 		return err
