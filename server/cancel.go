@@ -21,16 +21,27 @@ func (s *Server) cancelAgentOf(ctx context.Context, tenant uuid.UUID, a *store.A
 	if a.Status.Final() {
 		return true, nil
 	}
-	// The row first: a worker that starts the job after this sees the
-	// agent cancelled (StartAgent refuses it) even if the job cancel races.
-	if _, err := s.store.CancelAgent(ctx, tenant, a.ID, cancelReason); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return true, nil // finished meanwhile
-		}
-		return false, err
-	}
+	// The scheduler first. Package jobs marks the row cancelled before it
+	// cancels the job (a worker that starts the job afterwards sees the
+	// agent cancelled and StartAgent refuses it), and tells the
+	// integrations (webhooks, analytics) that the agent ended — which it
+	// does only for an agent it still finds open, so the row must not be
+	// cancelled before it looks.
 	if err := s.cfg.Scheduler.CancelAgent(ctx, tenant, a.ID); err != nil {
 		return false, fmt.Errorf("cancel agent job: %w", err)
+	}
+	// The row, for a scheduler that only cancels jobs.
+	if _, err := s.store.CancelAgent(ctx, tenant, a.ID, cancelReason); err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			return false, err
+		}
+		now, err := s.store.GetAgent(ctx, tenant, a.ID)
+		if err != nil {
+			return false, err
+		}
+		if now.Status != store.StatusCancelled {
+			return true, nil // finished meanwhile
+		}
 	}
 	if _, err := s.store.RefreshRunStatus(ctx, tenant, a.RunID); err != nil {
 		return false, err

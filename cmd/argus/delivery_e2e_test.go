@@ -177,16 +177,22 @@ func TestDeliveryEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The server, with its River client handed to the test so that it
-	// can run retries now rather than after their backoff.
-	sched := make(chan *jobs.Jobs, 1)
-	testHookJobs = func(j *jobs.Jobs) { sched <- j }
+	// Each process that works jobs hands its River client to the test,
+	// subscribed before it starts, so that the test sees every job end
+	// and can run retries now rather than after their backoff.
+	workers := make(chan *e2eJobs, 2)
+	testHookJobs = func(j *jobs.Jobs) {
+		if j.Config().Browser == nil {
+			return // insert-only: River allows no subscription
+		}
+		events, _ := j.Client().Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled)
+		workers <- &e2eJobs{t: t, rc: j.Client(), events: events}
+	}
 	t.Cleanup(func() { testHookJobs = nil })
 	logs := &e2eBuffer{}
 	base, stop := startServeLogging(t, vars, logs, "--with-worker")
-	rc := (<-sched).Client()
-	events, unsubscribe := rc.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled)
-	defer unsubscribe()
+	w := <-workers
+	rc := w.rc
 	api := &e2eAPI{t: t, base: base, key: apiKey}
 
 	// The guard refuses a private address when the URL is saved…
@@ -222,7 +228,7 @@ func TestDeliveryEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	startRun := func() (runID, agentID uuid.UUID) {
+	startRun := func(api *e2eAPI) (runID, agentID uuid.UUID) {
 		t.Helper()
 		res := api.do("POST", "/api/v1/projects/"+project.ID.String()+"/runs", map[string]any{"names": []string{"Sign in"}})
 		var run struct {
@@ -237,11 +243,9 @@ func TestDeliveryEndToEnd(t *testing.T) {
 		}
 		return run.ID, run.Agents[0].ID
 	}
-	w := &e2eJobs{t: t, rc: rc, events: events}
-
 	// First failure. The receiver is down: both events' first attempts
 	// are refused.
-	run1, agent1 := startRun()
+	run1, agent1 := startRun(api)
 	refused := w.until(func(c e2eCounts) bool { return c.webhookFailed == 2 }, false)
 	if refused.agentsDone != 1 {
 		t.Fatalf("agent job not done before its deliveries: %+v", refused)
@@ -367,21 +371,67 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	}
 	apiTexts := []string{string(res.body), string(api.do("GET", "/api/v1/runs/"+run1.String(), nil).body)}
 
+	// Stopping the server flushes PostHog's batch: the first agent's
+	// event is sent by now.
+	if code := stop(); code != 0 {
+		t.Fatalf("argus serve exited %d", code)
+	}
+	if n := len(ph.messages(t)); n != 1 {
+		t.Fatalf("%d PostHog events after the server stopped, want 1", n)
+	}
+
+	// The same from a server without a worker and a separate `argus
+	// worker`. The server ends an agent too when it is cancelled, and
+	// queues its deliveries with an insert-only River client, which must
+	// know the delivery job's kind.
+	base, stop = startServeLogging(t, vars, logs)
+	api = &e2eAPI{t: t, base: base, key: apiKey}
+	runC, agentC := startRun(api)
+	if res := api.do("POST", "/api/v1/runs/"+runC.String()+"/cancel", nil); res.status/100 != 2 {
+		t.Fatalf("cancel run: %d %s", res.status, res.body)
+	}
+	var queued int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = $1 AND args->>'body' LIKE '%' || $2 || '%'`, webhook.Kind, agentC.String()).Scan(&queued); err != nil || queued != 2 {
+		t.Fatalf("deliveries queued by the server for the cancelled agent: %d (%v), want 2", queued, err)
+	}
 	// Second failure of the same test: a comment, not a second issue.
 	if err := model.Enqueue(script...); err != nil {
 		t.Fatal(err)
 	}
-	_, agent2 := startRun()
-	w.until(func(c e2eCounts) bool { return c.webhookDone == 4 && c.githubDone == 2 }, true)
+	_, agent2 := startRun(api)
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	defer stopWorker()
+	workerExit := make(chan int, 1)
+	go func() {
+		e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: logs, getenv: func(k string) string { return vars[k] }}
+		workerExit <- run(workerCtx, []string{"worker"}, e)
+	}()
+	var w2 *e2eJobs
+	select {
+	case w2 = <-workers:
+	case code := <-workerExit:
+		t.Fatalf("argus worker exited %d before starting", code)
+	}
+	// Four deliveries (the cancelled agent's and the second failure's
+	// agent.completed and run.completed), one GitHub report: the
+	// cancelled agent is none of GitHub's business.
+	w2.until(func(c e2eCounts) bool { return c.webhookDone == 4 && c.githubDone == 1 }, true)
 	issues = gh.Issues(repo)
 	if len(issues) != 1 || len(issues[0].Comments) != 1 || issues[0].State != "open" {
 		t.Fatalf("issues after the second failure: %+v", issues)
 	}
-	if n := len(rcv.accepted()); n != 4 {
-		t.Errorf("%d deliveries accepted after two runs, want 4", n)
+	if n := len(rcv.accepted()); n != 6 {
+		t.Errorf("%d deliveries accepted after three runs, want 6", n)
 	}
-
-	// Stopping the server flushes PostHog's batch.
+	stopWorker()
+	select {
+	case code := <-workerExit:
+		if code != 0 {
+			t.Fatalf("argus worker exited %d", code)
+		}
+	case <-time.After(45 * time.Second):
+		t.Fatal("argus worker did not stop within 45 s")
+	}
 	if code := stop(); code != 0 {
 		t.Fatalf("argus serve exited %d", code)
 	}
@@ -396,10 +446,10 @@ func TestDeliveryEndToEnd(t *testing.T) {
 		}
 		byAgent[props.AgentID] = m
 	}
-	if len(byAgent) != 2 || byAgent[agent1.String()] == nil || byAgent[agent2.String()] == nil {
-		t.Fatalf("PostHog events for agents %v, want one each for %s and %s", sortedKeys(byAgent), agent1, agent2)
+	if len(byAgent) != 3 || byAgent[agent1.String()] == nil || byAgent[agent2.String()] == nil || byAgent[agentC.String()] == nil {
+		t.Fatalf("PostHog events for agents %v, want one each for %s, %s and %s", sortedKeys(byAgent), agent1, agentC, agent2)
 	}
-	for i, agentID := range []uuid.UUID{agent1, agent2} {
+	for i, agentID := range []uuid.UUID{agent1, agentC, agent2} {
 		a, err := st.GetAgent(ctx, tenant, agentID)
 		if err != nil {
 			t.Fatal(err)
@@ -420,7 +470,7 @@ func TestDeliveryEndToEnd(t *testing.T) {
 				t.Errorf("event %d: %s = %#v, want %#v", i, k, props[k], v)
 			}
 		}
-		if a.Model == "" || a.Tokens() == 0 {
+		if agentID != agentC && (a.Model == "" || a.Tokens() == 0) {
 			t.Errorf("agent %d: model %q, %d tokens", i, a.Model, a.Tokens())
 		}
 	}
@@ -450,6 +500,9 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	texts := map[string]string{"log": logs.String(), "PostHog events": ph.eventsText(t)}
 	for i, got := range rcv.all() {
 		texts[fmt.Sprintf("webhook request %d", i)] = string(got.body) + fmt.Sprint(got.header)
+	}
+	if deliveries, err = st.ListDeliveries(ctx, tenant, project.ID, 100); err != nil || len(deliveries) < 10 {
+		t.Fatalf("%d delivery attempts recorded (%v), want at least 10", len(deliveries), err)
 	}
 	for i, d := range deliveries {
 		texts[fmt.Sprintf("recorded delivery %d", i)] = string(d.Payload) + d.Error + d.ResponseExcerpt
