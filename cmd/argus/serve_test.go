@@ -135,6 +135,11 @@ func TestServe(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("GET /login: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
+	// Without ARGUS_SMTP_URL the UI has no mailer, and says so instead
+	// of promising a mail that never leaves.
+	if body := getBody(t, url+"/forgot-password"); !strings.Contains(body, "does not send mail") || strings.Contains(body, "Send reset link") {
+		t.Errorf("password reset without SMTP:\n%s", body)
+	}
 	start := time.Now()
 	if code := stop(); code != 0 {
 		t.Fatalf("argus serve exited %d", code)
@@ -175,4 +180,31 @@ func TestServeRefusesBadConfig(t *testing.T) {
 	if r := argus(t, serveVars(t), "", "serve", "extra"); r.code != exitUsage {
 		t.Fatalf("positional argument: %+v", r)
 	}
+}
+
+// With ARGUS_SMTP_URL the UI mails reset links: it offers the form.
+func TestServeWithSMTPOffersMailedResets(t *testing.T) {
+	vars := serveVars(t)
+	vars["ARGUS_SMTP_URL"] = "smtp://argus:secret@127.0.0.1:2525"
+	url, stop := startServe(t, vars)
+	if body := getBody(t, url+"/forgot-password"); !strings.Contains(body, "Send reset link") || strings.Contains(body, "does not send mail") {
+		t.Errorf("password reset with SMTP:\n%s", body)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("argus serve exited %d", code)
+	}
+}
+
+func getBody(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", url, resp.StatusCode)
+	}
+	return string(b)
 }
