@@ -371,6 +371,27 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	}
 	apiTexts := []string{string(res.body), string(api.do("GET", "/api/v1/runs/"+run1.String(), nil).body)}
 
+	// The embedded worker's agent is in the server's /metrics: one
+	// observation per step, the steps' tokens, no agent running now.
+	var inTokens, outTokens int
+	for _, s := range steps {
+		inTokens, outTokens = inTokens+s.InputTokens, outTokens+s.OutputTokens
+	}
+	metricsText := string(api.do("GET", "/metrics", nil).body)
+	for _, line := range []string{
+		fmt.Sprintf("argus_step_duration_seconds_count %d", len(steps)),
+		fmt.Sprintf(`argus_model_tokens_total{direction="input"} %d`, inTokens),
+		fmt.Sprintf(`argus_model_tokens_total{direction="output"} %d`, outTokens),
+		"argus_worker_agents_active 0",
+	} {
+		if !strings.Contains(metricsText, line+"\n") {
+			t.Errorf("/metrics lacks %q", line)
+		}
+	}
+	if inTokens == 0 {
+		t.Error("the steps recorded no tokens")
+	}
+
 	// Stopping the server flushes PostHog's batch: the first agent's
 	// event is sent by now.
 	if code := stop(); code != 0 {
