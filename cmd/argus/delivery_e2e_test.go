@@ -15,7 +15,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	neturl "net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -415,6 +417,37 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = $1 AND args->>'body' LIKE '%' || $2 || '%'`, webhook.Kind, agentC.String()).Scan(&queued); err != nil || queued != 2 {
 		t.Fatalf("deliveries queued by the server for the cancelled agent: %d (%v), want 2", queued, err)
 	}
+	// An admin redelivers the first agent.completed from the web UI of
+	// this insert-only server; the worker sends it below.
+	var firstAgentEvent store.WebhookDelivery
+	for _, d := range deliveries {
+		if d.EventType == webhook.TypeAgentCompleted && d.StatusCode != nil && *d.StatusCode == 200 {
+			firstAgentEvent = d
+		}
+	}
+	if firstAgentEvent.ID == uuid.Nil {
+		t.Fatal("no accepted agent.completed delivery recorded")
+	}
+	const adminPassword = "an admin's long password"
+	if r := argus(t, vars, adminPassword+"\n", "admin", "create-user", "--tenant", "acme", "--email", "ops@example.com", "--role", "admin", "--password-stdin"); r.code != 0 {
+		t.Fatalf("create-user: %+v", r)
+	}
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	login, err := browser.PostForm(base+"/login", neturl.Values{"email": {"ops@example.com"}, "password": {adminPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	login.Body.Close()
+	redeliver, err := browser.PostForm(base+"/projects/"+project.ID.String()+"/deliveries/"+firstAgentEvent.ID.String()+"/redeliver", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	redeliver.Body.Close()
+	if login.StatusCode != http.StatusSeeOther || redeliver.StatusCode != http.StatusSeeOther || !strings.Contains(redeliver.Header.Get("Location"), "redelivered") {
+		t.Fatalf("sign-in %d, redeliver %d %s", login.StatusCode, redeliver.StatusCode, redeliver.Header.Get("Location"))
+	}
+
 	// Second failure of the same test: a comment, not a second issue.
 	if err := model.Enqueue(script...); err != nil {
 		t.Fatal(err)
@@ -433,16 +466,31 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	case code := <-workerExit:
 		t.Fatalf("argus worker exited %d before starting", code)
 	}
-	// Four deliveries (the cancelled agent's and the second failure's
-	// agent.completed and run.completed), one GitHub report: the
-	// cancelled agent is none of GitHub's business.
-	w2.until(func(c e2eCounts) bool { return c.webhookDone == 4 && c.githubDone == 1 }, true)
+	// Five deliveries (the redelivery, the cancelled agent's and the
+	// second failure's agent.completed and run.completed), one GitHub
+	// report: the cancelled agent is none of GitHub's business.
+	w2.until(func(c e2eCounts) bool { return c.webhookDone == 5 && c.githubDone == 1 }, true)
 	issues = gh.Issues(repo)
 	if len(issues) != 1 || len(issues[0].Comments) != 1 || issues[0].State != "open" {
 		t.Fatalf("issues after the second failure: %+v", issues)
 	}
-	if n := len(rcv.accepted()); n != 6 {
-		t.Errorf("%d deliveries accepted after three runs, want 6", n)
+	all := rcv.accepted()
+	if len(all) != 7 {
+		t.Errorf("%d deliveries accepted after three runs and a redelivery, want 7", len(all))
+	}
+	var again []e2eRequest
+	for _, got := range all {
+		if got.header.Get(webhook.HeaderID) == firstAgentEvent.EventID {
+			again = append(again, got)
+		}
+	}
+	// The same event, not the same bytes: the recorded payload is jsonb,
+	// which keeps neither key order nor spacing (the signature covers the
+	// bytes sent, so it verifies all the same).
+	if len(again) != 2 || !sameJSON(t, again[0].body, again[1].body) {
+		t.Errorf("the redelivery: %d accepted requests with webhook-id %s, want the original and the redelivery of the same event", len(again), firstAgentEvent.EventID)
+	} else if err := verifier.Verify(again[1].body, again[1].header); err != nil {
+		t.Errorf("the redelivery does not verify: %v", err)
 	}
 	stopWorker()
 	select {
@@ -556,6 +604,20 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	if !strings.Contains(logs.String(), "webhook delivered") {
 		t.Errorf("the log has no delivery line; was it captured?\n%.2000s", logs.String())
 	}
+}
+
+func sameJSON(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var va, vb any
+	if err := json.Unmarshal(a, &va); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &vb); err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := json.Marshal(va)
+	cb, _ := json.Marshal(vb)
+	return bytes.Equal(ca, cb)
 }
 
 func e2eCall(name string, args any) scripted.Step {
