@@ -161,6 +161,9 @@ type Config struct {
 	// GitHubAPIURL is the GitHub REST API. Default
 	// "https://api.github.com/".
 	GitHubAPIURL string
+
+	// secretValues are the raw values of secret settings, masked in logs.
+	secretValues []string
 }
 
 // Validate reports the first invalid combination of fields. Per-value

@@ -173,3 +173,26 @@ func TestRescueAfterMustExceedJobTimeout(t *testing.T) {
 		t.Fatalf("rescue before the job timeout: %v", err)
 	}
 }
+
+func TestLoggerMasksSecretSettings(t *testing.T) {
+	key := "c2VjcmV0LWtleS1vZi1leGFjdGx5LTMyLWJ5dGVzISE="
+	env := map[string]string{
+		"DATABASE_URL":     "postgres://argus:hunter2-db-pass@db.internal:5432/argus",
+		"ARGUS_SECRET_KEY": key,
+	}
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	cfg, _, err := Load(fs, nil, func(k string) string { return env[k] }, DatabaseURL, SecretKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	cfg.Logger(&out).Info("connecting", "url", env["DATABASE_URL"], "password", "hunter2-db-pass", "key", key)
+	for _, secret := range []string{"hunter2-db-pass", key} {
+		if strings.Contains(out.String(), secret) {
+			t.Errorf("log shows %q:\n%s", secret, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), "connecting") {
+		t.Errorf("log line lost: %s", out.String())
+	}
+}

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
+
+	"github.com/argusqa/argus/internal/redact"
 )
 
 // Load fills a Config from the settings given, reading each value from its
@@ -64,6 +67,9 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string, settings 
 		if err := s.apply(cfg, raw); err != nil {
 			return nil, nil, &Error{Env: s.Env, Flag: s.Flag, Problem: err.Error(), Example: s.Example}
 		}
+		if s.Secret {
+			cfg.rememberSecret(raw)
+		}
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, err
@@ -98,10 +104,30 @@ func (c *Config) Logger(w io.Writer) *slog.Logger {
 		w = os.Stderr
 	}
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	if len(c.secretValues) > 0 {
+		h = redact.NewHandler(h, redact.New(c.secretValues...))
+	}
+	return slog.New(h)
+}
+
+// rememberSecret keeps the value of a secret setting (and, for a URL, its
+// password) so the logger masks it wherever it appears.
+func (c *Config) rememberSecret(raw string) {
+	c.secretValues = append(c.secretValues, raw)
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			c.secretValues = append(c.secretValues, pw)
+		}
+	}
+	for _, part := range strings.Split(raw, ",") { // id=key lists
+		if _, v, ok := strings.Cut(part, "="); ok && len(v) >= 8 {
+			c.secretValues = append(c.secretValues, v)
+		}
+	}
 }
 
 // IsConfigError reports whether err is about a setting's value.
