@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/argusqa/argus/store"
@@ -13,7 +12,8 @@ import (
 type settingsData struct {
 	Endpoint *store.WebhookEndpoint
 	Secrets  []store.Secret
-	GitHub   string
+	// GitHub is the "GitHub issues" form, admins only.
+	GitHub githubForm
 	// NewWebhookSecret is set only in the response to a rotation: the one
 	// time the secret is shown.
 	NewWebhookSecret string
@@ -29,8 +29,8 @@ type generalForm struct {
 }
 
 type webhookForm struct {
-	URL, GitHub string
-	Errors      map[string]string
+	URL    string
+	Errors map[string]string
 }
 
 type secretForm struct {
@@ -53,25 +53,11 @@ func (u *UI) settingsPage(r *http.Request, v *viewer, p *store.Project) (setting
 	if d.Secrets, err = u.store.ListSecrets(ctx, v.TenantID, p.ID); err != nil {
 		return d, err
 	}
-	if d.GitHub, err = u.githubRepo(r, v, p); err != nil {
+	if d.GitHub, err = u.githubSettings(r, v, p); err != nil {
 		return d, err
 	}
-	d.Webhook = webhookForm{URL: p.WebhookURL, GitHub: d.GitHub}
+	d.Webhook = webhookForm{URL: p.WebhookURL}
 	return d, nil
-}
-
-// githubRepo is the repository failures are reported to, kept in the
-// project's GitHub integration as config "repository".
-func (u *UI) githubRepo(r *http.Request, v *viewer, p *store.Project) (string, error) {
-	in, err := u.store.GetIntegration(r.Context(), v.TenantID, store.IntegrationGitHub, &p.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	s, _ := in.Config["repository"].(string)
-	return s, nil
 }
 
 func (u *UI) showSettings(w http.ResponseWriter, r *http.Request, v *viewer, p *store.Project, status int, edit func(*settingsData)) error {
@@ -92,7 +78,8 @@ func (u *UI) projectSettings(w http.ResponseWriter, r *http.Request, v *viewer) 
 		return err
 	}
 	flash := map[string]string{"saved": "Saved.", "secret": "Secret saved. Its value is stored encrypted and will not be shown again.",
-		"deleted": "Secret deleted.", "webhook": "Webhook settings saved."}[r.URL.Query().Get("done")]
+		"deleted": "Secret deleted.", "webhook": "Webhook settings saved.",
+		"github": "GitHub issue settings saved.", "github-removed": "Failures are no longer reported to GitHub."}[r.URL.Query().Get("done")]
 	return u.showSettings(w, r, v, p, http.StatusOK, func(d *settingsData) { d.Flash = flash })
 }
 
@@ -142,5 +129,3 @@ func checkOrigin(o string) string {
 	}
 	return ""
 }
-
-var repoPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$`)

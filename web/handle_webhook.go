@@ -9,19 +9,16 @@ import (
 	"github.com/argusqa/argus/store"
 )
 
-// webhookUpdate saves where results go: the webhook URL and the GitHub
-// repository failures are reported to.
+// webhookUpdate saves the webhook URL results are sent to. (GitHub issue
+// settings have their own form: githubUpdate.)
 func (u *UI) webhookUpdate(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	p, err := u.project(r, v)
 	if err != nil {
 		return err
 	}
-	f := webhookForm{URL: strings.TrimSpace(r.PostFormValue("webhook_url")), GitHub: strings.TrimSpace(r.PostFormValue("github_repository")), Errors: map[string]string{}}
+	f := webhookForm{URL: strings.TrimSpace(r.PostFormValue("webhook_url")), Errors: map[string]string{}}
 	if msg := checkBaseURL(f.URL); msg != "" {
 		f.Errors["webhook_url"] = "Use an absolute https URL of the receiver, e.g. https://ci.example.com/hooks/argus."
-	}
-	if f.GitHub != "" && !repoPattern.MatchString(f.GitHub) {
-		f.Errors["github_repository"] = "Write the repository as owner/name, e.g. acme/shop."
 	}
 	if len(f.Errors) == 0 && f.URL != "" && u.cfg.ValidateWebhookURL != nil {
 		if err := u.cfg.ValidateWebhookURL(r.Context(), f.URL); err != nil {
@@ -45,41 +42,10 @@ func (u *UI) webhookUpdate(w http.ResponseWriter, r *http.Request, v *viewer) er
 				return err
 			}
 		}
-		if err := u.setGitHubRepo(r, v, p, f.GitHub); err != nil {
-			return err
-		}
 		http.Redirect(w, r, "/projects/"+p.ID.String()+"/settings?done=webhook", http.StatusSeeOther)
 		return nil
 	}
 	return u.showSettings(w, r, v, p, http.StatusBadRequest, func(d *settingsData) { d.Webhook = f })
-}
-
-func (u *UI) setGitHubRepo(r *http.Request, v *viewer, p *store.Project, repo string) error {
-	cur, err := u.store.GetIntegration(r.Context(), v.TenantID, store.IntegrationGitHub, &p.ID)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		if repo == "" {
-			return nil
-		}
-		cur = &store.Integration{Config: map[string]any{}}
-	case err != nil:
-		return err
-	}
-	if old, _ := cur.Config["repository"].(string); old == repo {
-		return nil
-	}
-	cfg := map[string]any{}
-	for k, val := range cur.Config {
-		cfg[k] = val
-	}
-	if repo == "" {
-		delete(cfg, "repository")
-	} else {
-		cfg["repository"] = repo
-	}
-	// An empty Token keeps the stored one (an installation's token).
-	_, err = u.store.PutIntegration(r.Context(), v.TenantID, store.IntegrationInput{ProjectID: &p.ID, Kind: store.IntegrationGitHub, Config: cfg})
-	return err
 }
 
 // webhookRotate makes a new signing secret and shows it once, in this

@@ -97,6 +97,7 @@ func (u *UI) routes() http.Handler {
 	member("POST /projects/{id}/settings", u.projectUpdate)
 	admin("POST /projects/{id}/webhook", u.webhookUpdate)
 	admin("POST /projects/{id}/webhook/rotate", u.webhookRotate)
+	admin("POST /projects/{id}/github", u.githubUpdate)
 	admin("POST /projects/{id}/secrets", u.secretPut)
 	admin("POST /projects/{id}/secrets/{name}/delete", u.secretDelete)
 	admin("GET /projects/{id}/deliveries", u.deliveryList)

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -426,19 +427,18 @@ func TestSettingsSecretsAndWebhookSecret(t *testing.T) {
 	}
 	r := c.post(base+"/webhook/rotate", nil)
 	secret, err := e.st.WebhookSecret(e.ctx, e.tenant.ID, p.ID)
-	if err != nil || !strings.Contains(r.Body, secret) {
+	// The secret is standard base64: html/template writes its + as &#43;.
+	if err != nil || !strings.Contains(html.UnescapeString(r.Body), secret) {
 		t.Fatalf("rotate: the new secret is not shown once (%v)", err)
 	}
-	if again := c.get(base + "/settings"); strings.Contains(again.Body, secret) {
+	if again := c.get(base + "/settings"); strings.Contains(html.UnescapeString(again.Body), secret) {
 		t.Fatal("the webhook secret is shown again")
 	}
-	if r := c.post(base+"/webhook", url.Values{"webhook_url": {"https://ci.example.com/hook"}, "github_repository": {"acme/shop"}}); r.StatusCode != http.StatusSeeOther {
+	if r := c.post(base+"/webhook", url.Values{"webhook_url": {"https://ci.example.com/hook"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("webhook: %d %s", r.StatusCode, r.Body)
 	}
-	got, _ := e.st.GetProject(e.ctx, e.tenant.ID, p.ID)
-	in, err := e.st.GetIntegration(e.ctx, e.tenant.ID, store.IntegrationGitHub, &p.ID)
-	if got.WebhookURL != "https://ci.example.com/hook" || err != nil || in.Config["repository"] != "acme/shop" {
-		t.Fatalf("webhook saved: %q %v %v", got.WebhookURL, in, err)
+	if got, _ := e.st.GetProject(e.ctx, e.tenant.ID, p.ID); got.WebhookURL != "https://ci.example.com/hook" {
+		t.Fatalf("webhook saved: %q", got.WebhookURL)
 	}
 	if r := c.post(base+"/secrets/demo_password/delete", nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("delete secret: %d", r.StatusCode)
