@@ -54,6 +54,10 @@ func (s *Server) builtinRoutes() []Route {
 		r("PUT", "/api/v1/projects/{id}/secrets/{name}", Admin, s.putSecret),
 		r("DELETE", "/api/v1/projects/{id}/secrets/{name}", Admin, s.deleteSecret),
 
+		r("GET", "/api/v1/projects/{id}/github", Admin, s.getGitHub),
+		r("PUT", "/api/v1/projects/{id}/github", Admin, s.putGitHub),
+		r("DELETE", "/api/v1/projects/{id}/github", Admin, s.deleteGitHub),
+
 		r("GET", "/api/v1/projects/{id}/tests", Member, s.listTests),
 		r("POST", "/api/v1/projects/{id}/tests", Member, s.createTest),
 		r("POST", "/api/v1/projects/{id}/test-files", Member, s.syncTestFiles),
