@@ -117,17 +117,6 @@ func (r *run) execute(ctx context.Context, replay *Replay) {
 		return
 	}
 	switch {
-	case len(r.task.Steps) > 0:
-		r.res.Mode = "steps"
-		steps := make([]ReplayStep, len(r.task.Steps))
-		for i, s := range r.task.Steps {
-			steps[i] = ReplayStep{Step: s}
-		}
-		if f := r.runSteps(ctx, steps, false); f != nil {
-			r.endWith(f.verdict, f.reason, f.summary)
-			return
-		}
-		r.pass("all steps passed", false)
 	case replay != nil:
 		r.res.Mode = "replay"
 		f := r.runSteps(ctx, replay.Steps, true)
@@ -146,6 +135,35 @@ func (r *run) execute(ctx context.Context, replay *Replay) {
 		r.log.Info("replay no longer fits; the model takes over", "at", f.summary)
 		r.modelLoop(ctx, "The saved steps of an earlier passing run were replayed, but this one no longer fits the page: "+f.summary+
 			" Continue from the current page to reach the goal.")
+	case len(r.task.Steps) > 0:
+		r.res.Mode = "steps"
+		steps := make([]ReplayStep, len(r.task.Steps))
+		for i, s := range r.task.Steps {
+			steps[i] = ReplayStep{Step: s}
+		}
+		f := r.runSteps(ctx, steps, false)
+		// With a goal, a model may take over an action that no longer fits
+		// the page, and verifies the checkpoints the steps did not. An
+		// expectation that fails is the verdict: it is never taken over.
+		canTakeOver := r.task.Goal != "" && r.cfg.Model != nil
+		switch {
+		case f == nil && len(r.unverified()) == 0:
+			r.pass("all steps passed", false)
+		case f == nil && canTakeOver:
+			r.res.Mode = "steps+model"
+			r.modelLoop(ctx, "The test's explicit steps all passed. Verify the checkpoints that are still open on the current page, then finish.")
+		case f == nil:
+			r.endWith(VerdictError, "model", "All steps passed, but the checkpoints "+strings.Join(r.unverified(), "; ")+
+				" need a model to be verified: set ARGUS_MODEL.")
+		case f.fits && f.reason != "expectation" && canTakeOver:
+			r.res.Mode = "steps+model"
+			r.res.FailedStep = -1
+			r.log.Info("a step no longer fits; the model takes over", "at", f.summary)
+			r.modelLoop(ctx, "The test's explicit steps ran until one no longer fit the page: "+f.summary+
+				" Continue from the current page to reach the goal the steps were written for.")
+		default:
+			r.endWith(f.verdict, f.reason, f.summary)
+		}
 	default:
 		r.res.Mode = "model"
 		r.modelLoop(ctx, "")
@@ -268,6 +286,17 @@ func (r *run) pass(summary string, saveReplay bool) {
 		}
 	}
 	r.endWith(VerdictPassed, "", summary)
+}
+
+// unverified lists the checkpoints not verified yet.
+func (r *run) unverified() []string {
+	var open []string
+	for _, c := range r.checkpoints {
+		if !c.Verified {
+			open = append(open, c.Checkpoint)
+		}
+	}
+	return open
 }
 
 // portable rewrites navigations to the application's own pages as paths, so

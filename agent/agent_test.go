@@ -479,3 +479,70 @@ func TestCancelledRun(t *testing.T) {
 		t.Fatalf("verdict %s (%s): %s", res.Verdict, res.Reason, res.Summary)
 	}
 }
+
+// TestStepsWithGoalTakeOver: a test with explicit steps and a goal runs the
+// steps; when an action no longer fits the page the model takes over from
+// there and the healed run is saved as a replay, but a failed expectation
+// is the verdict and is never handed to the model.
+func TestStepsWithGoalTakeOver(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	app.renamed.Store(true) // the button the steps click is now "Log in"
+	parse := func(lines ...string) []suite.Step {
+		var out []suite.Step
+		for _, l := range lines {
+			s, err := suite.ParseStep(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	task := agent.Task{Name: "Login by steps with a goal", BaseURL: app.URL, StartURL: app.URL + "/login", Key: "5123456789abcdef0123",
+		Goal:    "Log in as ada@example.com and check the dashboard greets Ada.",
+		Secrets: map[string]string{"password": appPassword},
+		Steps: parse(`type "ada@example.com" into "Email"`, `type "{{secret.password}}" into "Password"`,
+			`click role button "Sign in"`, `expect text "Welcome, Ada"`)}
+
+	// Without a model the renamed button fails the test, as before.
+	res, err := run(t, newAgent(t, nil, nil), task, agent.Discard)
+	if err != nil || res.Verdict != agent.VerdictFailed || res.Reason != "step" {
+		t.Fatalf("without a model: %v %s (%s): %s", err, res.Verdict, res.Reason, res.Summary)
+	}
+
+	model, srv := openAIModel(t,
+		call("click", map[string]any{"index": 3}),
+		call("assert", map[string]any{"check": "text", "value": "Welcome, Ada"}),
+		call("finish", map[string]any{"verdict": "passed", "summary": "The sign-in button is now called Log in; login works."}),
+	)
+	rec := &recorded{}
+	res, err = run(t, newAgent(t, model, nil), task, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != agent.VerdictPassed || res.Mode != "steps+model" || res.ModelCalls != 3 || res.Replay == nil || res.FailedStep != -1 {
+		t.Fatalf("take-over: %s (%s) mode %s calls %d failed step %d: %s\n%s", res.Verdict, res.Reason, res.Mode, res.ModelCalls, res.FailedStep, res.Summary, rec.text())
+	}
+	if !bytes.Contains(srv.Requests()[0].Body, []byte("no longer fit")) {
+		t.Error("the model was not told which step stopped fitting")
+	}
+	if strings.Contains(rec.text(), appPassword) || bytes.Contains(srv.Requests()[0].Body, []byte(appPassword)) {
+		t.Error("the secret value reached the record or the model")
+	}
+	// The healed run replays without a model.
+	task.Replay = res.Replay
+	res, _ = run(t, newAgent(t, nil, nil), task, agent.Discard)
+	if res.Verdict != agent.VerdictPassed || res.Mode != "replay" || res.ModelCalls != 0 {
+		t.Fatalf("healed replay: %s (%s) mode %s: %s", res.Verdict, res.Reason, res.Mode, res.Summary)
+	}
+
+	// A failed expectation is the verdict even with a model configured.
+	idle, idleSrv := openAIModel(t)
+	broken := agent.Task{Name: "Save settings", BaseURL: app.URL, StartURL: app.URL + "/settings", Key: "6123456789abcdef0123",
+		Goal: "Save the settings and check they are saved.", Steps: parse(`click "Save"`, `expect text "Settings saved"`)}
+	res, _ = run(t, newAgent(t, idle, nil), broken, agent.Discard)
+	if res.Verdict != agent.VerdictFailed || res.Reason != "expectation" || res.ModelCalls != 0 || len(idleSrv.Requests()) != 0 {
+		t.Fatalf("failed expectation: %s (%s) calls %d: %s", res.Verdict, res.Reason, res.ModelCalls, res.Summary)
+	}
+}
