@@ -19,7 +19,7 @@ func (s *Server) deleteProject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	agents, err := s.projectAgents(r, id)
+	agents, err := s.store.ProjectAgentIDs(r.Context(), tenant, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/google/uuid"
 
@@ -44,18 +43,4 @@ func (s *Server) allTests(ctx context.Context, tenant uuid.UUID, f store.TestFil
 		}
 		f.After = next
 	}
-}
-
-// projectAgents lists the ids of every agent of a project.
-func (s *Server) projectAgents(r *http.Request, project uuid.UUID) ([]uuid.UUID, error) {
-	tenant := principal(r).TenantID
-	var ids []uuid.UUID
-	err := s.allRuns(r.Context(), tenant, &project, func(run *store.Run) error {
-		agents, err := s.store.ListAgents(r.Context(), tenant, run.ID)
-		for _, a := range agents {
-			ids = append(ids, a.ID)
-		}
-		return err
-	})
-	return ids, err
 }

@@ -183,3 +183,22 @@ func (s *Store) DeleteAgent(ctx context.Context, tenant, id uuid.UUID) error {
 		return exactlyOne("delete agent", tag, err)
 	})
 }
+
+// ProjectAgentIDs lists the ids of every agent of a project's runs, for
+// deleting their blobs along with the project.
+func (s *Store) ProjectAgentIDs(ctx context.Context, tenant, project uuid.UUID) ([]uuid.UUID, error) {
+	var ids []uuid.UUID
+	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+			SELECT a.id FROM agents a
+			JOIN runs r ON r.tenant_id = a.tenant_id AND r.id = a.run_id
+			WHERE a.tenant_id = $1 AND r.project_id = $2
+			ORDER BY a.id`, tenant, project)
+		if err != nil {
+			return err
+		}
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+		return err
+	})
+	return ids, wrap("list a project's agents", err)
+}

@@ -126,8 +126,12 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 		"GetRun":           func() error { _, err := s.GetRun(ctx, B, a.run.ID); return notFound(err) },
 		"RefreshRunStatus": func() error { _, err := s.RefreshRunStatus(ctx, B, a.run.ID); return notFound(err) },
 		"ListAgents":       func() error { l, err := s.ListAgents(ctx, B, a.run.ID); return empty(len(l), err) },
-		"GetAgent":         func() error { _, err := s.GetAgent(ctx, B, a.agent.ID); return notFound(err) },
-		"StartAgent":       func() error { _, err := s.StartAgent(ctx, B, a.agent.ID, 1, nil, "x"); return notFound(err) },
+		"ProjectAgentIDs": func() error {
+			ids, err := s.ProjectAgentIDs(ctx, B, a.project.ID)
+			return empty(len(ids), err)
+		},
+		"GetAgent":   func() error { _, err := s.GetAgent(ctx, B, a.agent.ID); return notFound(err) },
+		"StartAgent": func() error { _, err := s.StartAgent(ctx, B, a.agent.ID, 1, nil, "x"); return notFound(err) },
 		"UpdateAgentProgress": func() error {
 			return notFound(s.UpdateAgentProgress(ctx, B, a.agent.ID, store.AgentProgress{Iterations: 99}))
 		},
