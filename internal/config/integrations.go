@@ -1,10 +1,8 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
-	"net/url"
 	"strings"
 )
 
@@ -47,9 +45,8 @@ var (
 		Env: "ARGUS_POSTHOG_HOST", Flag: "posthog-host", Default: "https://eu.i.posthog.com",
 		Usage: "PostHog instance that receives the events", Example: "https://us.i.posthog.com",
 		apply: func(c *Config, raw string) error {
-			u, err := url.Parse(raw)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return errors.New("must be an absolute http(s) URL")
+			if err := checkHTTPURL(raw); err != nil {
+				return err
 			}
 			c.PostHogHost = strings.TrimRight(raw, "/")
 			return nil

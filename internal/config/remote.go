@@ -2,7 +2,6 @@ package config
 
 import (
 	"errors"
-	"net/url"
 	"strings"
 )
 
@@ -15,9 +14,8 @@ var (
 			if raw == "" {
 				return nil
 			}
-			u, err := url.Parse(raw)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return errors.New("must be an absolute http(s) URL")
+			if err := checkHTTPURL(raw); err != nil {
+				return err
 			}
 			c.Server = strings.TrimRight(raw, "/")
 			return nil

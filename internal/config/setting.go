@@ -145,9 +145,8 @@ var (
 		Env: "ARGUS_PUBLIC_URL", Flag: "public-url", Default: "http://localhost:8080",
 		Usage: "external base URL of the server, used in links sent out", Example: "https://argus.example.com",
 		apply: func(c *Config, raw string) error {
-			u, err := url.Parse(raw)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return errors.New("must be an absolute http(s) URL")
+			if err := checkHTTPURL(raw); err != nil {
+				return err
 			}
 			c.PublicURL = strings.TrimRight(raw, "/")
 			return nil
@@ -172,9 +171,8 @@ var (
 			if raw == "" {
 				return nil
 			}
-			u, err := url.Parse(raw)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return errors.New("must be an absolute http(s) URL")
+			if err := checkHTTPURL(raw); err != nil {
+				return err
 			}
 			c.GridURL = raw
 			return nil
@@ -192,9 +190,8 @@ var (
 			if raw == "" {
 				return nil
 			}
-			u, err := url.Parse(raw)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return errors.New("must be an absolute http(s) URL")
+			if err := checkHTTPURL(raw); err != nil {
+				return err
 			}
 			c.BaseURL = raw
 			return nil
@@ -323,4 +320,13 @@ func redactedHead(s string) string {
 		return "…"
 	}
 	return s[:3] + "…"
+}
+
+// checkHTTPURL accepts an absolute http or https URL.
+func checkHTTPURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("must be an absolute http(s) URL")
+	}
+	return nil
 }
