@@ -2,13 +2,21 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/internal/config"
 	"github.com/argusqa/argus/jobs"
+	"github.com/argusqa/argus/server/metrics"
 )
 
 // workerSettings are the settings `argus worker` reads.
@@ -16,7 +24,7 @@ var workerSettings = append([]config.Setting{
 	config.DatabaseURL, config.SecretKey, config.SecretKeyID, config.OldSecretKeys, config.BlobDir,
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model,
-	config.JobTimeout, config.RescueAfter, config.LogLevel, config.LogFormat,
+	config.JobTimeout, config.RescueAfter, config.LogLevel, config.LogFormat, config.MetricsListen,
 	// For the links in webhooks and GitHub issues.
 	config.PublicURL,
 }, deliverySettings...)
@@ -77,11 +85,21 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		}
 	}()
 
+	m := metrics.New()
+	m.RegisterDatabase(st.Pool(), log)
+	if cfg.MetricsListen != "" {
+		stopMetrics, err := serveMetrics(ctx, cfg.MetricsListen, m, e, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
+
 	jcfg := jobs.Config{
 		Pool: st.Pool(), Store: st, Blobs: dl.blobs, Browser: browsers, Model: model,
 		Agent:     agent.Config{Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log},
 		MaxAgents: cfg.MaxAgents, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter,
-		Logger: log,
+		Observer: agentMetrics{m}, Logger: log,
 	}
 	dl.wire(&jcfg)
 	j, err := jobs.New(jcfg)
@@ -106,4 +124,29 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("argus worker stopped")
 	return nil
+}
+
+// serveMetrics serves the worker's collectors on addr until the returned
+// function is called.
+func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, e *env, log *slog.Logger) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, &config.Error{Env: config.MetricsListen.Env, Flag: config.MetricsListen.Flag,
+			Problem: fmt.Sprintf("cannot listen on %s: %v", addr, err), Example: config.MetricsListen.Example}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics listener stopped", "error", err)
+		}
+	}()
+	fmt.Fprintf(e.stderr, "argus: worker metrics on http://%s/metrics\n", ln.Addr())
+	return func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}, nil
 }

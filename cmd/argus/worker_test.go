@@ -5,10 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -120,6 +122,7 @@ func TestWorkerRunsAgentsAndStopsGracefully(t *testing.T) {
 	vars := map[string]string{
 		"DATABASE_URL": dbURL, "ARGUS_SECRET_KEY": base64.StdEncoding.EncodeToString(key),
 		"ARGUS_BLOB_DIR": blobDir, "ARGUS_MAX_AGENTS": "2", "ARGUS_LOG_LEVEL": "warn",
+		"ARGUS_METRICS_LISTEN": "127.0.0.1:0",
 	}
 	var stderr strings.Builder
 	e := &env{stdin: strings.NewReader(""), stdout: &stderr, stderr: &syncWriter{w: &stderr}, getenv: func(k string) string { return vars[k] }}
@@ -148,6 +151,23 @@ func TestWorkerRunsAgentsAndStopsGracefully(t *testing.T) {
 	}
 	if a, _ := st.GetAgent(ctx, tenant.ID, agents[0].ID); a.Status != store.StatusPassed {
 		t.Fatalf("quick agent: %+v", a)
+	}
+	// The worker's own /metrics: the quick agent's steps are counted and
+	// the slow agent is running.
+	m := regexp.MustCompile(`worker metrics on (http://\S+)`).FindStringSubmatch(syncString(e.stderr))
+	if m == nil {
+		t.Fatalf("the worker did not say where its metrics are: %s", syncString(e.stderr))
+	}
+	resp, err := http.Get(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"argus_step_duration_seconds_count", "argus_worker_agents_active 1"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("worker /metrics lacks %q", want)
+		}
 	}
 	var shots int
 	_ = filepath.WalkDir(filepath.Join(blobDir, filepath.FromSlash(storage.AgentPrefix(tenant.ID.String(), agents[0].ID.String()))), func(_ string, d os.DirEntry, err error) error {
@@ -181,6 +201,13 @@ func TestWorkerRunsAgentsAndStopsGracefully(t *testing.T) {
 	if a, _ := st.GetAgent(ctx, tenant.ID, agents[1].ID); a.Status != store.StatusRunning {
 		t.Fatalf("slow agent after the stop: %+v", a)
 	}
+}
+
+func syncString(w io.Writer) string {
+	s := w.(*syncWriter)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.String()
 }
 
 type syncWriter struct {

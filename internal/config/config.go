@@ -117,6 +117,9 @@ type Config struct {
 	// Default "data/blobs".
 	BlobDir string
 
+	// MetricsListen is where `argus worker` serves /metrics; empty: nowhere.
+	MetricsListen string
+
 	// Server, APIKey, Project, Commit and Branch configure `argus run
 	// --server`: the server to run on, the key to authenticate with, the
 	// project (id or name) and the code version recorded on the run.
