@@ -70,13 +70,15 @@ func TestPeriodicPurge(t *testing.T) {
 
 	j := f.newJobs(jobs.Config{Browser: &fakeProvider{}, PurgeInterval: 300 * time.Millisecond})
 	purged, _ := j.Client().Subscribe(river.EventKindJobCompleted)
-	waitPurge := func() {
+	// waitPurge waits for a purge that started after since: one already
+	// running when the rows were expired may not see them.
+	waitPurge := func(since time.Time) {
 		t.Helper()
 		deadline := time.After(60 * time.Second)
 		for {
 			select {
 			case ev := <-purged:
-				if ev.Job.Kind == (jobs.PurgeArgs{}).Kind() {
+				if ev.Job.Kind == (jobs.PurgeArgs{}).Kind() && ev.Job.AttemptedAt != nil && ev.Job.AttemptedAt.After(since) {
 					return
 				}
 			case <-deadline:
@@ -84,13 +86,14 @@ func TestPeriodicPurge(t *testing.T) {
 			}
 		}
 	}
+	began := time.Now()
 	start(t, j)
-	waitPurge() // the run on start
+	waitPurge(began.Add(-time.Second)) // the run on start
 	if n := expired(); n != 0 {
 		t.Fatalf("%d expired rows left after the purge on start", n)
 	}
 	expire()
-	waitPurge() // the next period
+	waitPurge(time.Now()) // the next period
 	if n := expired(); n != 0 {
 		t.Fatalf("%d expired rows left after a periodic purge", n)
 	}
