@@ -191,7 +191,13 @@ setInterval(async () => {
 	t.Logf("killed → rescued agent finished: %v", time.Since(killed).Round(time.Millisecond))
 
 	a := f.agent(agents[0].ID)
-	if a.Status != store.StatusPassed || a.Attempt != 2 || ev.Job.Attempt != 2 {
+	for _, e := range ev.Job.Errors {
+		t.Logf("job attempt %d failed: %s", e.Attempt, e.Error)
+	}
+	// Attempt 2 is the rescue; on a loaded machine that attempt may itself
+	// hit an infrastructure failure (a browser slow to start) and be
+	// retried, which is the retry policy working, not a second rescue.
+	if a.Status != store.StatusPassed || a.Attempt < 2 || ev.Job.Attempt != a.Attempt {
 		t.Fatalf("agent after the rescue: %+v (job attempt %d)", a, ev.Job.Attempt)
 	}
 	steps, err := f.store.ListSteps(ctx, f.tenant.ID, a.ID)
@@ -202,7 +208,7 @@ setInterval(async () => {
 	for _, st := range steps {
 		attempts[st.Attempt]++
 	}
-	if attempts[1] == 0 || attempts[2] == 0 {
+	if attempts[1] == 0 || attempts[a.Attempt] == 0 {
 		t.Fatalf("steps per attempt: %v", attempts)
 	}
 	if r, _ := f.store.GetRun(ctx, f.tenant.ID, run.ID); r.Status != store.StatusPassed {
