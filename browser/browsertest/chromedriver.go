@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os/exec"
 	"regexp"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -23,6 +24,8 @@ func StartChromedriver(tb testing.TB) string {
 	}
 	cmd := exec.Command(path, "--port=0")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -54,7 +57,7 @@ func StartChromedriver(tb testing.TB) string {
 	case p := <-portc:
 		return "http://127.0.0.1:" + p
 	case <-exited:
-		tb.Fatal("chromedriver exited before listening")
+		tb.Fatalf("chromedriver exited before listening (%v): %s", cmd.ProcessState, stderr.String())
 	case <-timer.C:
 		tb.Fatal("chromedriver did not listen within 20 s")
 	}

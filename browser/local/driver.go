@@ -150,8 +150,14 @@ func (d *driver) kill(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	grace.Stop()
-	if err := syscall.Kill(-d.pgid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
-		return fmt.Errorf("kill browser process group %d: %w", d.pgid, err)
+	// Once chromedriver was waited for and its group is empty, the group id
+	// (its pid) is free for the kernel to hand to a new process, perhaps
+	// another session's chromedriver: signal the group only while something
+	// is in it.
+	if groupAlive(d.pgid) {
+		if err := syscall.Kill(-d.pgid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+			return fmt.Errorf("kill browser process group %d: %w", d.pgid, err)
+		}
 	}
 	select {
 	case <-d.exited:
