@@ -189,27 +189,7 @@ func (p *Provider) Close(ctx context.Context) error {
 		stopReaper()
 		<-reaperDone
 	}
-	var mu sync.Mutex
-	var errs []error
-	var wg sync.WaitGroup
-	for _, s := range open {
-		wg.Go(func() {
-			if err := s.Close(ctx); err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	done := make(chan struct{})
-	go func() { p.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
-		errs = append(errs, fmt.Errorf("wait for sessions to close: %w", context.Cause(ctx)))
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := browser.CloseAll(ctx, open, &p.wg); err != nil {
 		return fmt.Errorf("local browser provider: close: %w", err)
 	}
 	return nil
