@@ -113,9 +113,8 @@ func New(cfg Config) (*Runner, error) {
 
 // Run runs tests, at most Parallel at once, and returns one TestRun per
 // test in the order given. A test that cannot start (a missing secret, a
-// browser that does not launch) is reported in its TestRun; Run itself
-// fails only when ctx ends before every test was dealt with, and then still
-// returns what finished, with the rest marked as cancelled.
+// browser that does not launch) is reported in its TestRun; tests not yet
+// started when ctx ends are reported as skipped.
 func (r *Runner) Run(ctx context.Context, tests []*suite.Test) []report.TestRun {
 	runs := make([]report.TestRun, len(tests))
 	slugs := report.Slugs(tests)

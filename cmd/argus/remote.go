@@ -1,12 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,7 +68,7 @@ func runRemote(ctx context.Context, e *env, cfg *config.Config, tests []*suite.T
 
 	started := time.Now()
 	run, err := startRemoteRun(ctx, c, project.ID, client.RunRequest{
-		TestIDs: ids, CommitSHA: firstNonEmpty(cfg.Commit, e.getenv("GITHUB_SHA")), Branch: firstNonEmpty(cfg.Branch, e.getenv("GITHUB_REF_NAME")),
+		TestIDs: ids, CommitSHA: cmp.Or(cfg.Commit, e.getenv("GITHUB_SHA")), Branch: cmp.Or(cfg.Branch, e.getenv("GITHUB_REF_NAME")),
 	})
 	if err != nil {
 		return remoteError("starting the run", err)
@@ -107,7 +108,14 @@ func runRemote(ctx context.Context, e *env, cfg *config.Config, tests []*suite.T
 		runs = append(runs, remoteTestRun(a, steps, local[a.TestName]))
 	}
 	progress.Close()
-	sort.SliceStable(runs, func(i, j int) bool { return indexOf(tests, runs[i].Test) < indexOf(tests, runs[j].Test) })
+	// In the order the tests were given; anything the server added last.
+	order := func(t *suite.Test) int {
+		if i := slices.Index(tests, t); i >= 0 {
+			return i
+		}
+		return len(tests)
+	}
+	slices.SortStableFunc(runs, func(a, b report.TestRun) int { return cmp.Compare(order(a.Test), order(b.Test)) })
 
 	info := report.RunInfo{Name: "argus " + project.Name, Started: started, Elapsed: time.Since(started), BaseURL: project.BaseURL, JUnitPath: cfg.JUnitPath}
 	for _, a := range final.Agents {
@@ -293,22 +301,4 @@ func remoteError(doing string, err error) error {
 		return &exitError{code: exitUsage, msg: doing + ": " + err.Error()}
 	}
 	return &exitError{code: exitUsage, msg: doing + ": " + err.Error() + " (is the server reachable?)"}
-}
-
-func indexOf(tests []*suite.Test, t *suite.Test) int {
-	for i, x := range tests {
-		if x == t {
-			return i
-		}
-	}
-	return len(tests)
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -223,10 +224,10 @@ func describeModel(m llm.Model) string {
 func selectTests(tests []*suite.Test, tags, names []string) ([]*suite.Test, error) {
 	var kept []*suite.Test
 	for _, t := range tests {
-		if len(tags) > 0 && !anyOf(tags, t.HasTag) {
+		if len(tags) > 0 && !slices.ContainsFunc(tags, t.HasTag) {
 			continue
 		}
-		if len(names) > 0 && !anyOf(names, func(n string) bool { return strings.Contains(strings.ToLower(t.Name), strings.ToLower(n)) }) {
+		if len(names) > 0 && !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(strings.ToLower(t.Name), strings.ToLower(n)) }) {
 			continue
 		}
 		kept = append(kept, t)
@@ -235,15 +236,6 @@ func selectTests(tests []*suite.Test, tags, names []string) ([]*suite.Test, erro
 		return nil, usagef("no test matches --tag %v --name %v (%d tests loaded)", tags, names, len(tests))
 	}
 	return kept, nil
-}
-
-func anyOf(values []string, match func(string) bool) bool {
-	for _, v := range values {
-		if match(v) {
-			return true
-		}
-	}
-	return false
 }
 
 // collectSecrets gathers the secrets the tests use from --secret flags and
