@@ -141,6 +141,17 @@ type Config struct {
 	// may use even when WebhookAllowPrivate is off. Default none.
 	WebhookAllowCIDRs []netip.Prefix
 
+	// TargetAllowPrivate lets the browser reach loopback, private,
+	// link-local, carrier-grade NAT and unspecified addresses. Default
+	// false for `argus serve` and `argus worker`, true for `argus run` and
+	// `argus demo` (the user's own machine). Cloud metadata addresses are
+	// refused whatever it says.
+	TargetAllowPrivate bool
+
+	// TargetAllowCIDRs are non-public ranges the browser may reach even
+	// when TargetAllowPrivate is off. Default none.
+	TargetAllowCIDRs []netip.Prefix
+
 	// PostHogKey is the PostHog project API key; empty turns product
 	// analytics off. Default empty.
 	PostHogKey string

@@ -266,7 +266,7 @@ var All = []Setting{
 	SMTPURL, MailFrom, Development, EmbeddedWorker, BlobDir,
 	JobTimeout, RescueAfter,
 	Server, APIKey, Project, Commit, Branch,
-	WebhookAllowPrivate, WebhookAllowCIDRs, PostHogKey, PostHogHost,
+	WebhookAllowPrivate, WebhookAllowCIDRs, TargetAllowPrivate, TargetAllowCIDRs, PostHogKey, PostHogHost,
 	BlobURL, GitHubAppID, GitHubAppPrivateKey, GitHubAPIURL,
 }
 
