@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -138,7 +137,7 @@ type AgentResult struct {
 // and does not overwrite an agent already cancelled.
 func (s *Store) FinishAgent(ctx context.Context, tenant, id uuid.UUID, res AgentResult) (*Agent, error) {
 	if !res.Status.Final() {
-		return nil, fmt.Errorf("finish agent: %w: %q is not an end state", ErrInvalid, res.Status)
+		return nil, invalidf("finish agent", "status", "%q is not an end state", res.Status)
 	}
 	var a Agent
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {

@@ -53,16 +53,16 @@ func scanAPIKey(r pgx.Row) (APIKey, error) {
 func (s *Store) CreateAPIKey(ctx context.Context, tenant uuid.UUID, in NewAPIKey) (*APIKey, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
-		return nil, fmt.Errorf("create api key: %w: name is required", ErrInvalid)
+		return nil, invalidf("create api key", "name", "name is required")
 	}
 	if in.Role == "" {
 		in.Role = RoleMember
 	}
 	if !in.Role.Valid() {
-		return nil, fmt.Errorf("create api key: %w: unknown role %q", ErrInvalid, in.Role)
+		return nil, invalidf("create api key", "role", "role must be %q or %q, got %q", RoleAdmin, RoleMember, in.Role)
 	}
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(time.Now()) {
-		return nil, fmt.Errorf("create api key: %w: expiry must be in the future", ErrInvalid)
+		return nil, invalidf("create api key", "expires_at", "expiry must be in the future")
 	}
 	made, err := token.NewAPIKey()
 	if err != nil {
@@ -112,9 +112,9 @@ func (s *Store) LookupAPIKey(ctx context.Context, presented string) (*APIKey, er
 	}
 	switch {
 	case k.RevokedAt != nil:
-		return nil, fmt.Errorf("api key %s… was revoked on %s: %w", k.DisplayPrefix, k.RevokedAt.Format(time.DateOnly), ErrRevoked)
+		return nil, &Error{Op: "api key", Kind: ErrRevoked, Detail: fmt.Sprintf("api key %s… was revoked on %s", k.DisplayPrefix, k.RevokedAt.Format(time.DateOnly))}
 	case k.ExpiresAt != nil && !k.ExpiresAt.After(time.Now()):
-		return nil, fmt.Errorf("api key %s… expired on %s: %w", k.DisplayPrefix, k.ExpiresAt.Format(time.DateOnly), ErrExpired)
+		return nil, &Error{Op: "api key", Kind: ErrExpired, Detail: fmt.Sprintf("api key %s… expired on %s", k.DisplayPrefix, k.ExpiresAt.Format(time.DateOnly))}
 	}
 	return &k, nil
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/base64"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -31,13 +30,13 @@ func ParseCursor(s string) (*Cursor, error) {
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return nil, fmt.Errorf("%w: cursor is not one this server handed out", ErrInvalid)
+		return nil, invalidf("", "cursor", "cursor is not one this server handed out")
 	}
 	micros, id, ok := strings.Cut(string(raw), ".")
 	us, err1 := strconv.ParseInt(micros, 10, 64)
 	uid, err2 := uuid.Parse(id)
 	if !ok || err1 != nil || err2 != nil {
-		return nil, fmt.Errorf("%w: cursor is not one this server handed out", ErrInvalid)
+		return nil, invalidf("", "cursor", "cursor is not one this server handed out")
 	}
 	return &Cursor{CreatedAt: time.UnixMicro(us), ID: uid}, nil
 }

@@ -68,7 +68,7 @@ func scanIntegration(r pgx.Row) (Integration, error) {
 // project, or tenant-wide when ProjectID is nil).
 func (s *Store) PutIntegration(ctx context.Context, tenant uuid.UUID, in IntegrationInput) (*Integration, error) {
 	if in.Kind != IntegrationGitHub && in.Kind != IntegrationM365 {
-		return nil, fmt.Errorf("put integration: %w: unknown kind %q", ErrInvalid, in.Kind)
+		return nil, invalidf("put integration", "kind", "unknown kind %q", in.Kind)
 	}
 	if in.Config == nil {
 		in.Config = map[string]any{}

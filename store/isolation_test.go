@@ -115,6 +115,30 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 			l, _, err := s.ListTests(ctx, B, store.TestFilter{ProjectID: &a.project.ID})
 			return empty(len(l), err)
 		},
+		"AllTests": func() error {
+			n := 0
+			for _, err := range s.AllTests(ctx, B, store.TestFilter{ProjectID: &a.project.ID}) {
+				if err != nil {
+					return err
+				}
+				n++
+			}
+			return empty(n, nil)
+		},
+		"AllRuns": func() error {
+			n := 0
+			for _, err := range s.AllRuns(ctx, B, store.RunFilter{ProjectID: &a.project.ID}) {
+				if err != nil {
+					return err
+				}
+				n++
+			}
+			return empty(n, nil)
+		},
+		"SyncTests": func() error {
+			_, err := s.SyncTests(ctx, B, a.project.ID, []store.TestInput{{Name: a.test.Name, Goal: "stolen"}})
+			return notFound(err)
+		},
 		"CreateRun": func() error {
 			_, _, _, err := s.CreateRun(ctx, B, store.RunInput{ProjectID: a.project.ID, TestIDs: []uuid.UUID{a.test.ID}}, nil)
 			return notFound(err)

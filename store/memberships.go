@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,7 +26,7 @@ func ParseRole(s string) (Role, error) {
 	if r := Role(s); r.Valid() {
 		return r, nil
 	}
-	return "", fmt.Errorf("%w: role must be %q or %q, got %q", ErrInvalid, RoleAdmin, RoleMember, s)
+	return "", invalidf("", "role", "role must be %q or %q, got %q", RoleAdmin, RoleMember, s)
 }
 
 // Member is a person's membership of a tenant.
@@ -40,7 +39,7 @@ type Member struct {
 // AddMember gives user role in tenant.
 func (s *Store) AddMember(ctx context.Context, tenant, user uuid.UUID, role Role) error {
 	if !role.Valid() {
-		return fmt.Errorf("add member: %w: unknown role %q", ErrInvalid, role)
+		return invalidf("add member", "role", "role must be %q or %q, got %q", RoleAdmin, RoleMember, role)
 	}
 	return s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)`, tenant, user, role)
@@ -81,7 +80,7 @@ func (s *Store) ListMembers(ctx context.Context, tenant uuid.UUID) ([]Member, er
 // SetRole changes user's role in tenant. The last admin cannot be demoted.
 func (s *Store) SetRole(ctx context.Context, tenant, user uuid.UUID, role Role) error {
 	if !role.Valid() {
-		return fmt.Errorf("set role: %w: unknown role %q", ErrInvalid, role)
+		return invalidf("set role", "role", "role must be %q or %q, got %q", RoleAdmin, RoleMember, role)
 	}
 	return s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
 		if role != RoleAdmin {
@@ -122,7 +121,7 @@ func keepAnAdmin(ctx context.Context, tx pgx.Tx, tenant, user uuid.UUID) error {
 		return wrap("count admins", err)
 	}
 	if isAdmin && others == 0 {
-		return fmt.Errorf("%w: the last admin of a tenant cannot be removed or demoted; make someone else admin first", ErrInvalid)
+		return invalidf("", "role", "the last admin of a tenant cannot be removed or demoted; make someone else admin first")
 	}
 	return nil
 }

@@ -44,17 +44,17 @@ type ProjectInput struct {
 func (in *ProjectInput) normalise() error {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" || len(in.Name) > 200 {
-		return fmt.Errorf("%w: name must be 1 to 200 characters", ErrInvalid)
+		return invalidf("", "name", "name must be 1 to 200 characters")
 	}
-	if err := httpURL("base URL", in.BaseURL, false); err != nil {
+	if err := httpURL("base_url", "base URL", in.BaseURL, false); err != nil {
 		return err
 	}
 	for _, o := range in.AllowedOrigins {
-		if err := httpURL("allowed origin", o, false); err != nil {
+		if err := httpURL("allowed_origins", "allowed origin", o, false); err != nil {
 			return err
 		}
 	}
-	if err := httpURL("webhook URL", in.WebhookURL, true); err != nil {
+	if err := httpURL("webhook_url", "webhook URL", in.WebhookURL, true); err != nil {
 		return err
 	}
 	if in.AllowedOrigins == nil {
@@ -66,13 +66,13 @@ func (in *ProjectInput) normalise() error {
 	return nil
 }
 
-func httpURL(what, raw string, optional bool) error {
+func httpURL(field, what, raw string, optional bool) error {
 	if raw == "" && optional {
 		return nil
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%w: %s %q must be an absolute http(s) URL such as https://app.example.com", ErrInvalid, what, raw)
+		return invalidf("", field, "%s %q must be an absolute http(s) URL such as https://app.example.com", what, raw)
 	}
 	return nil
 }
@@ -94,7 +94,7 @@ func scanProject(r pgx.Row) (Project, error) {
 // CreateProject adds a project to tenant.
 func (s *Store) CreateProject(ctx context.Context, tenant uuid.UUID, in ProjectInput) (*Project, error) {
 	if err := in.normalise(); err != nil {
-		return nil, fmt.Errorf("create project: %w", err)
+		return nil, withOp("create project", err)
 	}
 	var p Project
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
@@ -140,7 +140,7 @@ func (s *Store) ListProjects(ctx context.Context, tenant uuid.UUID) ([]Project, 
 // UpdateProject replaces the editable fields of a project.
 func (s *Store) UpdateProject(ctx context.Context, tenant, id uuid.UUID, in ProjectInput) (*Project, error) {
 	if err := in.normalise(); err != nil {
-		return nil, fmt.Errorf("update project: %w", err)
+		return nil, withOp("update project", err)
 	}
 	var p Project
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"time"
 
@@ -58,13 +57,13 @@ func (s *Store) GetReplay(ctx context.Context, tenant, test uuid.UUID) (*Replay,
 // saved before. key is the test's content hash; data is the replay as JSON.
 func (s *Store) PutReplay(ctx context.Context, tenant, test uuid.UUID, key string, data []byte) (*Replay, error) {
 	if !replayKeyPattern.MatchString(key) {
-		return nil, fmt.Errorf("put replay: %w: key must be a hex SHA-256", ErrInvalid)
+		return nil, invalidf("put replay", "key", "key must be a hex SHA-256")
 	}
 	if len(data) > MaxReplayBytes {
-		return nil, fmt.Errorf("put replay: %w: %d bytes, more than %d", ErrInvalid, len(data), MaxReplayBytes)
+		return nil, invalidf("put replay", "data", "%d bytes, more than %d", len(data), MaxReplayBytes)
 	}
 	if !json.Valid(data) {
-		return nil, fmt.Errorf("put replay: %w: not JSON", ErrInvalid)
+		return nil, invalidf("put replay", "data", "not JSON")
 	}
 	var x Replay
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {

@@ -101,10 +101,10 @@ func (s *Store) CreateRun(ctx context.Context, tenant uuid.UUID, in RunInput,
 		in.Trigger = TriggerAPI
 	}
 	if !commitPattern.MatchString(in.CommitSHA) {
-		return nil, nil, false, fmt.Errorf("create run: %w: commit must be a lower-case hex SHA", ErrInvalid)
+		return nil, nil, false, invalidf("create run", "commit_sha", "commit must be a lower-case hex SHA")
 	}
 	if len(in.TestIDs) == 0 {
-		return nil, nil, false, fmt.Errorf("create run: %w: no tests selected", ErrInvalid)
+		return nil, nil, false, invalidf("create run", "test_ids", "no tests selected")
 	}
 	var idem *string
 	if in.IdempotencyKey != "" {
@@ -116,7 +116,7 @@ func (s *Store) CreateRun(ctx context.Context, tenant uuid.UUID, in RunInput,
 			r, err := scanRunWithHash(tx.QueryRow(ctx, `SELECT `+runColumns+`, request_hash FROM runs WHERE tenant_id = $1 AND idempotency_key = $2`, tenant, *idem), &prevHash)
 			if err == nil {
 				if prevHash == nil || *prevHash != in.RequestHash {
-					return fmt.Errorf("%w: Idempotency-Key %q was already used for a different request", ErrConflict, *idem)
+					return conflict("create run", "Idempotency-Key", fmt.Sprintf("Idempotency-Key %q was already used for a different request", *idem))
 				}
 				run, existing = &r, true
 				agents, err = listAgents(ctx, tx, tenant, r.ID)

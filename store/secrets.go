@@ -43,10 +43,10 @@ func (s *Store) PutSecret(ctx context.Context, tenant, project uuid.UUID, name, 
 		return nil, err
 	}
 	if !SecretNamePattern.MatchString(name) {
-		return nil, fmt.Errorf("put secret: %w: name %q must start with a letter or underscore and hold only letters, digits, '_', '.', '-' (at most 64)", ErrInvalid, name)
+		return nil, invalidf("put secret", "name", "name %q must start with a letter or underscore and hold only letters, digits, '_', '.', '-' (at most 64)", name)
 	}
 	if value == "" || len(value) > MaxSecretBytes {
-		return nil, fmt.Errorf("put secret: %w: value must be 1 to %d bytes", ErrInvalid, MaxSecretBytes)
+		return nil, invalidf("put secret", "value", "value must be 1 to %d bytes", MaxSecretBytes)
 	}
 	sealed, err := kr.Seal([]byte(value), secretAAD(tenant, project, name))
 	if err != nil {

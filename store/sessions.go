@@ -66,7 +66,7 @@ func (s *Store) LookupSession(ctx context.Context, presented string) (*Session, 
 		return nil, wrap("session", err)
 	}
 	if !sess.ExpiresAt.After(time.Now()) {
-		return nil, fmt.Errorf("session: %w", ErrExpired)
+		return nil, &Error{Op: "session", Kind: ErrExpired, Detail: "the session has expired; sign in again"}
 	}
 	return &sess, nil
 }
@@ -122,10 +122,10 @@ func (s *Store) ResetPassword(ctx context.Context, presented, newPassword string
 			return err
 		}
 		if consumed != nil {
-			return fmt.Errorf("reset token was already used: %w", ErrExpired)
+			return &Error{Op: "reset password", Kind: ErrExpired, Field: "token", Detail: "this reset link was already used; ask for a new one"}
 		}
 		if !expires.After(time.Now()) {
-			return fmt.Errorf("reset token: %w", ErrExpired)
+			return &Error{Op: "reset password", Kind: ErrExpired, Field: "token", Detail: "this reset link has expired; ask for a new one"}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE password_reset_tokens SET consumed_at = now() WHERE token_hash = $1`, hash); err != nil {
 			return err
@@ -189,7 +189,7 @@ func (s *Store) ConsumeOAuthState(ctx context.Context, presented string) (*OAuth
 		return nil, wrap("oauth state", err)
 	}
 	if !st.ExpiresAt.After(time.Now()) {
-		return nil, fmt.Errorf("oauth state: %w", ErrExpired)
+		return nil, &Error{Op: "oauth state", Kind: ErrExpired, Field: "state", Detail: "the sign-in with the provider took too long; start again"}
 	}
 	return &st, nil
 }

@@ -156,23 +156,6 @@ func (s *Store) inSystem(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, fn)
 }
 
-// Errors returned by store functions; test with errors.Is.
-var (
-	// ErrNotFound: no such row in this tenant (rows of other tenants are
-	// reported the same way, so their existence does not leak).
-	ErrNotFound = errors.New("not found")
-	// ErrConflict: a unique name or key is already taken.
-	ErrConflict = errors.New("already exists")
-	// ErrInvalid: a value breaks a rule of the schema.
-	ErrInvalid = errors.New("invalid")
-	// ErrExpired: a token or key is past its expiry.
-	ErrExpired = errors.New("expired")
-	// ErrRevoked: an API key was revoked.
-	ErrRevoked = errors.New("revoked")
-	// ErrNoKeyring: the store was made without a secret key.
-	ErrNoKeyring = errors.New("no secret key configured: set ARGUS_SECRET_KEY to handle stored credentials")
-)
-
 // keyring returns the keyring or ErrNoKeyring.
 func (s *Store) keyring() (*seal.Keyring, error) {
 	if s.cfg.Keyring == nil {
@@ -193,11 +176,12 @@ func wrap(what string, err error) error {
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
 		case "23505":
-			return fmt.Errorf("%s: %w (%s)", what, ErrConflict, pgErr.ConstraintName)
+			field, detail := uniqueViolation(pgErr.ConstraintName)
+			return &Error{Op: what, Kind: ErrConflict, Field: field, Detail: detail}
 		case "23503":
 			return fmt.Errorf("%s: %w: a referenced row does not exist in this tenant", what, ErrNotFound)
 		case "23514", "22P02", "22001", "23502":
-			return fmt.Errorf("%s: %w: %s", what, ErrInvalid, pgErr.Message)
+			return &Error{Op: what, Kind: ErrInvalid, Field: pgErr.ColumnName, Detail: pgErr.Message}
 		case "42501":
 			// Row-level security refused a write: the row belongs to
 			// another tenant, which must look like a missing row.
@@ -205,6 +189,28 @@ func wrap(what string, err error) error {
 		}
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// uniqueViolation names the field and the sentence for a unique
+// constraint, by PostgreSQL's default constraint names.
+func uniqueViolation(constraint string) (field, detail string) {
+	switch constraint {
+	case "tenants_slug_key":
+		return "slug", "another tenant has this slug"
+	case "users_email_key":
+		return "email", "an account with this email already exists"
+	case "projects_tenant_id_name_key":
+		return "name", "another project has this name"
+	case "secrets_project_id_name_key":
+		return "name", "this project already has a secret of this name"
+	case "tests_project_id_name_key":
+		return "name", "this project already has a test of this name"
+	case "runs_tenant_id_idempotency_key_key":
+		return "Idempotency-Key", "this Idempotency-Key was already used"
+	case "memberships_pkey":
+		return "email", "this person is already a member"
+	}
+	return "", "already exists (" + constraint + ")"
 }
 
 // exactlyOne reports ErrNotFound when a write touched no row.

@@ -49,7 +49,7 @@ func (s *Store) CreateTenant(ctx context.Context, name, slug string) (*Tenant, e
 		slug = Slugify(name)
 	}
 	if name == "" || !slugPattern.MatchString(slug) {
-		return nil, fmt.Errorf("create tenant: %w: name must not be empty and slug must be lower-case letters, digits and dashes (got %q)", ErrInvalid, slug)
+		return nil, invalidf("create tenant", "slug", "name must not be empty and slug must be lower-case letters, digits and dashes (got %q)", slug)
 	}
 	t := &Tenant{ID: newID(), Name: name, Slug: slug}
 	err := s.inSystem(ctx, func(tx pgx.Tx) error {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -47,16 +46,16 @@ func (in *TestInput) normalise() error {
 	in.Name = strings.TrimSpace(in.Name)
 	in.Goal = strings.TrimSpace(in.Goal)
 	if in.Name == "" || len(in.Name) > 200 {
-		return fmt.Errorf("%w: name must be 1 to 200 characters", ErrInvalid)
+		return invalidf("", "name", "name must be 1 to 200 characters")
 	}
 	if in.Goal == "" && len(in.Steps) == 0 {
-		return fmt.Errorf("%w: a test needs a goal or steps", ErrInvalid)
+		return invalidf("", "goal", "a test needs a goal or steps")
 	}
 	if in.Timeout == 0 {
 		in.Timeout = DefaultTestTimeout
 	}
 	if in.Timeout < time.Second || in.Timeout > 24*time.Hour {
-		return fmt.Errorf("%w: timeout must be between 1s and 24h", ErrInvalid)
+		return invalidf("", "timeout_seconds", "timeout must be between 1s and 24h")
 	}
 	for _, list := range []*[]string{&in.Steps, &in.Checkpoints, &in.Tags} {
 		if *list == nil {
@@ -66,7 +65,7 @@ func (in *TestInput) normalise() error {
 	for i, tag := range in.Tags {
 		in.Tags[i] = strings.ToLower(strings.TrimSpace(tag))
 		if in.Tags[i] == "" {
-			return fmt.Errorf("%w: tags must not be empty", ErrInvalid)
+			return invalidf("", "tags", "tags must not be empty")
 		}
 	}
 	return nil
@@ -92,7 +91,7 @@ func scanTest(r pgx.Row) (Test, error) {
 // CreateTest adds a test to one of tenant's projects.
 func (s *Store) CreateTest(ctx context.Context, tenant, project uuid.UUID, in TestInput) (*Test, error) {
 	if err := in.normalise(); err != nil {
-		return nil, fmt.Errorf("create test: %w", err)
+		return nil, withOp("create test", err)
 	}
 	var t Test
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
@@ -124,7 +123,7 @@ func (s *Store) GetTest(ctx context.Context, tenant, id uuid.UUID) (*Test, error
 // UpdateTest replaces the editable fields of a test.
 func (s *Store) UpdateTest(ctx context.Context, tenant, id uuid.UUID, in TestInput) (*Test, error) {
 	if err := in.normalise(); err != nil {
-		return nil, fmt.Errorf("update test: %w", err)
+		return nil, withOp("update test", err)
 	}
 	var t Test
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {

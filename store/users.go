@@ -30,7 +30,7 @@ const MaxPasswordLength = 72
 
 func validatePassword(pw string) error {
 	if len(pw) < MinPasswordLength || len(pw) > MaxPasswordLength {
-		return fmt.Errorf("%w: password must be %d to %d bytes long", ErrInvalid, MinPasswordLength, MaxPasswordLength)
+		return invalidf("", "password", "password must be %d to %d bytes long", MinPasswordLength, MaxPasswordLength)
 	}
 	return nil
 }
@@ -39,7 +39,7 @@ func normaliseEmail(email string) (string, error) {
 	email = strings.TrimSpace(email)
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Address != email {
-		return "", fmt.Errorf("%w: %q is not an email address like name@example.com", ErrInvalid, email)
+		return "", invalidf("", "email", "%q is not an email address like name@example.com", email)
 	}
 	return email, nil
 }

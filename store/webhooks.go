@@ -104,7 +104,7 @@ func (s *Store) RotateWebhookSecret(ctx context.Context, tenant, project uuid.UU
 		return err
 	}
 	if secret == "" {
-		return fmt.Errorf("rotate webhook secret: %w: empty secret", ErrInvalid)
+		return invalidf("rotate webhook secret", "secret", "empty secret")
 	}
 	sealed, err := kr.Seal([]byte(secret), webhookAAD(tenant, project))
 	if err != nil {
