@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/argusqa/argus/api"
 )
 
 // Config configures a Client.
@@ -61,34 +63,10 @@ func New(cfg Config) (*Client, error) {
 }
 
 // Problem is an error answer of the API (application/problem+json).
-type Problem struct {
-	Type   string         `json:"type,omitempty"`
-	Title  string         `json:"title"`
-	Status int            `json:"status"`
-	Detail string         `json:"detail,omitempty"`
-	Errors []FieldProblem `json:"errors,omitempty"`
-}
+type Problem = api.Problem
 
 // FieldProblem is a problem with one field of a request.
-type FieldProblem struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-func (p *Problem) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "server answered %d", p.Status)
-	if p.Title != "" {
-		b.WriteString(": " + p.Title)
-	}
-	if p.Detail != "" {
-		b.WriteString(": " + p.Detail)
-	}
-	for _, f := range p.Errors {
-		fmt.Fprintf(&b, "; %s: %s", f.Field, f.Message)
-	}
-	return b.String()
-}
+type FieldProblem = api.FieldError
 
 // IsClientError reports whether err is a 4xx answer: the request, not the
 // server, is at fault.

@@ -2,112 +2,45 @@ package client
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/argusqa/argus/api"
 )
 
-// Project is an application under test.
-type Project struct {
-	ID      uuid.UUID `json:"id"`
-	Name    string    `json:"name"`
-	BaseURL string    `json:"base_url"`
-}
+// The API's resources, as package api defines them for the server too.
+type (
+	Project    = api.Project
+	TestFile   = api.TestFile
+	SyncedTest = api.SyncedTest
+	Run        = api.Run
+	Agent      = api.Agent
+	Step       = api.Step
+)
 
-// TestFile is one test file sent to the server.
-type TestFile struct {
-	Path    string `json:"path"`
-	Content string `json:"content"`
-}
-
-// SyncedTest says what the server did with one test of the files sent.
-type SyncedTest struct {
-	ID     uuid.UUID `json:"id"`
-	Name   string    `json:"name"`
-	Change string    `json:"change"` // created, updated or unchanged
-}
-
-// RunRequest starts a run.
+// RunRequest starts a run: tests by id, tag or name (all of the
+// project's tests when none is given), and the code version CI ran on.
 type RunRequest struct {
-	TestIDs   []uuid.UUID `json:"test_ids,omitempty"`
-	Tags      []string    `json:"tags,omitempty"`
-	Names     []string    `json:"names,omitempty"`
-	CommitSHA string      `json:"commit_sha,omitempty"`
-	Branch    string      `json:"branch,omitempty"`
+	TestIDs   []uuid.UUID
+	Tags      []string
+	Names     []string
+	CommitSHA string
+	Branch    string
 }
 
-// Run is a set of agents started together.
-type Run struct {
-	ID         uuid.UUID  `json:"id"`
-	ProjectID  uuid.UUID  `json:"project_id"`
-	Status     string     `json:"status"`
-	CommitSHA  string     `json:"commit_sha"`
-	Branch     string     `json:"branch"`
-	CreatedAt  time.Time  `json:"created_at"`
-	FinishedAt *time.Time `json:"finished_at"`
-	Agents     []Agent    `json:"agents"`
-	Links      struct {
-		UI  string `json:"ui"`
-		API string `json:"api"`
-	} `json:"links"`
-}
-
-// Agent is one test's execution in a run.
-type Agent struct {
-	ID           uuid.UUID  `json:"id"`
-	RunID        uuid.UUID  `json:"run_id"`
-	TestID       *uuid.UUID `json:"test_id"`
-	TestName     string     `json:"test_name"`
-	Status       string     `json:"status"`
-	Summary      string     `json:"summary"`
-	ErrorReason  string     `json:"error_reason"`
-	Model        string     `json:"model"`
-	Iterations   int        `json:"iterations"`
-	InputTokens  int64      `json:"input_tokens"`
-	OutputTokens int64      `json:"output_tokens"`
-	Attempt      int        `json:"attempt"`
-	CreatedAt    time.Time  `json:"created_at"`
-	StartedAt    *time.Time `json:"started_at"`
-	FinishedAt   *time.Time `json:"finished_at"`
-	DurationMS   *int64     `json:"duration_ms"`
-}
-
-// Finished reports whether the agent reached an end state.
-func (a *Agent) Finished() bool {
-	switch a.Status {
-	case "passed", "failed", "error", "cancelled":
-		return true
+func (r RunRequest) body() api.RunCreate {
+	out := api.RunCreate{Tags: r.Tags, Names: r.Names, CommitSHA: r.CommitSHA, Branch: r.Branch}
+	for _, id := range r.TestIDs {
+		out.TestIDs = append(out.TestIDs, id.String())
 	}
-	return false
-}
-
-// Step is one recorded step of an agent.
-type Step struct {
-	AgentID       uuid.UUID      `json:"agent_id"`
-	Index         int            `json:"index"`
-	Attempt       int            `json:"attempt"`
-	Thought       string         `json:"thought"`
-	Action        string         `json:"action"`
-	Args          map[string]any `json:"args"`
-	Outcome       string         `json:"outcome"`
-	URL           string         `json:"url"`
-	ObserveMS     int            `json:"observe_ms"`
-	ModelMS       int            `json:"model_ms"`
-	ActMS         int            `json:"act_ms"`
-	InputTokens   int64          `json:"input_tokens"`
-	OutputTokens  int64          `json:"output_tokens"`
-	ScreenshotURL string         `json:"screenshot_url"`
-	CreatedAt     time.Time      `json:"created_at"`
+	return out
 }
 
 // Projects lists the tenant's projects.
 func (c *Client) Projects(ctx context.Context) ([]Project, error) {
-	var out struct {
-		Items []Project `json:"items"`
-	}
+	var out api.List[Project]
 	if err := c.do(ctx, http.MethodGet, "/api/v1/projects", nil, nil, &out); err != nil {
 		return nil, err
 	}
@@ -117,11 +50,9 @@ func (c *Client) Projects(ctx context.Context) ([]Project, error) {
 // SyncTestFiles sends test files to a project: the server parses them with
 // the same parser as the CLI and creates or updates tests by name.
 func (c *Client) SyncTestFiles(ctx context.Context, project uuid.UUID, files []TestFile) ([]SyncedTest, error) {
-	var out struct {
-		Tests []SyncedTest `json:"tests"`
-	}
+	var out api.SyncedTests
 	err := c.do(ctx, http.MethodPost, "/api/v1/projects/"+project.String()+"/test-files", nil,
-		map[string]any{"files": files}, &out)
+		api.TestFiles{Files: files}, &out)
 	return out.Tests, err
 }
 
@@ -133,7 +64,7 @@ func (c *Client) StartRun(ctx context.Context, project uuid.UUID, req RunRequest
 		h.Set("Idempotency-Key", idempotencyKey)
 	}
 	var run Run
-	if err := c.do(ctx, http.MethodPost, "/api/v1/projects/"+project.String()+"/runs", h, req, &run); err != nil {
+	if err := c.do(ctx, http.MethodPost, "/api/v1/projects/"+project.String()+"/runs", h, req.body(), &run); err != nil {
 		return nil, err
 	}
 	return &run, nil
@@ -155,9 +86,7 @@ func (c *Client) CancelRun(ctx context.Context, id uuid.UUID) error {
 
 // Steps returns an agent's recorded steps.
 func (c *Client) Steps(ctx context.Context, agent uuid.UUID) ([]Step, error) {
-	var out struct {
-		Items []Step `json:"items"`
-	}
+	var out api.List[Step]
 	if err := c.do(ctx, http.MethodGet, "/api/v1/agents/"+agent.String()+"/steps", nil, nil, &out); err != nil {
 		return nil, err
 	}
@@ -173,5 +102,3 @@ func (c *Client) ResolveURL(ref string) string {
 	}
 	return c.base.ResolveReference(r).String()
 }
-
-func (p Project) String() string { return fmt.Sprintf("%s (%s)", p.Name, p.ID) }

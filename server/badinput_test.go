@@ -14,7 +14,7 @@ import (
 // types, unknown fields, oversized and mistyped bodies, and every route
 // with an id malformed and unknown ids: each answer is a 4xx problem.
 func TestBadInput(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.MaxBodyBytes = 4 << 10; c.MaxUploadBytes = 8 << 10 })
+	e := newEnv(t, func(c *envConfig) { c.Server.MaxBodyBytes = 4 << 10; c.Server.MaxUploadBytes = 8 << 10 })
 	a := e.world("acme")
 	admin := key(a.adminKey)
 	huge := `{"name": "` + strings.Repeat("x", 16<<10) + `"}`

@@ -16,8 +16,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/argusqa/argus/server"
 )
 
 // BenchmarkGetAgent drives GET /api/v1/agents/{id} over a real loopback
@@ -28,7 +26,7 @@ import (
 //
 //	go test ./server -run '^$' -bench GetAgent -benchtime 20000x
 func BenchmarkGetAgent(b *testing.B) {
-	e := newEnv(b, func(c *server.Config) { c.APIKeyCacheTTL = 0 })
+	e := newEnv(b, func(c *envConfig) { c.App.APIKeyCacheTTL = 0 })
 	a := e.world("acme")
 	for _, clients := range []int{8, 32} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { benchGet(b, e, a, clients) })

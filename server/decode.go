@@ -93,7 +93,7 @@ func jsonTypeName(goType string) string {
 	switch {
 	case strings.HasPrefix(goType, "[]"):
 		return "an array"
-	case strings.HasPrefix(goType, "map["), strings.HasPrefix(goType, "struct"), strings.HasPrefix(goType, "server."):
+	case strings.HasPrefix(goType, "map["), strings.HasPrefix(goType, "struct"), strings.HasPrefix(goType, "server."), strings.HasPrefix(goType, "api."):
 		return "an object"
 	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"), strings.HasPrefix(goType, "float"):
 		return "a number"

@@ -1,18 +1,17 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/argusqa/argus/app"
+)
 
 // getAgent returns one agent.
-func (s *Server) getAgent(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Server) getAgent(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.app.GetAgent(r.Context(), principal(r), pathID(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	a, err := s.store.GetAgent(r.Context(), principal(r).TenantID, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, viewAgent(a))
+	writeJSON(w, http.StatusOK, app.AgentView(a))
+	return nil
 }

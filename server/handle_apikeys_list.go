@@ -1,17 +1,17 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/argusqa/argus/app"
+)
 
 // listAPIKeys lists the tenant's keys (never their secret part).
-func (s *Server) listAPIKeys(w http.ResponseWriter, r *http.Request) {
-	keys, err := s.store.ListAPIKeys(r.Context(), principal(r).TenantID)
+func (s *Server) listAPIKeys(w http.ResponseWriter, r *http.Request) error {
+	keys, err := s.app.ListAPIKeys(r.Context(), principal(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	out := make([]apiKeyView, len(keys))
-	for i := range keys {
-		out[i] = viewAPIKey(&keys[i])
-	}
-	writeJSON(w, http.StatusOK, list(out))
+	writeJSON(w, http.StatusOK, app.ListOf(app.Map(keys, app.APIKeyView)))
+	return nil
 }

@@ -1,17 +1,17 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/argusqa/argus/app"
+)
 
 // listMembers lists the tenant's people with their roles.
-func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
-	ms, err := s.store.ListMembers(r.Context(), principal(r).TenantID)
+func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) error {
+	ms, err := s.app.ListMembers(r.Context(), principal(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	out := make([]memberView, len(ms))
-	for i := range ms {
-		out[i] = viewMember(&ms[i])
-	}
-	writeJSON(w, http.StatusOK, list(out))
+	writeJSON(w, http.StatusOK, app.ListOf(app.Map(ms, app.MemberView)))
+	return nil
 }

@@ -3,45 +3,20 @@ package server
 import (
 	"net/http"
 
-	"github.com/argusqa/argus/store"
+	"github.com/argusqa/argus/api"
+	"github.com/argusqa/argus/app"
 )
 
-type memberPatch struct {
-	Role string `json:"role"`
-}
-
 // updateMember changes a person's role; the last admin stays admin.
-func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) {
-	user, err := pathID(r, "user_id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var req memberPatch
+func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) error {
+	var req api.MemberPatch
 	if err := decode(w, r, s.cfg.MaxBodyBytes, &req); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	role, err := store.ParseRole(req.Role)
+	m, err := s.app.SetRole(r.Context(), principal(r), pathUUID(r, "user_id"), req.Role)
 	if err != nil {
-		s.fail(w, r, invalid("unknown role", FieldError{"role", `must be "admin" or "member"`}))
-		return
+		return err
 	}
-	tenant := principal(r).TenantID
-	if err := s.store.SetRole(r.Context(), tenant, user, role); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ms, err := s.store.ListMembers(r.Context(), tenant)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	for i := range ms {
-		if ms[i].User.ID == user {
-			writeJSON(w, http.StatusOK, viewMember(&ms[i]))
-			return
-		}
-	}
-	s.fail(w, r, store.ErrNotFound)
+	writeJSON(w, http.StatusOK, app.MemberView(m))
+	return nil
 }

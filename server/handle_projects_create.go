@@ -1,54 +1,31 @@
 package server
 
 import (
-	"context"
 	"net/http"
 
-	"github.com/argusqa/argus/store"
+	"github.com/argusqa/argus/api"
+	"github.com/argusqa/argus/app"
 )
 
-type projectRequest struct {
-	Name           string   `json:"name"`
-	BaseURL        string   `json:"base_url"`
-	AllowedOrigins []string `json:"allowed_origins"`
-	WebhookURL     string   `json:"webhook_url"`
-	DefaultModel   string   `json:"default_model"`
-}
-
-// createProject adds a project.
-func (s *Server) createProject(w http.ResponseWriter, r *http.Request) {
-	var req projectRequest
+// createProject adds a project. Its webhook's signing secret, made when a
+// webhook URL is given, is in the answer once.
+func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
+	var req api.ProjectCreate
 	if err := decode(w, r, s.cfg.MaxBodyBytes, &req); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	if req.WebhookURL != "" && !principal(r).IsAdmin() {
-		s.fail(w, r, problem(http.StatusForbidden, "only an admin may set a webhook"))
-		return
-	}
-	if err := s.checkWebhookURL(r.Context(), req.WebhookURL); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p, err := s.store.CreateProject(r.Context(), principal(r).TenantID, store.ProjectInput{
-		Name: req.Name, BaseURL: req.BaseURL, AllowedOrigins: req.AllowedOrigins, WebhookURL: req.WebhookURL, DefaultModel: req.DefaultModel,
-	})
+	saved, err := s.app.CreateProject(r.Context(), principal(r), app.ProjectInput{Name: req.Name, BaseURL: req.BaseURL,
+		AllowedOrigins: req.AllowedOrigins, WebhookURL: req.WebhookURL, DefaultModel: req.DefaultModel})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	w.Header().Set("Location", "/api/v1/projects/"+p.ID.String())
-	writeJSON(w, http.StatusCreated, viewProject(p))
+	w.Header().Set("Location", "/api/v1/projects/"+saved.Project.ID.String())
+	writeJSON(w, http.StatusCreated, savedProjectView(saved))
+	return nil
 }
 
-// checkWebhookURL runs Config.ValidateWebhookURL on a webhook URL being
-// saved; an empty URL (no webhook) needs no check.
-func (s *Server) checkWebhookURL(ctx context.Context, raw string) error {
-	if raw == "" || s.cfg.ValidateWebhookURL == nil {
-		return nil
-	}
-	if err := s.cfg.ValidateWebhookURL(ctx, raw); err != nil {
-		return invalid("the webhook URL is not allowed", FieldError{Field: "webhook_url", Message: err.Error()})
-	}
-	return nil
+func savedProjectView(saved *app.SavedProject) api.Project {
+	v := app.ProjectView(saved.Project)
+	v.WebhookSecret = saved.WebhookSecret
+	return v
 }

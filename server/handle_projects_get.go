@@ -1,18 +1,17 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/argusqa/argus/app"
+)
 
 // getProject returns one project.
-func (s *Server) getProject(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Server) getProject(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.app.GetProject(r.Context(), principal(r), pathID(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	p, err := s.store.GetProject(r.Context(), principal(r).TenantID, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, viewProject(p))
+	writeJSON(w, http.StatusOK, app.ProjectView(p))
+	return nil
 }

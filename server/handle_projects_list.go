@@ -1,17 +1,17 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/argusqa/argus/app"
+)
 
 // listProjects lists the tenant's projects by name.
-func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
-	ps, err := s.store.ListProjects(r.Context(), principal(r).TenantID)
+func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) error {
+	ps, err := s.app.ListProjects(r.Context(), principal(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	out := make([]projectView, len(ps))
-	for i := range ps {
-		out[i] = viewProject(&ps[i])
-	}
-	writeJSON(w, http.StatusOK, list(out))
+	writeJSON(w, http.StatusOK, app.ListOf(app.Map(ps, app.ProjectView)))
+	return nil
 }

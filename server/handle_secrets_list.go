@@ -1,27 +1,17 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/argusqa/argus/app"
+)
 
 // listSecrets lists a project's secret names; values are write-only.
-func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Server) listSecrets(w http.ResponseWriter, r *http.Request) error {
+	secrets, err := s.app.ListSecrets(r.Context(), principal(r), pathID(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	tenant := principal(r).TenantID
-	if _, err := s.store.GetProject(r.Context(), tenant, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	secrets, err := s.store.ListSecrets(r.Context(), tenant, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := make([]secretView, len(secrets))
-	for i, sec := range secrets {
-		out[i] = secretView{Name: sec.Name, UpdatedAt: sec.UpdatedAt.UTC()}
-	}
-	writeJSON(w, http.StatusOK, list(out))
+	writeJSON(w, http.StatusOK, app.ListOf(app.Map(secrets, app.SecretView)))
+	return nil
 }

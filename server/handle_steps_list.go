@@ -1,27 +1,17 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/argusqa/argus/app"
+)
 
 // listSteps lists an agent's steps, by attempt and index.
-func (s *Server) listSteps(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Server) listSteps(w http.ResponseWriter, r *http.Request) error {
+	steps, err := s.app.ListSteps(r.Context(), principal(r), pathID(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	tenant := principal(r).TenantID
-	if _, err := s.store.GetAgent(r.Context(), tenant, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	steps, err := s.store.ListSteps(r.Context(), tenant, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := make([]stepView, len(steps))
-	for i := range steps {
-		out[i] = s.viewStep(&steps[i])
-	}
-	writeJSON(w, http.StatusOK, list(out))
+	writeJSON(w, http.StatusOK, app.ListOf(app.Map(steps, s.app.StepView)))
+	return nil
 }

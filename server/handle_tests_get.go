@@ -1,18 +1,17 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/argusqa/argus/app"
+)
 
 // getTest returns one test.
-func (s *Server) getTest(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+func (s *Server) getTest(w http.ResponseWriter, r *http.Request) error {
+	t, _, err := s.app.GetTest(r.Context(), principal(r), pathID(r))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	t, err := s.store.GetTest(r.Context(), principal(r).TenantID, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, viewTest(t))
+	writeJSON(w, http.StatusOK, app.TestView(t))
+	return nil
 }

@@ -2,46 +2,19 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 
-	"github.com/argusqa/argus/store"
+	"github.com/argusqa/argus/app"
 )
 
 // listTests lists a project's tests, newest first, searched by q (name and
 // goal, trigram index) and filtered by tag, one page at a time.
-func (s *Server) listTests(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	tenant := principal(r).TenantID
-	if _, err := s.store.GetProject(r.Context(), tenant, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+func (s *Server) listTests(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := store.TestFilter{ProjectID: &id, Search: q.Get("q"), Tags: q["tag"]}
-	if f.After, err = store.ParseCursor(q.Get("cursor")); err != nil {
-		s.fail(w, r, invalid("bad cursor", FieldError{"cursor", "not a cursor this API gave out"}))
-		return
-	}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > store.MaxPageSize {
-			s.fail(w, r, invalid("bad limit", FieldError{"limit", "must be a whole number from 1 to 200"}))
-			return
-		}
-		f.Limit = n
-	}
-	tests, next, err := s.store.ListTests(r.Context(), tenant, f)
+	tests, next, err := s.app.ListTests(r.Context(), principal(r), app.TestListRequest{Project: pathID(r), Search: q.Get("q"),
+		Tags: q["tag"], Page: pageRequest(r)})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	out := make([]testView, len(tests))
-	for i := range tests {
-		out[i] = viewTest(&tests[i])
-	}
-	writeJSON(w, http.StatusOK, page(out, next))
+	writeJSON(w, http.StatusOK, app.PageOf(app.Map(tests, app.TestView), next))
+	return nil
 }

@@ -1,28 +1,22 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/argusqa/argus/api"
+	"github.com/argusqa/argus/app"
+)
 
 // updateTest replaces a test's editable fields.
-func (s *Server) updateTest(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var req testRequest
+func (s *Server) updateTest(w http.ResponseWriter, r *http.Request) error {
+	var req api.TestWrite
 	if err := decode(w, r, s.cfg.MaxBodyBytes, &req); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	in, err := req.input()
+	t, err := s.app.UpdateTest(r.Context(), principal(r), pathID(r), draft(&req))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	t, err := s.store.UpdateTest(r.Context(), principal(r).TenantID, id, in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, viewTest(t))
+	writeJSON(w, http.StatusOK, app.TestView(t))
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -16,8 +17,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/events"
 	"github.com/argusqa/argus/integrations/storage"
+	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/internal/pgtest"
 	"github.com/argusqa/argus/internal/seal"
 	"github.com/argusqa/argus/server"
@@ -64,11 +67,11 @@ func (f *fakeScheduler) counts() (enqueued, cancelled int) {
 // captureMailer keeps mail for the test to read.
 type captureMailer struct {
 	mu   sync.Mutex
-	sent []server.Mail
-	c    chan server.Mail
+	sent []app.Mail
+	c    chan app.Mail
 }
 
-func (m *captureMailer) Send(_ context.Context, mail server.Mail) error {
+func (m *captureMailer) Send(_ context.Context, mail app.Mail) error {
 	m.mu.Lock()
 	m.sent = append(m.sent, mail)
 	m.mu.Unlock()
@@ -89,6 +92,7 @@ func (m *captureMailer) count() int {
 type env struct {
 	t     testing.TB
 	store *store.Store
+	app   *app.App
 	srv   *server.Server
 	sched *fakeScheduler
 	mail  *captureMailer
@@ -97,7 +101,22 @@ type env struct {
 	http  *http.Client
 }
 
-func newEnv(t testing.TB, tweak func(*server.Config)) *env {
+// envConfig is what a test may change before the server starts.
+type envConfig struct {
+	App    app.Config
+	Server server.Config
+}
+
+// testResolver keeps name lookups of the tests off the network:
+// example.com names resolve to a public documentation address, and
+// metadata.example.com to the cloud metadata service.
+var testResolver = netpolicy.StaticResolver{
+	"metadata.example.com": {netip.MustParseAddr("169.254.169.254")},
+	"*.example.com":        {netip.MustParseAddr("93.184.215.14")},
+	"localhost":            {netip.MustParseAddr("127.0.0.1")},
+}
+
+func newEnv(t testing.TB, tweak func(*envConfig)) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pool := pgtest.Migrated(t)
@@ -124,12 +143,17 @@ func newEnv(t testing.TB, tweak func(*server.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, store: st, sched: &fakeScheduler{}, mail: &captureMailer{c: make(chan server.Mail, 16)}, blobs: blobs}
-	cfg := server.Config{Store: st, Scheduler: e.sched, Hub: hub, Blobs: blobs, Mailer: e.mail, APIKeyCacheTTL: -1}
+	e := &env{t: t, store: st, sched: &fakeScheduler{}, mail: &captureMailer{c: make(chan app.Mail, 16)}, blobs: blobs}
+	cfg := envConfig{App: app.Config{Store: st, Scheduler: e.sched, Hub: hub, Blobs: blobs, Mailer: e.mail, APIKeyCacheTTL: -1,
+		TargetPolicy: netpolicy.Policy{Resolver: testResolver}}}
 	if tweak != nil {
 		tweak(&cfg)
 	}
-	e.srv, err = server.New(cfg)
+	if e.app, err = app.New(cfg.App); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Server.App = e.app
+	e.srv, err = server.New(cfg.Server)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,6 +189,7 @@ type tenantWorld struct {
 	test         *store.Test
 	run          *store.Run
 	agent        store.Agent
+	delivery     *store.WebhookDelivery
 }
 
 func (e *env) world(name string) *tenantWorld {
@@ -216,6 +241,10 @@ func (e *env) world(name string) *tenantWorld {
 	w.run, agents, _, err = e.store.CreateRun(ctx, w.tenant.ID, store.RunInput{ProjectID: w.project.ID, TestIDs: []uuid.UUID{w.test.ID}}, nil)
 	must(err)
 	w.agent = agents[0]
+	code := 200
+	w.delivery, err = e.store.RecordDelivery(ctx, w.tenant.ID, store.WebhookDelivery{ProjectID: w.project.ID, EventID: "msg_" + name,
+		EventType: "agent.completed", URL: "https://hooks.example.com/" + name, Payload: []byte(`{"ok":true}`), Attempt: 1, StatusCode: &code})
+	must(err)
 	shot := storage.ScreenshotKey(w.tenant.ID.String(), w.agent.ID.String(), 1, 0)
 	must(e.blobs.Put(ctx, shot, pngBytes, "image/png"))
 	_, err = e.store.AppendStep(ctx, w.tenant.ID, store.Step{AgentID: w.agent.ID, Attempt: 1, Index: 0, Action: "navigate", Outcome: "opened /", ScreenshotKey: shot})
@@ -275,7 +304,7 @@ func (e *env) do(method, path string, c cred, body any, hdr ...string) *response
 		req.Header.Set("Authorization", "Bearer "+c.bearer)
 	}
 	if c.cookie != "" {
-		req.AddCookie(&http.Cookie{Name: server.SessionCookie, Value: c.cookie})
+		req.AddCookie(&http.Cookie{Name: app.SessionCookie, Value: c.cookie})
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])

@@ -32,15 +32,17 @@ func sampleBodies(w *tenantWorld) map[string]any {
 
 // noBody lists the writes that take no body.
 var noBody = map[string]bool{
-	"POST /api/v1/auth/logout":                    true,
-	"POST /api/v1/runs/{id}/cancel":               true,
-	"POST /api/v1/agents/{id}/cancel":             true,
-	"DELETE /api/v1/projects/{id}":                true,
-	"DELETE /api/v1/projects/{id}/secrets/{name}": true,
-	"DELETE /api/v1/projects/{id}/github":         true,
-	"DELETE /api/v1/tests/{id}":                   true,
-	"DELETE /api/v1/api-keys/{id}":                true,
-	"DELETE /api/v1/members/{user_id}":            true,
+	"POST /api/v1/auth/logout":                         true,
+	"POST /api/v1/runs/{id}/cancel":                    true,
+	"POST /api/v1/agents/{id}/cancel":                  true,
+	"DELETE /api/v1/projects/{id}":                     true,
+	"DELETE /api/v1/projects/{id}/secrets/{name}":      true,
+	"DELETE /api/v1/projects/{id}/github":              true,
+	"DELETE /api/v1/tests/{id}":                        true,
+	"DELETE /api/v1/api-keys/{id}":                     true,
+	"DELETE /api/v1/members/{user_id}":                 true,
+	"POST /api/v1/projects/{id}/webhook/rotate-secret": true,
+	"POST /api/v1/deliveries/{id}/redeliver":           true,
 }
 
 // fillPath puts w's objects into a route pattern; the kind of {id} follows
@@ -49,11 +51,12 @@ var noBody = map[string]bool{
 func fillPath(t *testing.T, pattern string, w *tenantWorld) (path string, hasID bool) {
 	t.Helper()
 	ids := map[string]string{
-		"/api/v1/projects/{id}": w.project.ID.String(),
-		"/api/v1/tests/{id}":    w.test.ID.String(),
-		"/api/v1/runs/{id}":     w.run.ID.String(),
-		"/api/v1/agents/{id}":   w.agent.ID.String(),
-		"/api/v1/api-keys/{id}": w.memberKey.ID.String(),
+		"/api/v1/projects/{id}":   w.project.ID.String(),
+		"/api/v1/tests/{id}":      w.test.ID.String(),
+		"/api/v1/runs/{id}":       w.run.ID.String(),
+		"/api/v1/agents/{id}":     w.agent.ID.String(),
+		"/api/v1/api-keys/{id}":   w.memberKey.ID.String(),
+		"/api/v1/deliveries/{id}": w.delivery.ID.String(),
 	}
 	path = pattern
 	for prefix, id := range ids {

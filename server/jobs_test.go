@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/argusqa/argus/jobs"
-	"github.com/argusqa/argus/server"
 )
 
 // TestRunsThroughRiver uses the real scheduler (package jobs, insert-only:
@@ -15,13 +14,13 @@ import (
 // the API cancels the jobs.
 func TestRunsThroughRiver(t *testing.T) {
 	var j *jobs.Jobs
-	e := newEnv(t, func(c *server.Config) {
+	e := newEnv(t, func(c *envConfig) {
 		var err error
-		j, err = jobs.New(jobs.Config{Pool: c.Store.Pool(), Store: c.Store})
+		j, err = jobs.New(jobs.Config{Pool: c.App.Store.Pool(), Store: c.App.Store})
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.Scheduler = j
+		c.App.Scheduler = j
 	})
 	a := e.world("acme")
 	ctx := context.Background()

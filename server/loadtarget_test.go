@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"testing"
 	"time"
-
-	"github.com/argusqa/argus/server"
 )
 
 // TestLoadTarget serves a seeded API for an external load generator such
@@ -22,7 +20,7 @@ func TestLoadTarget(t *testing.T) {
 	if secs <= 0 || file == "" {
 		t.Skip("set ARGUS_LOAD_TARGET_SECONDS and ARGUS_LOAD_TARGET_FILE to serve a load target")
 	}
-	e := newEnv(t, func(c *server.Config) { c.APIKeyCacheTTL = 0 })
+	e := newEnv(t, func(c *envConfig) { c.App.APIKeyCacheTTL = 0 })
 	a := e.world("acme")
 	target := e.url + "/api/v1/agents/" + a.agent.ID.String() + " " + a.memberKey.Plaintext + "\n"
 	if err := os.WriteFile(file, []byte(target), 0o600); err != nil {

@@ -39,12 +39,13 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // crossOrigin refuses cross-origin unsafe requests that carry no bearer
 // key: a browser attaches cookies to those on its own, a key it does not.
 func (s *Server) crossOrigin(next http.Handler) http.Handler {
-	protected := s.cop.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "" {
-			next.ServeHTTP(w, r)
-			return
+		if r.Header.Get("Authorization") == "" {
+			if err := s.app.CrossOriginProtection().Check(r); err != nil {
+				WriteProblem(w, errCrossOrigin)
+				return
+			}
 		}
-		protected.ServeHTTP(w, r)
+		next.ServeHTTP(w, r)
 	})
 }

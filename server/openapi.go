@@ -27,13 +27,13 @@ var openAPIJSON = sync.OnceValues(func() ([]byte, error) {
 // OpenAPI returns the OpenAPI document as JSON.
 func OpenAPI() ([]byte, error) { return openAPIJSON() }
 
-func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) openAPI(w http.ResponseWriter, _ *http.Request) error {
 	doc, err := openAPIJSON()
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	_, _ = w.Write(doc)
+	return nil
 }

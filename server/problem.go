@@ -5,32 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
-	"github.com/argusqa/argus/store"
+	"github.com/argusqa/argus/api"
+	"github.com/argusqa/argus/app"
 )
 
-// Problem is an RFC 9457 problem document, the body of every error
-// response.
-type Problem struct {
-	Type   string       `json:"type"`
-	Title  string       `json:"title"`
-	Status int          `json:"status"`
-	Detail string       `json:"detail,omitempty"`
-	Errors []FieldError `json:"errors,omitempty"`
-}
+// Problem is the body of every error response (RFC 9457).
+type Problem = api.Problem
 
 // FieldError says what is wrong with one field of a request.
-type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-// ProblemType is the type URI of validation problems; other problems use
-// about:blank, whose meaning is the HTTP status.
-const ProblemType = "urn:argus:problem:validation"
-
-func (p *Problem) Error() string { return fmt.Sprintf("%d %s: %s", p.Status, p.Title, p.Detail) }
+type FieldError = api.FieldError
 
 // problem builds a plain problem for status.
 func problem(status int, detail string) *Problem {
@@ -39,11 +23,41 @@ func problem(status int, detail string) *Problem {
 
 // invalid builds a 400 problem listing field errors.
 func invalid(detail string, fields ...FieldError) *Problem {
-	return &Problem{Type: ProblemType, Title: "Invalid request", Status: http.StatusBadRequest, Detail: detail, Errors: fields}
+	return &Problem{Type: api.ProblemTypeValidation, Title: "Invalid request", Status: http.StatusBadRequest, Detail: detail, Errors: fields}
 }
 
-// WriteProblem writes p as application/problem+json. Exported for the UI's
-// handlers, which answer JSON errors the same way.
+// statusOf is the HTTP status of each app.Code.
+var statusOf = map[app.Code]int{
+	app.CodeInvalid:         http.StatusBadRequest,
+	app.CodeRefused:         http.StatusUnprocessableEntity,
+	app.CodeUnauthenticated: http.StatusUnauthorized,
+	app.CodeForbidden:       http.StatusForbidden,
+	app.CodeNotFound:        http.StatusNotFound,
+	app.CodeConflict:        http.StatusConflict,
+	app.CodeTooManyRequests: http.StatusTooManyRequests,
+	app.CodeUnavailable:     http.StatusServiceUnavailable,
+}
+
+// problemOf restates an application answer as a problem document.
+func problemOf(e *app.Error) *Problem {
+	status := statusOf[e.Code]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	p := problem(status, e.Detail)
+	if len(e.Fields) > 0 {
+		p.Type = api.ProblemTypeValidation
+		if status == http.StatusBadRequest {
+			p.Title = "Invalid request"
+		}
+		for _, f := range e.Fields {
+			p.Errors = append(p.Errors, FieldError{Field: f.Field, Message: f.Message})
+		}
+	}
+	return p
+}
+
+// WriteProblem writes p as application/problem+json.
 func WriteProblem(w http.ResponseWriter, p *Problem) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
@@ -51,47 +65,26 @@ func WriteProblem(w http.ResponseWriter, p *Problem) {
 	_ = json.NewEncoder(w).Encode(p)
 }
 
-// fail answers err: a *Problem as it is, store errors by their meaning,
-// anything else as a logged 500 that tells nothing of the cause.
+// fail answers err: a *Problem as it is, an application answer by its
+// code, anything else as a logged 500 that tells nothing of the cause.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var p *Problem
-	switch {
-	case errors.As(err, &p):
-	case errors.Is(err, store.ErrNotFound):
-		p = problem(http.StatusNotFound, "no such object")
-	case errors.Is(err, store.ErrConflict):
-		p = problem(http.StatusConflict, storeDetail(err))
-	case errors.Is(err, store.ErrInvalid):
-		p = invalid(storeDetail(err))
-	case errors.Is(err, store.ErrExpired), errors.Is(err, store.ErrRevoked):
-		p = problem(http.StatusUnauthorized, storeDetail(err))
-	case errors.Is(err, store.ErrNoKeyring):
-		p = problem(http.StatusServiceUnavailable, "this server has no secret key (ARGUS_SECRET_KEY), so it cannot handle stored credentials")
-	case r.Context().Err() != nil:
+	if errors.As(err, &p) {
+		// a problem made here, as it is
+	} else if e, ok := app.AsError(err); ok {
+		p = problemOf(e)
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", fmt.Sprint(int(e.RetryAfter.Seconds())+1))
+		}
+	} else if r.Context().Err() != nil {
 		// The client went away; nobody reads the answer.
 		p = problem(499, "request cancelled")
 		p.Title = "Client Closed Request"
-	default:
+	} else {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 		p = problem(http.StatusInternalServerError, "the server could not handle this request; it has been logged")
 	}
 	WriteProblem(w, p)
-}
-
-// storeDetail keeps the part of a store error meant for people: the text
-// after the sentinel, e.g. "create test: invalid: name must be …" gives
-// "name must be …".
-func storeDetail(err error) string {
-	msg := err.Error()
-	for _, sentinel := range []error{store.ErrInvalid, store.ErrConflict, store.ErrExpired, store.ErrRevoked} {
-		if i := strings.Index(msg, sentinel.Error()); i >= 0 && errors.Is(err, sentinel) {
-			rest := strings.TrimLeft(msg[i+len(sentinel.Error()):], ": ")
-			if rest != "" {
-				return rest
-			}
-		}
-	}
-	return msg
 }
 
 // writeJSON writes v with status.

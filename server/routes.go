@@ -2,9 +2,10 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/google/uuid"
+
+	"github.com/argusqa/argus/app"
 )
 
 // Route is one endpoint. The route table is data: the mux, the OpenAPI
@@ -25,12 +26,25 @@ type Route struct {
 	Handler http.Handler
 }
 
+// apiHandler answers one request; an error it returns becomes the
+// problem+json answer (see fail).
+type apiHandler func(w http.ResponseWriter, r *http.Request) error
+
+// answer turns an apiHandler into a handler.
+func (s *Server) answer(h apiHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
 func (s *Server) builtinRoutes() []Route {
-	r := func(method, pattern string, access Access, h http.HandlerFunc) Route {
-		return Route{Method: method, Pattern: pattern, Access: access, Handler: h}
+	r := func(method, pattern string, access Access, h apiHandler) Route {
+		return Route{Method: method, Pattern: pattern, Access: access, Handler: s.answer(h)}
 	}
-	stream := func(pattern string, h http.HandlerFunc) Route {
-		return Route{Method: "GET", Pattern: pattern, Access: Member, Stream: true, Handler: h}
+	stream := func(pattern string, h apiHandler) Route {
+		return Route{Method: "GET", Pattern: pattern, Access: Member, Stream: true, Handler: s.answer(h)}
 	}
 	return []Route{
 		r("GET", "/healthz", Public, s.healthz),
@@ -53,6 +67,10 @@ func (s *Server) builtinRoutes() []Route {
 		r("GET", "/api/v1/projects/{id}/secrets", Member, s.listSecrets),
 		r("PUT", "/api/v1/projects/{id}/secrets/{name}", Admin, s.putSecret),
 		r("DELETE", "/api/v1/projects/{id}/secrets/{name}", Admin, s.deleteSecret),
+
+		r("POST", "/api/v1/projects/{id}/webhook/rotate-secret", Admin, s.rotateWebhookSecret),
+		r("GET", "/api/v1/projects/{id}/deliveries", Admin, s.listDeliveries),
+		r("POST", "/api/v1/deliveries/{id}/redeliver", Admin, s.redeliver),
 
 		r("GET", "/api/v1/projects/{id}/github", Admin, s.getGitHub),
 		r("PUT", "/api/v1/projects/{id}/github", Admin, s.putGitHub),
@@ -91,20 +109,30 @@ func (s *Server) builtinRoutes() []Route {
 	}
 }
 
-// pathID parses a path parameter as an id; anything else is a 404, as an
-// unknown id would be.
-func pathID(r *http.Request, name string) (uuid.UUID, error) {
+// pathID is the request's {id}. A malformed one is uuid.Nil, which no
+// object has, so it is answered 404 like an id of another tenant.
+func pathID(r *http.Request) uuid.UUID { return pathUUID(r, "id") }
+
+// pathUUID is the request's {name} path parameter as an id (uuid.Nil when
+// malformed).
+func pathUUID(r *http.Request, name string) uuid.UUID {
 	id, err := uuid.Parse(r.PathValue(name))
 	if err != nil {
-		return uuid.Nil, problem(http.StatusNotFound, "no such object: "+name+" is not an id")
+		return uuid.Nil
 	}
-	return id, nil
+	return id
 }
 
-func pathIndex(r *http.Request, name string) (int, error) {
-	n, err := strconv.Atoi(r.PathValue(name))
-	if err != nil || n < 0 {
-		return 0, problem(http.StatusNotFound, "no such object: "+name+" is not a step index")
+// pageRequest reads ?cursor= and ?limit=.
+func pageRequest(r *http.Request) app.PageRequest {
+	q := r.URL.Query()
+	return app.PageRequest{Cursor: q.Get("cursor"), Limit: q.Get("limit")}
+}
+
+// noContent answers 204 when err is nil.
+func noContent(w http.ResponseWriter, err error) error {
+	if err == nil {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	return n, nil
+	return err
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/argusqa/argus/integrations/storage"
-	"github.com/argusqa/argus/server"
 )
 
 type runOut struct {
@@ -115,7 +114,7 @@ func TestRunLifecycle(t *testing.T) {
 }
 
 func TestKeysMembersSecrets(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.APIKeyCacheTTL = 0 }) // the default cache, on purpose
+	e := newEnv(t, func(c *envConfig) { c.App.APIKeyCacheTTL = 0 }) // the default cache, on purpose
 	a := e.world("acme")
 	admin := key(a.adminKey)
 

@@ -14,26 +14,20 @@ import (
 
 	"github.com/klauspost/compress/gzhttp"
 
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/server/metrics"
-	"github.com/argusqa/argus/store"
 )
 
 // Server serves the API. Make one with New; it is safe for concurrent use.
 type Server struct {
 	cfg     Config
-	store   *store.Store
+	app     *app.App
 	log     *slog.Logger
 	metrics *metrics.Metrics
 
 	mux     *http.ServeMux
 	handler http.Handler
 	gzip    func(http.Handler) http.HandlerFunc
-	cop     *http.CrossOriginProtection
-
-	keys   *apiKeyCache
-	logins *attemptLimiter
-
-	secureCookies bool
 
 	mu     sync.Mutex
 	routes []Route
@@ -63,29 +57,23 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: gzip: %w", err)
 	}
 	s := &Server{
-		cfg:           cfg,
-		store:         cfg.Store,
-		log:           cfg.Logger,
-		metrics:       cfg.Metrics,
-		mux:           http.NewServeMux(),
-		gzip:          gz,
-		cop:           http.NewCrossOriginProtection(),
-		logins:        newAttemptLimiter(cfg.LoginAttempts, cfg.LoginWindow),
-		secureCookies: strings.HasPrefix(cfg.PublicURL, "https://"),
-		streamsDone:   make(chan struct{}),
+		cfg:         cfg,
+		app:         cfg.App,
+		log:         cfg.Logger,
+		metrics:     cfg.Metrics,
+		mux:         http.NewServeMux(),
+		gzip:        gz,
+		streamsDone: make(chan struct{}),
 	}
 	if s.metrics == nil {
 		s.metrics = metrics.New()
-		s.metrics.RegisterDatabase(cfg.Store.Pool(), cfg.Logger)
+		s.metrics.RegisterDatabase(cfg.App.Store().Pool(), cfg.Logger)
 	}
-	s.closeStreams = sync.OnceFunc(func() { close(s.streamsDone) })
-	s.keys = &apiKeyCache{ttl: cfg.APIKeyCacheTTL, lookup: cfg.Store.LookupAPIKey, entries: map[[32]byte]apiKeyEntry{}}
-	if err := s.cop.AddTrustedOrigin(originOf(cfg.PublicURL)); err != nil {
-		return nil, fmt.Errorf("server: trusted origin: %w", err)
-	}
-	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		WriteProblem(w, problem(http.StatusForbidden, "cross-origin request refused: a cookie-authenticated change must come from the Argus origin"))
-	}))
+	s.closeStreams = sync.OnceFunc(func() {
+		close(s.streamsDone)
+		// The UI's live pages follow through the same App.
+		s.app.CloseStreams()
+	})
 	for _, rt := range s.builtinRoutes() {
 		if err := s.Handle(rt); err != nil {
 			return nil, err
@@ -98,13 +86,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.handler = s.recoverPanics(securityHeaders(http.HandlerFunc(s.serveMux)))
 	return s, nil
-}
-
-func originOf(publicURL string) string {
-	// "https://argus.example.com/some/path" → "https://argus.example.com"
-	scheme, rest, _ := strings.Cut(publicURL, "://")
-	host, _, _ := strings.Cut(rest, "/")
-	return scheme + "://" + host
 }
 
 // Handler is the server's whole HTTP handler: security headers, panic

@@ -7,17 +7,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/argusqa/argus/server"
+	"github.com/argusqa/argus/app"
 )
 
 func sessionCookie(t *testing.T, r *response) *http.Cookie {
 	t.Helper()
 	for _, c := range (&http.Response{Header: r.header}).Cookies() {
-		if c.Name == server.SessionCookie {
+		if c.Name == app.SessionCookie {
 			return c
 		}
 	}
-	t.Fatalf("no %s cookie in %v", server.SessionCookie, r.header["Set-Cookie"])
+	t.Fatalf("no %s cookie in %v", app.SessionCookie, r.header["Set-Cookie"])
 	return nil
 }
 
@@ -70,7 +70,7 @@ func TestLoginSetsCookieAndLogoutEndsIt(t *testing.T) {
 }
 
 func TestSecureCookieOverHTTPS(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.PublicURL = "https://argus.example.com" })
+	e := newEnv(t, func(c *envConfig) { c.App.PublicURL = "https://argus.example.com" })
 	a := e.world("acme")
 	r := e.do("POST", "/api/v1/auth/login", cred{}, map[string]any{"email": a.admin.Email, "password": a.password})
 	if c := sessionCookie(t, r); !c.Secure {
@@ -79,7 +79,7 @@ func TestSecureCookieOverHTTPS(t *testing.T) {
 }
 
 func TestLoginRateLimit(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.LoginAttempts = 3; c.LoginWindow = time.Hour })
+	e := newEnv(t, func(c *envConfig) { c.App.LoginAttempts = 3; c.App.LoginWindow = time.Hour })
 	a := e.world("acme")
 	for i := range 3 {
 		if r := e.do("POST", "/api/v1/auth/login", cred{}, map[string]any{"email": a.admin.Email, "password": "guess number " + string(rune('a'+i))}); r.status != 401 {
@@ -113,7 +113,7 @@ func TestPasswordReset(t *testing.T) {
 	if r := e.do("POST", "/api/v1/auth/password-reset", cred{}, map[string]any{"email": a.member.Email}); r.status != 202 {
 		t.Fatalf("reset request: %d %s", r.status, r.body)
 	}
-	var mail server.Mail
+	var mail app.Mail
 	select {
 	case mail = <-e.mail.c:
 	case <-time.After(10 * time.Second):

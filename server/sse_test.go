@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/argusqa/argus/events"
-	"github.com/argusqa/argus/server"
 	"github.com/argusqa/argus/store"
 )
 
@@ -91,7 +90,7 @@ func openStream(t *testing.T, e *env, path string, c cred, hdr ...string) *http.
 // run come first, a step stored and published afterwards arrives live,
 // and the stream ends with `end` once the agent finished.
 func TestRunEventsDeliverStepsLive(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.HeartbeatInterval = 200 * time.Millisecond })
+	e := newEnv(t, func(c *envConfig) { c.App.HeartbeatInterval = 200 * time.Millisecond })
 	a := e.world("acme")
 	ctx := context.Background()
 	resp := openStream(t, e, "/api/v1/runs/"+a.run.ID.String()+"/events", key(a.memberKey))
@@ -191,9 +190,9 @@ func TestShutdownEndsStreams(t *testing.T) {
 // ordinary request still works and an event stream keeps delivering
 // heartbeats well past them.
 func TestStreamsOutliveTimeouts(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) {
-		c.ReadTimeout, c.WriteTimeout = time.Second, time.Second
-		c.HeartbeatInterval = 300 * time.Millisecond
+	e := newEnv(t, func(c *envConfig) {
+		c.Server.ReadTimeout, c.Server.WriteTimeout = time.Second, time.Second
+		c.App.HeartbeatInterval = 300 * time.Millisecond
 	})
 	a := e.world("acme")
 	resp := openStream(t, e, "/api/v1/runs/"+a.run.ID.String()+"/events", key(a.memberKey))

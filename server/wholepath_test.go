@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,6 @@ import (
 	"github.com/argusqa/argus/browser/browsertest"
 	"github.com/argusqa/argus/browser/local"
 	"github.com/argusqa/argus/jobs"
-	"github.com/argusqa/argus/server"
 )
 
 func toolCall(name string, args any) scripted.Step {
@@ -59,14 +59,16 @@ func TestWholePathOverHTTP(t *testing.T) {
 		_ = browsers.Close(ctx)
 	}()
 	var j *jobs.Jobs
-	e := newEnv(t, func(c *server.Config) {
+	e := newEnv(t, func(c *envConfig) {
 		var err error
-		j, err = jobs.New(jobs.Config{Pool: c.Store.Pool(), Store: c.Store, Blobs: c.Blobs, Browser: browsers, Model: model,
+		j, err = jobs.New(jobs.Config{Pool: c.App.Store.Pool(), Store: c.App.Store, Blobs: c.App.Blobs, Browser: browsers, Model: model,
 			Agent: agent.Config{ExpectTimeout: 2 * time.Second}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.Scheduler = j
+		c.App.Scheduler = j
+		// The application under test is on this machine.
+		c.App.TargetPolicy.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 	})
 	a := e.world("acme")
 	ci := key(a.memberKey)

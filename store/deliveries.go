@@ -70,6 +70,36 @@ func (s *Store) ListDeliveries(ctx context.Context, tenant, project uuid.UUID, l
 	return out, wrap("list deliveries", err)
 }
 
+// DeliveryFilter selects delivery attempts in DeliveryPage.
+type DeliveryFilter struct {
+	ProjectID uuid.UUID
+	After     *Cursor
+	Limit     int // default 50, at most 200
+}
+
+// DeliveryPage lists a project's delivery attempts, newest first, one
+// page at a time; the cursor is nil on the last page.
+func (s *Store) DeliveryPage(ctx context.Context, tenant uuid.UUID, f DeliveryFilter) ([]WebhookDelivery, *Cursor, error) {
+	limit := pageSize(f.Limit)
+	at, aid := cursorArgs(f.After)
+	var out []WebhookDelivery
+	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries
+			WHERE tenant_id = $1 AND project_id = $2
+			  AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
+			ORDER BY created_at DESC, id DESC LIMIT $5`, tenant, f.ProjectID, at, aid, limit+1)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[WebhookDelivery])
+		return err
+	})
+	if err != nil {
+		return nil, nil, wrap("list deliveries", err)
+	}
+	return pageOf(out, limit, func(d WebhookDelivery) Cursor { return Cursor{d.CreatedAt, d.ID} })
+}
+
 // GetDelivery returns one delivery attempt.
 func (s *Store) GetDelivery(ctx context.Context, tenant, id uuid.UUID) (*WebhookDelivery, error) {
 	var d WebhookDelivery

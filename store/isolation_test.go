@@ -180,6 +180,10 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 			return notFound(err)
 		},
 		"ListDeliveries": func() error { l, err := s.ListDeliveries(ctx, B, a.project.ID, 10); return empty(len(l), err) },
+		"DeliveryPage": func() error {
+			l, _, err := s.DeliveryPage(ctx, B, store.DeliveryFilter{ProjectID: a.project.ID})
+			return empty(len(l), err)
+		},
 		"GetDelivery":    func() error { _, err := s.GetDelivery(ctx, B, aDelivery); return notFound(err) },
 		"PutIntegration": func() error {
 			_, err := s.PutIntegration(ctx, B, store.IntegrationInput{Kind: gh, ProjectID: &a.project.ID, Token: "x"})

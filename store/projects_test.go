@@ -309,6 +309,14 @@ func TestDeliveriesAndIntegrations(t *testing.T) {
 	if err != nil || len(list) != 2 || list[0].ID != d.ID {
 		t.Fatalf("list: %d %v", len(list), err)
 	}
+	first, next, err := s.DeliveryPage(ctx, w.tenant.ID, store.DeliveryFilter{ProjectID: w.project.ID, Limit: 1})
+	if err != nil || len(first) != 1 || first[0].ID != d.ID || next == nil {
+		t.Fatalf("first page: %d %v %v", len(first), next, err)
+	}
+	second, next, err := s.DeliveryPage(ctx, w.tenant.ID, store.DeliveryFilter{ProjectID: w.project.ID, Limit: 1, After: next})
+	if err != nil || len(second) != 1 || second[0].ID != list[1].ID || next != nil {
+		t.Fatalf("second page: %d %v %v", len(second), next, err)
+	}
 	if got, err := s.GetDelivery(ctx, w.tenant.ID, d.ID); err != nil || got.EventID != "msg_1" {
 		t.Fatalf("get: %v", err)
 	}

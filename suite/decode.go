@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -54,10 +53,8 @@ func (d *decoder) test(m *ast.MappingNode, prefix string) {
 			}
 		case "url":
 			if s, ok := d.line(v, path); ok {
-				if err := CheckURL(s); err != nil {
-					d.errorf(d.pos(v), path, "%v", err)
-				} else if hasPlaceholder(s) {
-					d.errorf(d.pos(v), path, "secret placeholders cannot be used in a URL")
+				if msg := urlProblem(s); msg != "" {
+					d.errorf(d.pos(v), path, "%s", msg)
 				} else {
 					t.URL = s
 				}
@@ -103,10 +100,10 @@ func (d *decoder) test(m *ast.MappingNode, prefix string) {
 		d.errorf(t.Pos, where, "the test has no name; add name: followed by a short title")
 	}
 	if !has["goal"] && !has["steps"] {
-		d.errorf(t.Pos, where, "the test needs a goal (what to do and check, in plain language, for a model), steps (explicit steps, no model needed), or both")
+		d.errorf(t.Pos, where, needsGoalOrSteps)
 	}
 	if has["checkpoints"] && !has["goal"] {
-		d.errorf(t.Pos, prefix+"checkpoints", "checkpoints are judged by the model pursuing the goal; add a goal or turn them into expect steps")
+		d.errorf(t.Pos, prefix+"checkpoints", checkpointsNeedGoal)
 	}
 	if t.Name != "" {
 		if prev, dup := d.names[t.Name]; dup {
@@ -185,8 +182,8 @@ func (d *decoder) notText(n ast.Node, path string) {
 }
 
 func (d *decoder) checkLen(n ast.Node, path, s string, limit int) string {
-	if c := utf8.RuneCountInString(s); c > limit {
-		d.errorf(d.pos(n), path, "is %d characters long; at most %d are allowed", c, limit)
+	if msg := lenProblem(s, limit); msg != "" {
+		d.errorf(d.pos(n), path, "%s", msg)
 	}
 	return s
 }
@@ -331,14 +328,9 @@ func (d *decoder) tags(n ast.Node, path string) []string {
 		if !ok {
 			continue
 		}
-		switch {
-		case utf8.RuneCountInString(s) > MaxTagLen:
-			d.errorf(d.pos(item), ipath, "tag is longer than %d characters", MaxTagLen)
-		case !tagRe.MatchString(s):
-			d.errorf(d.pos(item), ipath, "tag %q: tags start with a letter or digit and contain only letters, digits and _ . : / -", s)
-		case slices.Contains(tags, s):
-			d.errorf(d.pos(item), ipath, "tag %q is listed twice", s)
-		default:
+		if msg := tagProblem(s, tags); msg != "" {
+			d.errorf(d.pos(item), ipath, "%s", msg)
+		} else {
 			tags = append(tags, s)
 		}
 	}
@@ -350,8 +342,8 @@ func (d *decoder) timeout(n ast.Node, path, s string) time.Duration {
 	switch {
 	case err != nil:
 		d.errorf(d.pos(n), path, "%q is not a duration; write e.g. 90s, 2m or 1h30m", s)
-	case v < MinTimeout || v > MaxTimeout:
-		d.errorf(d.pos(n), path, "%s is outside the allowed range %s to %s", s, FormatDuration(MinTimeout), FormatDuration(MaxTimeout))
+	case timeoutProblem(v) != "":
+		d.errorf(d.pos(n), path, "%s", timeoutProblem(v))
 	default:
 		return v
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -16,10 +17,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/events"
 	"github.com/argusqa/argus/integrations/storage"
+	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/internal/pgtest"
 	"github.com/argusqa/argus/internal/seal"
+	"github.com/argusqa/argus/server"
 	"github.com/argusqa/argus/store"
 	"github.com/argusqa/argus/web"
 )
@@ -80,6 +84,7 @@ type env struct {
 	h      http.Handler
 	hub    *events.Hub
 	ui     *web.UI
+	app    *app.App
 	url    string
 	tenant *store.Tenant
 	admin  *store.User
@@ -94,10 +99,10 @@ type mailbox struct {
 	sent []string
 }
 
-func (m *mailbox) SendMail(_ context.Context, to, subject, body string) error {
+func (m *mailbox) Send(_ context.Context, mail app.Mail) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.sent = append(m.sent, body)
+	m.sent = append(m.sent, mail.Body)
 	return nil
 }
 
@@ -108,6 +113,16 @@ func (m *mailbox) last() string {
 		return ""
 	}
 	return m.sent[len(m.sent)-1]
+}
+
+// testResolver keeps name lookups off the network: the test domains
+// resolve to a public documentation address, metadata.example.com to the
+// cloud metadata service.
+var testResolver = netpolicy.StaticResolver{
+	"metadata.example.com": {netip.MustParseAddr("169.254.169.254")},
+	"*.example.com":        {netip.MustParseAddr("93.184.215.14")},
+	"*.test":               {netip.MustParseAddr("93.184.215.14")},
+	"*.example":            {netip.MustParseAddr("93.184.215.14")},
 }
 
 type envOptions struct {
@@ -155,7 +170,8 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	e.srv.Start()
 	t.Cleanup(e.srv.Close)
 	e.url = e.srv.URL
-	cfg := web.Config{Store: st, Scheduler: e.sched, Blobs: blobs, Hub: hub, PublicURL: e.url, Logger: log}
+	cfg := app.Config{Store: st, Scheduler: e.sched, Blobs: blobs, Hub: hub, PublicURL: e.url, Logger: log,
+		TargetPolicy: netpolicy.Policy{Resolver: testResolver}}
 	if opts.publicURL != "" {
 		cfg.PublicURL = opts.publicURL
 	}
@@ -169,11 +185,20 @@ func newEnv(t testing.TB, opts envOptions) *env {
 			return nil
 		}
 	}
-	ui, err := web.New(cfg)
+	if e.app, err = app.New(cfg); err != nil {
+		t.Fatal(err)
+	}
+	ui, err := web.New(web.Config{App: e.app, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h = ui.Handler()
+	// The UI as it is deployed: behind the API server, which sets the
+	// headers every response carries.
+	srv, err := server.New(server.Config{App: e.app, Fallback: ui.Handler(), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h = srv.Handler()
 	e.h, e.ui = h, ui
 
 	if e.tenant, err = st.CreateTenant(ctx, "Acme QA", ""); err != nil {

@@ -273,7 +273,7 @@ func TestCloseStreamsEndsLivePages(t *testing.T) {
 	if line, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(line, "event: ") {
 		t.Fatalf("stream start: %q %v", line, err)
 	}
-	e.ui.CloseStreams()
+	e.app.CloseStreams()
 	if _, err := io.Copy(io.Discard, br); err != nil || ctx.Err() != nil {
 		t.Fatalf("stream did not end on CloseStreams: %v %v", err, ctx.Err())
 	}

@@ -91,7 +91,7 @@ func TestGitHubSettingsValidation(t *testing.T) {
 		idErr, repoErr     string
 		idInvalid, repoBad bool
 	}{
-		{id: "", repo: "acme/shop", idErr: "Enter the installation id"},
+		{id: "", repo: "acme/shop", idErr: "installation"},
 		{id: "abc", repo: "acme/shop", idErr: "whole number"},
 		{id: "12.5", repo: "acme/shop", idErr: "whole number"},
 		{id: "99999999999999999999", repo: "acme/shop", idErr: "whole number"},

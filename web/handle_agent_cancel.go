@@ -1,17 +1,22 @@
 package web
 
-import "net/http"
+import (
+	"errors"
+	"net/http"
 
-// agentCancel asks the scheduler to stop a queued or running agent; it
-// marks the agent cancelled and ends its browser.
+	"github.com/argusqa/argus/app"
+)
+
+// agentCancel stops a queued or running agent and ends its browser; an
+// agent that already finished stays as it is.
 func (u *UI) agentCancel(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	a, err := u.loadAgent(r, v)
+	id, err := pathID(r, "agent")
 	if err != nil {
 		return err
 	}
-	if err := u.cfg.Scheduler.CancelAgent(r.Context(), v.TenantID, a.ID); err != nil {
+	if _, err := u.app.CancelAgent(r.Context(), v.p, id); err != nil && !errors.Is(err, app.ErrAgentFinished) {
 		return err
 	}
-	http.Redirect(w, r, "/agents/"+a.ID.String(), http.StatusSeeOther)
+	http.Redirect(w, r, "/agents/"+id.String(), http.StatusSeeOther)
 	return nil
 }

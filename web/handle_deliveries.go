@@ -3,13 +3,16 @@ package web
 import (
 	"net/http"
 
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/store"
 )
 
 type deliveryData struct {
 	Endpoint   *store.WebhookEndpoint
 	Deliveries []store.WebhookDelivery
-	// CanRedeliver is set when Config.Redeliver is.
+	// Next is the cursor of the next page, empty on the last one.
+	Next string
+	// CanRedeliver is set when this server can queue deliveries.
 	CanRedeliver bool
 	Flash        string
 }
@@ -21,15 +24,19 @@ func (u *UI) deliveryList(w http.ResponseWriter, r *http.Request, v *viewer) err
 	if err != nil {
 		return err
 	}
-	ep, err := u.store.WebhookEndpoint(r.Context(), v.TenantID, p.ID)
+	ep, err := u.app.WebhookEndpoint(r.Context(), v.p, p.ID)
 	if err != nil {
 		return err
 	}
-	ds, err := u.store.ListDeliveries(r.Context(), v.TenantID, p.ID, 100)
+	ds, next, err := u.app.ListDeliveries(r.Context(), v.p, p.ID, app.PageRequest{Cursor: r.URL.Query().Get("cursor"), Limit: "100"})
 	if err != nil {
 		return err
 	}
-	u.render(w, r, http.StatusOK, "deliveries", page{Title: "Webhook deliveries · " + p.Name, V: v, Project: p, Nav: "settings", Data: deliveryData{Endpoint: ep, Deliveries: ds,
-		CanRedeliver: u.cfg.Redeliver != nil, Flash: map[string]string{"redelivered": "Queued for delivery again; it shows here once attempted."}[r.URL.Query().Get("done")]}})
+	d := deliveryData{Endpoint: ep, Deliveries: ds, CanRedeliver: u.app.CanRedeliver(),
+		Flash: map[string]string{"redelivered": "Queued for delivery again; it shows here once attempted."}[r.URL.Query().Get("done")]}
+	if next != nil {
+		d.Next = next.String()
+	}
+	u.render(w, r, http.StatusOK, "deliveries", page{Title: "Webhook deliveries · " + p.Name, V: v, Project: p, Nav: "settings", Data: d})
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/integrations/github"
 	"github.com/argusqa/argus/store"
 )
@@ -37,76 +38,51 @@ func (u *UI) githubUpdate(w http.ResponseWriter, r *http.Request, v *viewer) err
 		Errors:         map[string]string{},
 	}
 	if f.Repository == "" {
-		err := u.store.DeleteIntegration(r.Context(), v.TenantID, store.IntegrationGitHub, &p.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
+		if err := u.app.DeleteGitHub(r.Context(), v.p, p.ID); err != nil {
+			if e, ok := app.AsError(err); !ok || e.Code != app.CodeNotFound {
+				return err
+			}
 		}
 		http.Redirect(w, r, "/projects/"+p.ID.String()+"/settings?done=github-removed#github", http.StatusSeeOther)
 		return nil
 	}
 	t := github.Target{Repository: f.Repository, ReportErrors: f.ReportErrors, CloseOnPass: f.CloseOnPass}
 	id, perr := strconv.ParseInt(f.InstallationID, 10, 64)
-	switch {
-	case f.InstallationID == "":
-		f.Errors["github_installation_id"] = "Enter the installation id of the Argus GitHub App: the number at the end of the app's installation settings URL on GitHub."
-	case perr != nil:
-		f.Errors["github_installation_id"] = "Write the installation id as a whole number, e.g. 41234567."
-	default:
+	if perr == nil {
 		t.InstallationID = id
 	}
-	idMsg, repoMsg := githubTargetErrors(t)
-	if idMsg != "" && f.Errors["github_installation_id"] == "" {
-		f.Errors["github_installation_id"] = idMsg
+	_, err = u.app.PutGitHub(r.Context(), v.p, p.ID, t)
+	if err == nil {
+		http.Redirect(w, r, "/projects/"+p.ID.String()+"/settings?done=github#github", http.StatusSeeOther)
+		return nil
 	}
-	if repoMsg != "" {
-		f.Errors["github_repository"] = repoMsg
-	}
-	if len(f.Errors) > 0 {
-		return u.showSettings(w, r, v, p, http.StatusBadRequest, func(d *settingsData) { d.GitHub = f })
-	}
-	// An empty Token keeps a stored one (an installation's token).
-	if _, err := u.store.PutIntegration(r.Context(), v.TenantID, store.IntegrationInput{ProjectID: &p.ID, Kind: store.IntegrationGitHub, Config: t.Config()}); err != nil {
+	if !fieldErrors(err, f.Errors, map[string]string{"installation_id": "github_installation_id", "repository": "github_repository"}) {
 		return err
 	}
-	http.Redirect(w, r, "/projects/"+p.ID.String()+"/settings?done=github#github", http.StatusSeeOther)
-	return nil
-}
-
-// githubTargetErrors checks t field by field with the rules the worker
-// applies (github.Target.Validate), so the form refuses exactly what the
-// worker would later refuse, with a message beside the field at fault.
-func githubTargetErrors(t github.Target) (installationID, repository string) {
-	if t.InstallationID <= 0 {
-		installationID = "The installation id is a positive number, e.g. 41234567."
+	if perr != nil && f.InstallationID != "" {
+		f.Errors["github_installation_id"] = "Write the installation id as a whole number, e.g. 41234567."
 	}
-	// Validate stops at the first problem; check the repository alone
-	// with a stand-in id.
-	probe := t
-	probe.InstallationID = 1
-	if probe.Validate() != nil {
-		repository = "Write the repository as owner/name, e.g. acme/shop."
-	}
-	return installationID, repository
+	return u.showSettings(w, r, v, p, statusOf(err), func(d *settingsData) { d.GitHub = f })
 }
 
 // githubSettings loads the form for a project's stored GitHub settings;
 // settings the worker would refuse are shown with the reason.
 func (u *UI) githubSettings(r *http.Request, v *viewer, p *store.Project) (githubForm, error) {
-	in, err := u.store.GetIntegration(r.Context(), v.TenantID, store.IntegrationGitHub, &p.ID)
-	if errors.Is(err, store.ErrNotFound) {
+	gh, err := u.app.GitHub(r.Context(), v.p, p.ID)
+	var e *app.Error
+	if errors.As(err, &e) && e.Code == app.CodeNotFound {
 		return githubForm{}, nil
 	}
 	if err != nil {
 		return githubForm{}, err
 	}
-	// TargetFromConfig fills what it could read even when it refuses.
-	t, err := github.TargetFromConfig(in.Config)
+	t := gh.Target
 	f := githubForm{Repository: t.Repository, ReportErrors: t.ReportErrors, CloseOnPass: t.CloseOnPass}
 	if t.InstallationID != 0 {
 		f.InstallationID = strconv.FormatInt(t.InstallationID, 10)
 	}
-	if err != nil {
-		f.Problem = "Failures are not reported to GitHub until these settings are complete: " + strings.TrimPrefix(err.Error(), github.ErrInvalid.Error()+": ") + "."
+	if gh.Problem != "" {
+		f.Problem = sentence(gh.Problem)
 	}
 	return f, nil
 }

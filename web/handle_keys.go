@@ -1,12 +1,12 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/store"
 )
 
@@ -25,7 +25,7 @@ type keyForm struct {
 }
 
 func (u *UI) showKeys(w http.ResponseWriter, r *http.Request, v *viewer, status int, d keysData) error {
-	keys, err := u.store.ListAPIKeys(r.Context(), v.TenantID)
+	keys, err := u.app.ListAPIKeys(r.Context(), v.p)
 	if err != nil {
 		return err
 	}
@@ -39,37 +39,25 @@ func (u *UI) keyList(w http.ResponseWriter, r *http.Request, v *viewer) error {
 }
 
 // keyCreate makes a key and shows it once; only its hash is stored.
+// Days "" or "0" make a key that does not expire.
 func (u *UI) keyCreate(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	f := keyForm{Name: strings.TrimSpace(r.PostFormValue("name")), Days: strings.TrimSpace(r.PostFormValue("expires_in_days")),
 		Role: r.PostFormValue("role"), Errors: map[string]string{}}
-	in := store.NewAPIKey{Name: f.Name, CreatedBy: &v.UserID}
-	if f.Name == "" {
-		f.Errors["name"] = "Name the key after where it is used, e.g. “GitHub Actions”."
-	}
-	role, err := store.ParseRole(f.Role)
-	if err != nil {
-		f.Errors["role"] = "Choose member or admin."
-	}
-	in.Role = role
+	in := app.APIKeyInput{Name: f.Name, Role: f.Role}
 	if f.Days != "" && f.Days != "0" {
 		n, err := strconv.Atoi(f.Days)
-		if err != nil || n < 1 || n > 3650 {
+		if err != nil {
 			f.Errors["expires_in_days"] = "Use a number of days between 1 and 3650, or 0 for a key that does not expire."
-		} else {
-			t := time.Now().Add(time.Duration(n) * 24 * time.Hour)
-			in.ExpiresAt = &t
+			return u.showKeys(w, r, v, http.StatusBadRequest, keysData{Form: f})
 		}
+		in.ExpiresInDays = &n
 	}
-	if len(f.Errors) > 0 {
-		return u.showKeys(w, r, v, http.StatusBadRequest, keysData{Form: f})
-	}
-	k, err := u.store.CreateAPIKey(r.Context(), v.TenantID, in)
-	if errors.Is(err, store.ErrConflict) {
-		f.Errors["name"] = "A key with this name exists already."
-		return u.showKeys(w, r, v, http.StatusBadRequest, keysData{Form: f})
-	}
+	k, err := u.app.CreateAPIKey(r.Context(), v.p, in)
 	if err != nil {
-		return err
+		if !fieldErrors(err, f.Errors, nil) {
+			return err
+		}
+		return u.showKeys(w, r, v, statusOf(err), keysData{Form: f})
 	}
 	return u.showKeys(w, r, v, http.StatusCreated, keysData{Created: k, Form: keyForm{Days: "90", Role: "member"}})
 }
@@ -79,7 +67,7 @@ func (u *UI) keyRevoke(w http.ResponseWriter, r *http.Request, v *viewer) error 
 	if err != nil {
 		return err
 	}
-	if err := u.store.RevokeAPIKey(r.Context(), v.TenantID, id); err != nil {
+	if err := u.app.RevokeAPIKey(r.Context(), v.p, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/settings/keys", http.StatusSeeOther)

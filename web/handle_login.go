@@ -1,11 +1,12 @@
 package web
 
 import (
-	"errors"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
-	"github.com/argusqa/argus/store"
+	"github.com/argusqa/argus/app"
 )
 
 type loginData struct {
@@ -16,9 +17,8 @@ type loginData struct {
 }
 
 func (u *UI) loginPage(w http.ResponseWriter, r *http.Request) {
-	if v, err := u.viewer(r); err == nil {
+	if _, err := u.viewer(r); err == nil {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
-		_ = v
 		return
 	}
 	d := loginData{Next: r.URL.Query().Get("next")}
@@ -30,47 +30,43 @@ func (u *UI) loginPage(w http.ResponseWriter, r *http.Request) {
 
 // login checks the password and starts a session in the person's first
 // tenant (by name); the tenant switcher in the header moves the session to
-// another one.
+// another one. Failed attempts count toward the one sign-in limit the API
+// shares.
 func (u *UI) login(w http.ResponseWriter, r *http.Request) {
-	email := strings.TrimSpace(r.PostFormValue("email"))
-	password := r.PostFormValue("password")
-	next := r.PostFormValue("next")
-	refuse := func(msg string) {
-		u.render(w, r, http.StatusUnauthorized, "login", page{Title: "Sign in", Data: loginData{Email: email, Next: next, Error: msg}})
-	}
-	if email == "" || password == "" {
-		refuse("Enter your email and password.")
-		return
-	}
-	key := limitKey(r, email)
-	if !u.logins.allow(key) {
-		w.Header().Set("Retry-After", "900")
-		u.render(w, r, http.StatusTooManyRequests, "login", page{Title: "Sign in", Data: loginData{Email: email, Next: next,
-			Error: "Too many failed attempts for this account from your address. Wait a quarter of an hour, or reset your password."}})
-		return
-	}
-	user, err := u.store.Authenticate(r.Context(), email, password)
+	d := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next")}
+	in, err := u.app.SignIn(r.Context(), app.SignInInput{Email: d.Email, Password: r.PostFormValue("password"), ClientIP: clientIP(r)})
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) || store.IsAuthError(err) {
-			u.logins.fail(key)
-			refuse("That email and password do not match an account.")
+		e, ok := app.AsError(err)
+		if !ok {
+			u.fail(w, r, nil, err)
 			return
 		}
-		u.fail(w, r, nil, err)
+		status, _ := pageOf(e.Code)
+		d.Error = map[app.Code]string{
+			app.CodeInvalid:         "Enter your email and password.",
+			app.CodeUnauthenticated: "That email and password do not match an account.",
+		}[e.Code]
+		if d.Error == "" {
+			d.Error = sentence(e.Detail)
+		}
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())+1))
+		}
+		if status == http.StatusBadRequest {
+			status = http.StatusUnauthorized
+		}
+		u.render(w, r, status, "login", page{Title: "Sign in", Data: d})
 		return
 	}
-	ms, err := u.store.UserMemberships(r.Context(), user.ID)
+	http.SetCookie(w, u.app.SessionCookie(in.Session))
+	http.Redirect(w, r, safeNext(d.Next), http.StatusSeeOther)
+}
+
+// clientIP is the peer address, the client half of the sign-in limit.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		u.fail(w, r, nil, err)
-		return
+		return r.RemoteAddr
 	}
-	if len(ms) == 0 {
-		refuse("Your account is not a member of any tenant. Ask an admin to add you.")
-		return
-	}
-	if err := u.startSession(r.Context(), w, user.ID, ms[0].Tenant.ID); err != nil {
-		u.fail(w, r, nil, err)
-		return
-	}
-	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+	return host
 }

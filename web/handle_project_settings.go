@@ -1,11 +1,10 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/store"
 )
 
@@ -14,8 +13,8 @@ type settingsData struct {
 	Secrets  []store.Secret
 	// GitHub is the "GitHub issues" form, admins only.
 	GitHub githubForm
-	// NewWebhookSecret is set only in the response to a rotation: the one
-	// time the secret is shown.
+	// NewWebhookSecret is set only in the response that made a secret:
+	// the one time it is shown.
 	NewWebhookSecret string
 	Flash            string
 	General          generalForm
@@ -47,10 +46,10 @@ func (u *UI) settingsPage(r *http.Request, v *viewer, p *store.Project) (setting
 	}
 	ctx := r.Context()
 	var err error
-	if d.Endpoint, err = u.store.WebhookEndpoint(ctx, v.TenantID, p.ID); err != nil {
+	if d.Endpoint, err = u.app.WebhookEndpoint(ctx, v.p, p.ID); err != nil {
 		return d, err
 	}
-	if d.Secrets, err = u.store.ListSecrets(ctx, v.TenantID, p.ID); err != nil {
+	if d.Secrets, err = u.app.ListSecrets(ctx, v.p, p.ID); err != nil {
 		return d, err
 	}
 	if d.GitHub, err = u.githubSettings(r, v, p); err != nil {
@@ -92,40 +91,14 @@ func (u *UI) projectUpdate(w http.ResponseWriter, r *http.Request, v *viewer) er
 	}
 	f := generalForm{Name: strings.TrimSpace(r.PostFormValue("name")), BaseURL: strings.TrimSpace(r.PostFormValue("base_url")),
 		Origins: r.PostFormValue("allowed_origins"), Errors: map[string]string{}}
-	if f.Name == "" {
-		f.Errors["name"] = "A project needs a name."
-	}
-	if msg := checkBaseURL(f.BaseURL); msg != "" {
-		f.Errors["base_url"] = msg
-	}
 	origins := splitList(f.Origins, false)
-	for _, o := range origins {
-		if msg := checkOrigin(o); msg != "" {
-			f.Errors["allowed_origins"] = msg
-		}
+	_, err = u.app.UpdateProject(r.Context(), v.p, p.ID, app.ProjectChanges{Name: &f.Name, BaseURL: &f.BaseURL, AllowedOrigins: &origins})
+	if err == nil {
+		http.Redirect(w, r, "/projects/"+p.ID.String()+"/settings?done=saved", http.StatusSeeOther)
+		return nil
 	}
-	if len(f.Errors) == 0 {
-		_, err := u.store.UpdateProject(r.Context(), v.TenantID, p.ID, store.ProjectInput{Name: f.Name, BaseURL: f.BaseURL,
-			AllowedOrigins: origins, WebhookURL: p.WebhookURL, DefaultModel: p.DefaultModel, Settings: p.Settings})
-		switch {
-		case err == nil:
-			http.Redirect(w, r, "/projects/"+p.ID.String()+"/settings?done=saved", http.StatusSeeOther)
-			return nil
-		case errors.Is(err, store.ErrConflict):
-			f.Errors["name"] = "Another project has this name."
-		case errors.Is(err, store.ErrInvalid):
-			f.Errors["form"] = err.Error()
-		default:
-			return err
-		}
+	if !fieldErrors(err, f.Errors, nil) {
+		return err
 	}
-	return u.showSettings(w, r, v, p, http.StatusBadRequest, func(d *settingsData) { d.General = f })
-}
-
-func checkOrigin(o string) string {
-	u, err := url.Parse(o)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return "Write one origin per line, like https://login.example.com (scheme and host, no path): " + o
-	}
-	return ""
+	return u.showSettings(w, r, v, p, statusOf(err), func(d *settingsData) { d.General = f })
 }

@@ -17,7 +17,7 @@ type projectForm struct {
 }
 
 func (u *UI) projectList(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	ps, err := u.store.ListProjects(r.Context(), v.TenantID)
+	ps, err := u.app.ListProjects(r.Context(), v.p)
 	if err != nil {
 		return err
 	}

@@ -19,19 +19,11 @@ func (u *UI) runPage(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	if err != nil {
 		return err
 	}
-	run, err := u.store.GetRun(r.Context(), v.TenantID, id)
+	d, err := u.app.GetRun(r.Context(), v.p, id)
 	if err != nil {
 		return err
 	}
-	agents, err := u.store.ListAgents(r.Context(), v.TenantID, run.ID)
-	if err != nil {
-		return err
-	}
-	p, err := u.store.GetProject(r.Context(), v.TenantID, run.ProjectID)
-	if err != nil {
-		return err
-	}
-	u.render(w, r, http.StatusOK, "run", page{Title: "Run of " + run.CreatedAt.UTC().Format("2006-01-02 15:04"), V: v, Project: p, Nav: "runs",
-		Data: runData{Run: run, Agents: agents, Counts: countStatuses(agents)}})
+	u.render(w, r, http.StatusOK, "run", page{Title: "Run of " + d.Run.CreatedAt.UTC().Format("2006-01-02 15:04"), V: v, Project: d.Project, Nav: "runs",
+		Data: runData{Run: d.Run, Agents: d.Agents, Counts: countStatuses(d.Agents)}})
 	return nil
 }

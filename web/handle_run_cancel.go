@@ -8,22 +8,9 @@ func (u *UI) runCancel(w http.ResponseWriter, r *http.Request, v *viewer) error 
 	if err != nil {
 		return err
 	}
-	run, err := u.store.GetRun(r.Context(), v.TenantID, id)
-	if err != nil {
+	if _, err := u.app.CancelRun(r.Context(), v.p, id); err != nil {
 		return err
 	}
-	agents, err := u.store.ListAgents(r.Context(), v.TenantID, run.ID)
-	if err != nil {
-		return err
-	}
-	for _, a := range agents {
-		if a.Status.Final() {
-			continue
-		}
-		if err := u.cfg.Scheduler.CancelAgent(r.Context(), v.TenantID, a.ID); err != nil {
-			return err
-		}
-	}
-	http.Redirect(w, r, "/runs/"+run.ID.String(), http.StatusSeeOther)
+	http.Redirect(w, r, "/runs/"+id.String(), http.StatusSeeOther)
 	return nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/store"
 )
 
@@ -17,15 +18,12 @@ func (u *UI) runList(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	if err != nil {
 		return err
 	}
-	cur, err := store.ParseCursor(r.URL.Query().Get("cursor"))
-	if err != nil {
-		return badRequest("This page link is damaged; go back to the first page.")
-	}
-	runs, next, err := u.store.ListRuns(r.Context(), v.TenantID, store.RunFilter{ProjectID: &p.ID, After: cur, Limit: store.DefaultPageSize})
+	cursor := r.URL.Query().Get("cursor")
+	runs, next, err := u.app.ListRuns(r.Context(), v.p, p.ID, app.PageRequest{Cursor: cursor})
 	if err != nil {
 		return err
 	}
-	d := runListData{Runs: runs, First: cur != nil}
+	d := runListData{Runs: runs, First: cursor != ""}
 	if next != nil {
 		d.Next = next.String()
 	}

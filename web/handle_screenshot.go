@@ -1,52 +1,31 @@
 package web
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
-
-	"github.com/argusqa/argus/integrations/storage"
 )
 
-// screenshot serves a step's screenshot from blob storage. The agent is
-// read through the tenant-scoped store first, and the blob key must sit
-// under the tenant's prefix, so no other tenant's blob can be reached.
+// screenshot serves a step's screenshot from blob storage, found through
+// the App's tenant-scoped rules.
 func (u *UI) screenshot(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	a, err := u.loadAgent(r, v)
+	id, err := pathID(r, "agent")
 	if err != nil {
 		return err
 	}
 	attempt, err1 := strconv.Atoi(r.PathValue("attempt"))
 	index, err2 := strconv.Atoi(r.PathValue("index"))
-	if err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil || attempt < 1 {
 		return notFound("screenshot")
 	}
-	steps, err := u.store.ListSteps(r.Context(), v.TenantID, a.ID)
+	shot, err := u.app.Screenshot(r.Context(), v.p, id, attempt, index)
 	if err != nil {
 		return err
 	}
-	key := ""
-	for _, st := range steps {
-		if st.Attempt == attempt && st.Index == index {
-			key = st.ScreenshotKey
-		}
-	}
-	if key == "" || !strings.HasPrefix(key, storage.TenantPrefix(v.TenantID.String())) {
-		return notFound("screenshot")
-	}
-	rc, err := u.cfg.Blobs.Get(r.Context(), key)
-	if errors.Is(err, storage.ErrNotFound) {
-		return notFound("screenshot")
-	}
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	w.Header().Set("Content-Type", "image/png")
+	defer shot.Body.Close()
+	w.Header().Set("Content-Type", shot.ContentType)
 	// A step's screenshot never changes; let the browser keep it, privately.
 	w.Header().Set("Cache-Control", "private, max-age=86400")
-	_, _ = io.Copy(w, rc)
+	_, _ = io.Copy(w, shot.Body)
 	return nil
 }

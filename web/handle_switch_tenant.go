@@ -13,19 +13,11 @@ func (u *UI) switchTenant(w http.ResponseWriter, r *http.Request, v *viewer) err
 	if err != nil {
 		return badRequest("Choose a tenant from the list.")
 	}
-	found := false
-	for _, m := range v.Tenants {
-		found = found || m.Tenant.ID == id
-	}
-	if !found {
-		return notFound("tenant")
-	}
-	if err := u.startSession(r.Context(), w, v.UserID, id); err != nil {
+	sess, err := u.app.SwitchTenant(r.Context(), v.p, id)
+	if err != nil {
 		return err
 	}
-	if err := u.store.DeleteSession(r.Context(), v.token); err != nil {
-		return err
-	}
+	http.SetCookie(w, u.app.SessionCookie(sess))
 	http.Redirect(w, r, "/projects", http.StatusSeeOther)
 	return nil
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/argusqa/argus/store"
@@ -29,22 +28,19 @@ func (u *UI) testCreate(w http.ResponseWriter, r *http.Request, v *viewer) error
 		return err
 	}
 	f := readTestForm(r)
-	in, ok := f.input()
-	if ok {
-		t, err := u.store.CreateTest(r.Context(), v.TenantID, p.ID, in)
-		switch {
-		case err == nil:
+	status := http.StatusBadRequest
+	if d, ok := f.draft(); ok {
+		t, err := u.app.CreateTest(r.Context(), v.p, p.ID, d)
+		if err == nil {
 			http.Redirect(w, r, "/tests/"+t.ID.String()+"?saved=1", http.StatusSeeOther)
 			return nil
-		case errors.Is(err, store.ErrConflict):
-			f.Errors["name"] = "This project has a test with this name already."
-		case errors.Is(err, store.ErrInvalid):
-			f.Errors["form"] = err.Error()
-		default:
+		}
+		if !f.showErrors(err) {
 			return err
 		}
+		status = statusOf(err)
 	}
-	u.render(w, r, http.StatusBadRequest, "test", page{Title: "New test", V: v, Project: p, Nav: "tests", Data: testEditData{Form: f}})
+	u.render(w, r, status, "test", page{Title: "New test", V: v, Project: p, Nav: "tests", Data: testEditData{Form: f}})
 	return nil
 }
 
@@ -53,12 +49,7 @@ func (u *UI) loadTest(r *http.Request, v *viewer) (*store.Test, *store.Project, 
 	if err != nil {
 		return nil, nil, err
 	}
-	t, err := u.store.GetTest(r.Context(), v.TenantID, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := u.store.GetProject(r.Context(), v.TenantID, t.ProjectID)
-	return t, p, err
+	return u.app.GetTest(r.Context(), v.p, id)
 }
 
 func (u *UI) testEdit(w http.ResponseWriter, r *http.Request, v *viewer) error {
@@ -77,22 +68,19 @@ func (u *UI) testUpdate(w http.ResponseWriter, r *http.Request, v *viewer) error
 		return err
 	}
 	f := readTestForm(r)
-	in, ok := f.input()
-	if ok {
-		_, err := u.store.UpdateTest(r.Context(), v.TenantID, t.ID, in)
-		switch {
-		case err == nil:
+	status := http.StatusBadRequest
+	if d, ok := f.draft(); ok {
+		_, err := u.app.UpdateTest(r.Context(), v.p, t.ID, d)
+		if err == nil {
 			http.Redirect(w, r, "/tests/"+t.ID.String()+"?saved=1", http.StatusSeeOther)
 			return nil
-		case errors.Is(err, store.ErrConflict):
-			f.Errors["name"] = "This project has a test with this name already."
-		case errors.Is(err, store.ErrInvalid):
-			f.Errors["form"] = err.Error()
-		default:
+		}
+		if !f.showErrors(err) {
 			return err
 		}
+		status = statusOf(err)
 	}
-	u.render(w, r, http.StatusBadRequest, "test", page{Title: t.Name, V: v, Project: p, Nav: "tests", Data: testEditData{Test: t, Form: f, Nonce: nonce()}})
+	u.render(w, r, status, "test", page{Title: t.Name, V: v, Project: p, Nav: "tests", Data: testEditData{Test: t, Form: f, Nonce: nonce()}})
 	return nil
 }
 
@@ -101,7 +89,7 @@ func (u *UI) testDelete(w http.ResponseWriter, r *http.Request, v *viewer) error
 	if err != nil {
 		return err
 	}
-	if err := u.store.DeleteTest(r.Context(), v.TenantID, t.ID); err != nil {
+	if err := u.app.DeleteTest(r.Context(), v.p, t.ID); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/projects/"+t.ProjectID.String(), http.StatusSeeOther)

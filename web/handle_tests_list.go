@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/store"
 )
 
@@ -27,19 +28,15 @@ func (u *UI) testList(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	}
 	q := r.URL.Query()
 	d := testListData{Query: strings.TrimSpace(q.Get("q")), Tag: strings.TrimSpace(q.Get("tag")), Nonce: nonce()}
-	cur, err := store.ParseCursor(q.Get("cursor"))
-	if err != nil {
-		return badRequest("This page link is damaged; go back to the first page.")
-	}
-	f := store.TestFilter{ProjectID: &p.ID, Search: d.Query, After: cur, Limit: store.DefaultPageSize}
+	req := app.TestListRequest{Project: p.ID, Search: d.Query, Page: app.PageRequest{Cursor: q.Get("cursor")}}
 	if d.Tag != "" {
-		f.Tags = []string{d.Tag}
+		req.Tags = []string{d.Tag}
 	}
-	tests, next, err := u.store.ListTests(r.Context(), v.TenantID, f)
+	tests, next, err := u.app.ListTests(r.Context(), v.p, req)
 	if err != nil {
 		return err
 	}
-	d.Tests, d.First = tests, cur != nil
+	d.Tests, d.First = tests, q.Get("cursor") != ""
 	if next != nil {
 		d.Next = next.String()
 	}

@@ -26,7 +26,7 @@ func (u *UI) project(r *http.Request, v *viewer) (*store.Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	return u.store.GetProject(r.Context(), v.TenantID, id)
+	return u.app.GetProject(r.Context(), v.p, id)
 }
 
 // splitList reads a textarea or comma list: one item per line (or comma),

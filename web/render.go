@@ -9,11 +9,13 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/store"
 )
 
@@ -164,25 +166,102 @@ func badRequest(msg string) error {
 	return &httpError{status: http.StatusBadRequest, title: "Cannot do that", msg: msg}
 }
 
-// fail turns a handler's error into an error page. Store errors map to the
-// status they mean; anything else is logged and shown as a 500 without
-// details.
+// fail turns a handler's error into an error page: the App's answers by
+// their code, with their sentence; anything else is logged and shown as a
+// 500 without details.
 func (u *UI) fail(w http.ResponseWriter, r *http.Request, v *viewer, err error) {
 	var he *httpError
-	switch {
-	case errors.As(err, &he):
+	if errors.As(err, &he) {
 		u.renderError(w, r, v, he.status, he.title, he.msg)
-	case errors.Is(err, store.ErrNotFound):
-		u.renderError(w, r, v, http.StatusNotFound, "Not found", "There is nothing here in this tenant. It may have been deleted.")
-	case errors.Is(err, store.ErrConflict):
-		u.renderError(w, r, v, http.StatusConflict, "Already exists", "Something with that name already exists. Pick another name.")
-	case errors.Is(err, store.ErrInvalid):
-		u.renderError(w, r, v, http.StatusBadRequest, "Not valid", strings.TrimPrefix(err.Error(), "invalid: "))
-	default:
-		u.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
-		u.renderError(w, r, v, http.StatusInternalServerError, "Something went wrong",
-			"Argus could not handle this request. The error has been logged for the operator.")
+		return
 	}
+	if e, ok := app.AsError(err); ok {
+		status, title := pageOf(e.Code)
+		msg := sentence(e.Error())
+		if e.Code == app.CodeNotFound {
+			msg = "There is nothing here in this tenant. It may have been deleted."
+		}
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())+1))
+		}
+		u.renderError(w, r, v, status, title, msg)
+		return
+	}
+	u.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	u.renderError(w, r, v, http.StatusInternalServerError, "Something went wrong",
+		"Argus could not handle this request. The error has been logged for the operator.")
+}
+
+// pageOf is the status and title of an error page for each app.Code.
+func pageOf(c app.Code) (int, string) {
+	switch c {
+	case app.CodeInvalid:
+		return http.StatusBadRequest, "Not valid"
+	case app.CodeRefused:
+		return http.StatusUnprocessableEntity, "Not allowed on this server"
+	case app.CodeUnauthenticated:
+		return http.StatusUnauthorized, "Sign in again"
+	case app.CodeForbidden:
+		return http.StatusForbidden, "Admins only"
+	case app.CodeNotFound:
+		return http.StatusNotFound, "Not found"
+	case app.CodeConflict:
+		return http.StatusConflict, "Cannot do that now"
+	case app.CodeTooManyRequests:
+		return http.StatusTooManyRequests, "Too many attempts"
+	case app.CodeUnavailable:
+		return http.StatusServiceUnavailable, "Not available on this server"
+	}
+	return http.StatusInternalServerError, "Something went wrong"
+}
+
+// statusOf is the status of a page that shows err beside a form's fields.
+func statusOf(err error) int {
+	if e, ok := app.AsError(err); ok {
+		status, _ := pageOf(e.Code)
+		return status
+	}
+	return http.StatusBadRequest
+}
+
+// sentence gives an App message the capital and full stop of a sentence on
+// a page.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
+		s += "."
+	}
+	return s
+}
+
+// fieldErrors puts the App's field messages beside the form's fields:
+// names maps the App's field names to the form's (a field absent from it
+// keeps its name), and messages become sentences. An error that is no
+// answer with fields returns false.
+func fieldErrors(err error, into map[string]string, names map[string]string) bool {
+	e, ok := app.AsError(err)
+	if !ok || len(e.Fields) == 0 {
+		return false
+	}
+	for _, f := range e.Fields {
+		name := f.Field
+		if i := strings.IndexByte(name, '['); i > 0 {
+			name = name[:i] // steps[2] → steps
+		}
+		if n, ok := names[name]; ok {
+			name = n
+		}
+		msg := sentence(f.Message)
+		if prev := into[name]; prev != "" && prev != msg {
+			msg = prev + "\n" + msg
+		}
+		into[name] = msg
+	}
+	return true
 }
 
 func when(t time.Time) string {

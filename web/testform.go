@@ -7,18 +7,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/store"
 	"github.com/argusqa/argus/suite"
 )
-
-// maxTestTimeout matches the store's and the API's bound on a test.
-const maxTestTimeout = 24 * time.Hour
 
 // testForm is the test editor's content as typed, with a message per field
 // that is wrong.
 type testForm struct {
 	Name, URL, Goal, Steps, Checkpoints, Tags, Timeout string
 	Errors                                             map[string]string
+	// stepLines[i] is the textarea line of the draft's step i.
+	stepLines []int
 }
 
 func formFromTest(t *store.Test) testForm {
@@ -39,57 +39,54 @@ func readTestForm(r *http.Request) testForm {
 		Checkpoints: r.PostFormValue("checkpoints"),
 		Tags:        r.PostFormValue("tags"),
 		Timeout:     strings.TrimSpace(r.PostFormValue("timeout")),
+		Errors:      map[string]string{},
 	}
 }
 
-// input checks the form with the rules of the test-file format — the URL
-// with suite.CheckURL and every step with suite.ParseStep, the parser the
-// CLI uses — and converts it. Steps are stored in canonical form.
-func (f *testForm) input() (store.TestInput, bool) {
-	f.Errors = map[string]string{}
-	if f.Name == "" {
-		f.Errors["name"] = "Give the test a name; it identifies the test in runs and reports."
-	}
-	if f.URL != "" {
-		if err := suite.CheckURL(f.URL); err != nil {
-			f.Errors["url"] = err.Error()
-		}
-	}
-	var steps, msgs []string
+// draft reads the form into a suite.Draft, which the App checks with the
+// rules of the test file format; ok is false when a field could not even
+// be read (the timeout is not a number).
+func (f *testForm) draft() (suite.Draft, bool) {
+	d := suite.Draft{Name: f.Name, URL: f.URL, Goal: f.Goal, Checkpoints: splitList(f.Checkpoints, false), Tags: splitList(f.Tags, true)}
+	f.stepLines = nil
 	for i, line := range strings.Split(f.Steps, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
+		if line = strings.TrimSpace(line); line != "" {
+			d.Steps = append(d.Steps, line)
+			f.stepLines = append(f.stepLines, i+1)
 		}
-		st, err := suite.ParseStep(line)
-		if err != nil {
-			msgs = append(msgs, fmt.Sprintf("line %d: %v", i+1, err))
-			continue
-		}
-		steps = append(steps, st.String())
 	}
-	if len(msgs) > 0 {
-		f.Errors["steps"] = strings.Join(msgs, "\n")
-	}
-	checkpoints := splitList(f.Checkpoints, false)
-	if f.Goal == "" && len(steps) == 0 && len(msgs) == 0 {
-		f.Errors["goal"] = "Write a goal in plain language, explicit steps, or both."
-	}
-	if len(checkpoints) > 0 && f.Goal == "" {
-		f.Errors["checkpoints"] = "Checkpoints need a goal: the model looks for evidence of them while pursuing it."
-	}
-	var timeout time.Duration
 	if f.Timeout != "" {
 		n, err := strconv.Atoi(f.Timeout)
-		if err != nil || n < 1 || time.Duration(n)*time.Second > maxTestTimeout {
-			f.Errors["timeout"] = "Use whole seconds between 1 and 86400, or leave empty for 10 minutes."
-		} else {
-			timeout = time.Duration(n) * time.Second
+		if err != nil {
+			f.Errors["timeout"] = "Use whole seconds, or leave empty for 10 minutes."
+			return d, false
 		}
+		d.Timeout = time.Duration(n) * time.Second
 	}
-	if len(f.Errors) > 0 {
-		return store.TestInput{}, false
+	return d, true
+}
+
+// showErrors puts the App's field errors beside the form's fields; a step's
+// error names its line. It returns false for an error that is no answer
+// about fields.
+func (f *testForm) showErrors(err error) bool {
+	e, ok := app.AsError(err)
+	if !ok || len(e.Fields) == 0 {
+		return false
 	}
-	return store.TestInput{Name: f.Name, StartURL: f.URL, Goal: f.Goal, Steps: steps, Checkpoints: checkpoints,
-		Tags: splitList(f.Tags, true), Timeout: timeout}, true
+	var steps []string
+	rest := &app.Error{Code: e.Code, Detail: e.Detail}
+	for _, fe := range e.Fields {
+		var i int
+		if _, scan := fmt.Sscanf(fe.Field, "steps[%d]", &i); scan == nil && i < len(f.stepLines) {
+			steps = append(steps, fmt.Sprintf("line %d: %s", f.stepLines[i], fe.Message))
+			continue
+		}
+		rest.Fields = append(rest.Fields, fe)
+	}
+	if len(steps) > 0 {
+		f.Errors["steps"] = strings.Join(steps, "\n")
+	}
+	fieldErrors(rest, f.Errors, map[string]string{"timeout_seconds": "timeout"})
+	return true
 }

@@ -3,37 +3,20 @@ package web
 import (
 	"log/slog"
 	"net/http"
-	"net/url"
-	"sync"
 
-	"github.com/argusqa/argus/store"
+	"github.com/argusqa/argus/app"
 )
 
-// UI serves the web interface. Make one with New.
+// UI serves the web interface. Make one with New. Its live pages end with
+// the App's streams (app.App.CloseStreams), which the API server closes
+// when it shuts down.
 type UI struct {
 	cfg     Config
-	store   *store.Store
+	app     *app.App
 	log     *slog.Logger
 	pages   *pages
 	assets  *assets
-	cop     *http.CrossOriginProtection
-	secure  bool
-	logins  *attemptLimiter
 	handler http.Handler
-
-	// closing ends every live stream (CloseStreams), so a graceful
-	// shutdown need not wait for open run pages.
-	closing   chan struct{}
-	closeOnce sync.Once
-}
-
-// CloseStreams ends every open live stream (run and agent pages) and
-// refuses new ones; browsers reconnect on their own to whichever server
-// answers next. Call it when shutting down, e.g.
-// context.AfterFunc(ctx, ui.CloseStreams): http.Server.Shutdown waits for
-// requests to finish, and a live page's never does.
-func (u *UI) CloseStreams() {
-	u.closeOnce.Do(func() { close(u.closing) })
 }
 
 // New parses the templates, fingerprints the assets and builds the routes.
@@ -50,17 +33,7 @@ func New(cfg Config) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	pub, _ := url.Parse(cfg.PublicURL)
-	u := &UI{cfg: cfg, store: cfg.Store, log: cfg.Logger, pages: ps, assets: as,
-		cop: http.NewCrossOriginProtection(), secure: pub.Scheme == "https",
-		logins: newAttemptLimiter(cfg.LoginAttempts, cfg.LoginWindow), closing: make(chan struct{})}
-	if err := u.cop.AddTrustedOrigin(pub.Scheme + "://" + pub.Host); err != nil {
-		return nil, err
-	}
-	u.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u.renderError(w, r, nil, http.StatusForbidden, "Cross-origin request refused",
-			"A change signed in with your session must come from Argus's own pages. Reload the page and try again.")
-	}))
+	u := &UI{cfg: cfg, app: cfg.App, log: cfg.Logger, pages: ps, assets: as}
 	u.handler = u.routes()
 	return u, nil
 }
@@ -136,19 +109,31 @@ func (u *UI) routes() http.Handler {
 	pub("/", func(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, nil, http.StatusNotFound, "Page not found", "There is nothing at this address.")
 	})
-	return u.secureHeaders(u.cop.Handler(mux))
+	return u.secureHeaders(u.crossOrigin(mux))
 }
 
-// secureHeaders sets the headers every response carries. The policy allows
-// only this origin's scripts and styles, so even text that escaped the
-// template engine could not run; screenshots are same-origin images.
+// crossOrigin refuses cross-origin writes with the App's one check; a
+// browser attaches the session cookie to those on its own.
+func (u *UI) crossOrigin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := u.app.CrossOriginProtection().Check(r); err != nil {
+			u.renderError(w, r, nil, http.StatusForbidden, "Cross-origin request refused",
+				"A change signed in with your session must come from Argus's own pages. Reload the page and try again.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// secureHeaders sets the page-specific headers; the API server, in front,
+// sets the ones every response carries (nosniff, frame denial,
+// Referrer-Policy). The policy allows only this origin's scripts and
+// styles, so even text that escaped the template engine could not run;
+// screenshots are same-origin images.
 func (u *UI) secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
 		next.ServeHTTP(w, r)
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/store"
 	"github.com/argusqa/argus/suite"
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/web"
 )
 
@@ -72,10 +73,13 @@ func TestSecureCookieOnHTTPS(t *testing.T) {
 }
 
 func TestNewChecksConfig(t *testing.T) {
-	_, err := web.New(web.Config{PublicURL: "ftp://x"})
+	if _, err := web.New(web.Config{}); err == nil || !strings.Contains(err.Error(), "App") {
+		t.Errorf("New without an App: %v", err)
+	}
+	_, err := app.New(app.Config{PublicURL: "ftp://x"})
 	for _, want := range []string{"Store", "Scheduler", "Blobs", "Hub", "PublicURL"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("New with an empty config: %v, want a word on %s", err, want)
+			t.Errorf("app.New with an empty config: %v, want a word on %s", err, want)
 		}
 	}
 }
@@ -166,7 +170,7 @@ func TestTestEditorValidatesWithTheStepParser(t *testing.T) {
 	if res.StatusCode != http.StatusBadRequest {
 		t.Fatalf("invalid test: %d", res.StatusCode)
 	}
-	for _, want := range []string{"line 2: " + htmlEscape(perr.Error()), htmlEscape(suite.CheckURL("ftp://x").Error()), "Checkpoints need a goal", "whole seconds", `id="t-steps" name="steps" rows="8" class="mono" spellcheck="false" aria-describedby="t-steps-err" aria-invalid="true"`} {
+	for _, want := range []string{"line 2: " + htmlEscape(perr.Error()), htmlEscape(suite.CheckURL("ftp://x").Error()), "Checkpoints are judged by the model pursuing the goal", "outside the allowed range", `id="t-steps" name="steps" rows="8" class="mono" spellcheck="false" aria-describedby="t-steps-err" aria-invalid="true"`} {
 		if !strings.Contains(res.Body, want) {
 			t.Errorf("page lacks %q", want)
 		}
@@ -463,7 +467,7 @@ func TestTenantExportAndDelete(t *testing.T) {
 	if r.StatusCode != http.StatusOK || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("export: %d", r.StatusCode)
 	}
-	for _, want := range []string{`"secret_names":["pw"]`, `"Checkout"`, `"ada@example.com"`, `"action":"click"`} {
+	for _, want := range []string{`"format":"argus-tenant-export/1"`, `"secrets":[{"name":"pw"`, `"Checkout"`, `"ada@example.com"`, `"action":"click"`} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("export lacks %s", want)
 		}

@@ -235,7 +235,7 @@ func followRemote(ctx context.Context, c *client.Client, run *client.Run, local 
 				begun[a.ID] = true
 				progress.Started(testOf(a.TestName))
 			}
-			if a.Finished() && !ended[a.ID] {
+			if a.Status.Final() && !ended[a.ID] {
 				ended[a.ID] = true
 				progress.Finished(remoteTestRun(a, stepsSeen[a.ID], local[a.TestName]))
 			}
@@ -285,7 +285,7 @@ func remoteTestRun(a client.Agent, steps []client.Step, t *suite.Test) report.Te
 func reportStep(s client.Step) report.Step {
 	return report.Step{
 		Index: s.Index, Thought: s.Thought, Action: s.Action, Args: s.Args, Outcome: s.Outcome, URL: s.URL,
-		ObserveMS: s.ObserveMS, ModelMS: s.ModelMS, ActMS: s.ActMS, InputTokens: s.InputTokens, OutputTokens: s.OutputTokens,
+		ObserveMS: s.ObserveMS, ModelMS: s.ModelMS, ActMS: s.ActMS, InputTokens: int64(s.InputTokens), OutputTokens: int64(s.OutputTokens),
 		Time: s.CreatedAt,
 	}
 }

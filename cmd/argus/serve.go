@@ -10,12 +10,13 @@ import (
 	"time"
 
 	"github.com/argusqa/argus/agent"
-	"github.com/argusqa/argus/browser"
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/events"
 	"github.com/argusqa/argus/internal/config"
 	"github.com/argusqa/argus/jobs"
 	"github.com/argusqa/argus/server"
 	"github.com/argusqa/argus/server/metrics"
+	"github.com/argusqa/argus/store"
 	"github.com/argusqa/argus/web"
 )
 
@@ -34,6 +35,9 @@ var serveSettings = append([]config.Setting{
 	// Used by an embedded worker only.
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model, config.JobTimeout, config.RescueAfter,
+	// The target policy: checked when a project is saved or a run starts,
+	// and by an embedded worker's browsers.
+	config.TargetAllowPrivate, config.TargetAllowCIDRs,
 	config.LogLevel, config.LogFormat,
 }, deliverySettings...)
 
@@ -67,28 +71,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if cfg.Development {
 		log.Warn("development mode: password-reset links are logged; never use this in production")
 	}
-
 	st, closeDB, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
-	pool := st.Pool()
-	// The web UI gets a mailer only when mail really goes out: without
-	// one it logs links in development mode and otherwise tells people
-	// to ask their admin, instead of claiming a mail was sent.
-	var mailer server.Mailer
-	var uiMailer web.Mailer
-	if cfg.SMTPURL != "" {
-		if mailer, err = server.NewSMTPMailer(cfg.SMTPURL, cfg.MailFrom); err != nil {
-			return &usageError{msg: fmt.Sprintf("ARGUS_SMTP_URL / ARGUS_MAIL_FROM: %v", err)}
-		}
-		uiMailer = web.MailerFunc(func(ctx context.Context, to, subject, body string) error {
-			return mailer.Send(ctx, server.Mail{To: to, Subject: subject, Body: body})
-		})
-	} else {
-		mailer = &server.LogMailer{Logger: log, ShowBody: cfg.Development}
-	}
 	dl, err := openDelivery(ctx, cfg, st, log)
 	if err != nil {
 		return err
@@ -100,57 +87,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			log.Warn("closing the integrations", "error", err)
 		}
 	}()
-	blobs := dl.blobs
 	m := metrics.New()
-	m.RegisterDatabase(pool, log)
+	m.RegisterDatabase(st.Pool(), log)
 
-	// Jobs without a browser only inserts and cancels: the API's side.
-	jcfg := jobs.Config{Pool: pool, Store: st, Blobs: blobs, MaxAgents: cfg.MaxAgents,
-		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, Observer: agentMetrics{m}, Logger: log}
-	dl.wire(&jcfg)
-	var browsers browser.Provider
-	if cfg.EmbeddedWorker {
-		if browsers, err = openBrowsers(ctx, cfg, cfg.MaxAgents, "", log); err != nil {
-			return err
-		}
-		defer func() {
-			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			defer cancel()
-			_ = browsers.Close(cctx)
-		}()
-		if jcfg.Model, err = openModel(ctx, cfg, e.getenv, log); err != nil {
-			return err
-		}
-		jcfg.Browser = browsers
-		jcfg.Agent = agent.Config{Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log}
-	}
-	sched, err := jobs.New(jcfg)
+	sched, closeWorker, err := openScheduler(ctx, e, cfg, st, dl, m, log)
 	if err != nil {
 		return err
 	}
-	if testHookJobs != nil {
-		testHookJobs(sched)
-	}
-
-	hub := events.NewHub(pool, log)
-	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
-	hubDone := make(chan struct{})
-	go func() { _ = hub.Run(hubCtx, nil); close(hubDone) }()
-	defer func() { stopHub(); <-hubDone }()
-
-	ui, err := web.New(web.Config{
-		Store: st, Scheduler: sched, Blobs: blobs, Hub: hub, PublicURL: cfg.PublicURL, Logger: log,
-		Development: cfg.Development, Mailer: uiMailer, Redeliver: dl.redeliver(sched.Client()),
-		ValidateWebhookURL: dl.validateWebhookURL,
-	})
-	if err != nil {
-		return err
-	}
-	srv, err := server.New(server.Config{
-		Store: st, Scheduler: sched, Hub: hub, Blobs: blobs, Fallback: ui.Handler(),
-		PublicURL: cfg.PublicURL, Logger: log, Metrics: m, Mailer: mailer, Development: cfg.Development,
-		ValidateWebhookURL: dl.validateWebhookURL,
-	})
+	defer closeWorker()
+	hub, stopHub := startHub(ctx, st, log)
+	defer stopHub()
+	srv, err := newHTTP(cfg, st, sched, hub, dl, m, log)
 	if err != nil {
 		return err
 	}
@@ -168,7 +115,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	log.Info("argus serving", "listen", ln.Addr().String(), "public_url", cfg.PublicURL, "embedded_worker", cfg.EmbeddedWorker, "version", version)
 	fmt.Fprintf(e.stderr, "argus: serving on http://%s (public URL %s)\n", ln.Addr(), cfg.PublicURL)
 
-	defer context.AfterFunc(ctx, ui.CloseStreams)() // live UI pages must not hold up the graceful shutdown
 	serveErr := srv.Serve(ctx, ln)
 	if cfg.EmbeddedWorker {
 		// Serve returned after its own graceful shutdown; the worker hands
@@ -188,6 +134,78 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	log.Info("argus stopped", slog.String("reason", reason))
 	return nil
+}
+
+// openScheduler builds the job system: insert-only for a plain server,
+// with browsers and a model when the server embeds a worker. close
+// releases the browsers.
+func openScheduler(ctx context.Context, e *env, cfg *config.Config, st *store.Store, dl *delivery, m *metrics.Metrics, log *slog.Logger) (*jobs.Jobs, func(), error) {
+	jcfg := jobs.Config{Pool: st.Pool(), Store: st, Blobs: dl.blobs, MaxAgents: cfg.MaxAgents,
+		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, Observer: agentMetrics{m}, Logger: log}
+	dl.wire(&jcfg)
+	closeBrowsers := func() {}
+	if cfg.EmbeddedWorker {
+		browsers, err := openBrowsers(ctx, cfg, cfg.MaxAgents, "", log)
+		if err != nil {
+			return nil, nil, err
+		}
+		closeBrowsers = func() {
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			_ = browsers.Close(cctx)
+		}
+		if jcfg.Model, err = openModel(ctx, cfg, e.getenv, log); err != nil {
+			closeBrowsers()
+			return nil, nil, err
+		}
+		jcfg.Browser = browsers
+		jcfg.Agent = agent.Config{Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log}
+	}
+	sched, err := jobs.New(jcfg)
+	if err != nil {
+		closeBrowsers()
+		return nil, nil, err
+	}
+	if testHookJobs != nil {
+		testHookJobs(sched)
+	}
+	return sched, closeBrowsers, nil
+}
+
+// startHub runs the event hub that feeds live streams until stop.
+func startHub(ctx context.Context, st *store.Store, log *slog.Logger) (*events.Hub, func()) {
+	hub := events.NewHub(st.Pool(), log)
+	hubCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { _ = hub.Run(hubCtx, nil); close(done) }()
+	return hub, func() { cancel(); <-done }
+}
+
+// newHTTP builds the application layer and its two front ends on it: the
+// API server, with the web UI as its fallback.
+func newHTTP(cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.Hub, dl *delivery, m *metrics.Metrics, log *slog.Logger) (*server.Server, error) {
+	acfg := app.Config{Store: st, Scheduler: sched, Blobs: dl.blobs, Hub: hub, PublicURL: cfg.PublicURL,
+		Development: cfg.Development, TargetPolicy: cfg.TargetPolicy(), ValidateWebhookURL: dl.validateWebhookURL,
+		Redeliver: dl.redeliver(sched.Client()), Logger: log}
+	// The application gets a mailer only when mail really goes out:
+	// without one it logs links in development mode and otherwise hands
+	// them to an admin, instead of claiming a mail was sent.
+	if cfg.SMTPURL != "" {
+		mailer, err := app.NewSMTPMailer(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return nil, &usageError{msg: fmt.Sprintf("ARGUS_SMTP_URL / ARGUS_MAIL_FROM: %v", err)}
+		}
+		acfg.Mailer = mailer
+	}
+	a, err := app.New(acfg)
+	if err != nil {
+		return nil, err
+	}
+	ui, err := web.New(web.Config{App: a, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return server.New(server.Config{App: a, Fallback: ui.Handler(), Logger: log, Metrics: m})
 }
 
 // agentMetrics feeds an embedded worker's agents into the collectors this

@@ -172,3 +172,25 @@ func TestDialerRefusesBeforeConnecting(t *testing.T) {
 	c.Close()
 	<-accepted
 }
+
+func TestStaticResolver(t *testing.T) {
+	r := netpolicy.StaticResolver{
+		"metadata.example.com": {netip.MustParseAddr("169.254.169.254")},
+		"*.example.com":        {netip.MustParseAddr("93.184.215.14")},
+	}
+	ctx := t.Context()
+	for host, want := range map[string]string{"metadata.example.com": "169.254.169.254", "shop.example.com": "93.184.215.14",
+		"a.b.EXAMPLE.com.": "93.184.215.14"} {
+		ips, err := r.LookupNetIP(ctx, "ip", host)
+		if err != nil || len(ips) != 1 || ips[0].String() != want {
+			t.Errorf("%s: %v %v", host, ips, err)
+		}
+	}
+	if _, err := r.LookupNetIP(ctx, "ip", "example.org"); err == nil {
+		t.Error("a name outside the table resolved")
+	}
+	p := netpolicy.Policy{Resolver: r}
+	if _, err := p.CheckHost(ctx, "metadata.example.com"); !errors.Is(err, netpolicy.ErrBlocked) {
+		t.Errorf("metadata name: %v", err)
+	}
+}

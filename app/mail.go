@@ -1,11 +1,10 @@
-package server
+package app
 
 import (
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"log/slog"
 	"mime"
 	"net"
 	"net/mail"
@@ -15,7 +14,7 @@ import (
 	"time"
 )
 
-// Mailer sends the mail the server writes (password reset, invitations).
+// Mailer sends the mail Argus writes (password reset, invitations).
 type Mailer interface {
 	Send(ctx context.Context, m Mail) error
 }
@@ -23,24 +22,6 @@ type Mailer interface {
 // Mail is one plain-text message.
 type Mail struct {
 	To, Subject, Body string
-}
-
-// LogMailer logs mail instead of sending it, for servers without SMTP.
-// Bodies carry secrets (reset links), so they are logged only when
-// ShowBody is set — development mode.
-type LogMailer struct {
-	Logger   *slog.Logger
-	ShowBody bool
-}
-
-// Send implements Mailer.
-func (l *LogMailer) Send(_ context.Context, m Mail) error {
-	if l.ShowBody {
-		l.Logger.Info("mail (development mode: not sent, shown here)", "to", m.To, "subject", m.Subject, "body", m.Body)
-		return nil
-	}
-	l.Logger.Warn("mail not sent: no mail server configured (set ARGUS_SMTP_URL)", "to", m.To, "subject", m.Subject)
-	return nil
 }
 
 // SMTPMailer sends through a mail server with net/smtp: STARTTLS when the

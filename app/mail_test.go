@@ -1,16 +1,15 @@
-package server_test
+package app_test
 
 import (
 	"bufio"
 	"context"
 	"encoding/base64"
-	"log/slog"
 	"net"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/argusqa/argus/server"
+	"github.com/argusqa/argus/app"
 )
 
 // fakeSMTP is a minimal SMTP server (RFC 5321 with AUTH PLAIN) that keeps
@@ -92,13 +91,13 @@ func (f *fakeSMTP) serve(c net.Conn) {
 
 func TestSMTPMailer(t *testing.T) {
 	f := startFakeSMTP(t)
-	m, err := server.NewSMTPMailer("smtp://argus:pw%20x@"+f.ln.Addr().String(), "argus@example.com")
+	m, err := app.NewSMTPMailer("smtp://argus:pw%20x@"+f.ln.Addr().String(), "argus@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := m.Send(ctx, server.Mail{To: "ana@example.com", Subject: "Réinitialiser", Body: "line one\nline two\n"}); err != nil {
+	if err := m.Send(ctx, app.Mail{To: "ana@example.com", Subject: "Réinitialiser", Body: "line one\nline two\n"}); err != nil {
 		t.Fatal(err)
 	}
 	got := <-f.got
@@ -108,25 +107,10 @@ func TestSMTPMailer(t *testing.T) {
 			t.Errorf("SMTP exchange lacks %q:\n%s", want, got)
 		}
 	}
-	if err := m.Send(ctx, server.Mail{To: "not an address"}); err == nil {
+	if err := m.Send(ctx, app.Mail{To: "not an address"}); err == nil {
 		t.Error("a bad recipient was accepted")
 	}
-	if _, err := server.NewSMTPMailer("http://x", "a@b.c"); err == nil {
+	if _, err := app.NewSMTPMailer("http://x", "a@b.c"); err == nil {
 		t.Error("an http URL was accepted")
-	}
-}
-
-func TestLogMailerHidesBodiesOutsideDevelopment(t *testing.T) {
-	var buf strings.Builder
-	log := slog.New(slog.NewTextHandler(&buf, nil))
-	mail := server.Mail{To: "a@example.com", Subject: "Reset", Body: "token=secret-token-value"}
-	_ = (&server.LogMailer{Logger: log}).Send(context.Background(), mail)
-	if strings.Contains(buf.String(), "secret-token-value") || !strings.Contains(buf.String(), "ARGUS_SMTP_URL") {
-		t.Fatalf("production log: %s", buf.String())
-	}
-	buf.Reset()
-	_ = (&server.LogMailer{Logger: log, ShowBody: true}).Send(context.Background(), mail)
-	if !strings.Contains(buf.String(), "secret-token-value") {
-		t.Fatalf("development log lacks the link: %s", buf.String())
 	}
 }

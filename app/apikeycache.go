@@ -1,4 +1,4 @@
-package server
+package app
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 type apiKeyCache struct {
 	ttl    time.Duration
 	lookup func(ctx context.Context, presented string) (*store.APIKey, error)
+	now    func() time.Time
 
 	mu      sync.Mutex
 	entries map[[32]byte]apiKeyEntry
@@ -38,7 +39,7 @@ func (c *apiKeyCache) get(ctx context.Context, presented string) (*store.APIKey,
 	}
 	// The map key is a hash so the cache holds no plaintext keys.
 	id := sha256.Sum256([]byte(presented))
-	now := time.Now()
+	now := c.now()
 	c.mu.Lock()
 	e, ok := c.entries[id]
 	c.mu.Unlock()
@@ -64,23 +65,21 @@ func (c *apiKeyCache) get(ctx context.Context, presented string) (*store.APIKey,
 	return e.key, nil
 }
 
-// forget drops a key, after it was revoked through this server.
+// forget drops a key, after it was revoked through this process.
 func (c *apiKeyCache) forget(key uuid.UUID) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for id, e := range c.entries {
-		if e.key != nil && e.key.ID == key {
-			delete(c.entries, id)
-		}
-	}
+	c.forgetIf(func(k *store.APIKey) bool { return k.ID == key })
 }
 
 // forgetTenant drops every key of a tenant, after the tenant was deleted.
 func (c *apiKeyCache) forgetTenant(tenant uuid.UUID) {
+	c.forgetIf(func(k *store.APIKey) bool { return k.TenantID == tenant })
+}
+
+func (c *apiKeyCache) forgetIf(match func(*store.APIKey) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for id, e := range c.entries {
-		if e.key != nil && e.key.TenantID == tenant {
+		if e.key != nil && match(e.key) {
 			delete(c.entries, id)
 		}
 	}

@@ -1,0 +1,103 @@
+package api
+
+// Login starts a cookie session.
+type Login struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	// Tenant is a tenant's slug or id; optional when the person belongs
+	// to only one (with several, the first by name is chosen).
+	Tenant string `json:"tenant"`
+}
+
+// PasswordReset asks for a reset link.
+type PasswordReset struct {
+	Email string `json:"email"`
+}
+
+// PasswordResetConfirm sets a new password with a reset link's token.
+type PasswordResetConfirm struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+// ProjectCreate makes a project.
+type ProjectCreate struct {
+	Name                    string   `json:"name"`
+	BaseURL                 string   `json:"base_url"`
+	AllowedOrigins          []string `json:"allowed_origins"`
+	BlockThirdPartyRequests bool     `json:"block_third_party_requests"`
+	WebhookURL              string   `json:"webhook_url"`
+	DefaultModel            string   `json:"default_model"`
+}
+
+// ProjectPatch changes the fields it sets.
+type ProjectPatch struct {
+	Name                    *string   `json:"name"`
+	BaseURL                 *string   `json:"base_url"`
+	AllowedOrigins          *[]string `json:"allowed_origins"`
+	BlockThirdPartyRequests *bool     `json:"block_third_party_requests"`
+	WebhookURL              *string   `json:"webhook_url"`
+	DefaultModel            *string   `json:"default_model"`
+}
+
+// TestWrite creates or replaces a test.
+type TestWrite struct {
+	Name           string   `json:"name"`
+	URL            string   `json:"url"`
+	Goal           string   `json:"goal"`
+	Steps          []string `json:"steps"`
+	Checkpoints    []string `json:"checkpoints"`
+	Tags           []string `json:"tags"`
+	TimeoutSeconds int      `json:"timeout_seconds"`
+}
+
+// TestFile is one test file (the YAML of docs/test-files.md).
+type TestFile struct {
+	Path    string `json:"path"`
+	Content string `json:"content"`
+}
+
+// TestFiles is a sync of test files into a project.
+type TestFiles struct {
+	Files []TestFile `json:"files"`
+}
+
+// RunCreate starts a run of the project's tests chosen by id, name or tag
+// (all of them when none is given).
+type RunCreate struct {
+	TestIDs   []string `json:"test_ids,omitempty"`
+	Tags      []string `json:"tags,omitempty"`
+	Names     []string `json:"names,omitempty"`
+	CommitSHA string   `json:"commit_sha,omitempty"`
+	Branch    string   `json:"branch,omitempty"`
+}
+
+// SecretPut sets a secret's value.
+type SecretPut struct {
+	Value string `json:"value"`
+}
+
+// APIKeyCreate makes an API key.
+type APIKeyCreate struct {
+	Name          string `json:"name"`
+	ExpiresInDays *int   `json:"expires_in_days"`
+	// Role defaults to member; an admin key can manage the tenant.
+	Role string `json:"role"`
+}
+
+// MemberAdd adds a person to the tenant.
+type MemberAdd struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+}
+
+// MemberPatch changes a member's role.
+type MemberPatch struct {
+	Role string `json:"role"`
+}
+
+// TenantDelete confirms deleting the tenant with its slug.
+type TenantDelete struct {
+	Confirm string `json:"confirm"`
+}

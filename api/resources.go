@@ -1,0 +1,240 @@
+package api
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// User is a person's account.
+type User struct {
+	ID          uuid.UUID  `json:"id"`
+	Email       string     `json:"email"`
+	Name        string     `json:"name"`
+	CreatedAt   time.Time  `json:"created_at"`
+	LastLoginAt *time.Time `json:"last_login_at"`
+}
+
+// Tenant is an organisation.
+type Tenant struct {
+	ID        uuid.UUID `json:"id"`
+	Name      string    `json:"name"`
+	Slug      string    `json:"slug"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Project is one application under test.
+type Project struct {
+	ID             uuid.UUID `json:"id"`
+	Name           string    `json:"name"`
+	BaseURL        string    `json:"base_url"`
+	AllowedOrigins []string  `json:"allowed_origins"`
+	// BlockThirdPartyRequests refuses every request of the browser
+	// outside the base URL's origin and AllowedOrigins.
+	BlockThirdPartyRequests bool      `json:"block_third_party_requests"`
+	WebhookURL              string    `json:"webhook_url"`
+	DefaultModel            string    `json:"default_model"`
+	CreatedAt               time.Time `json:"created_at"`
+	UpdatedAt               time.Time `json:"updated_at"`
+	// WebhookSecret is set only in the answer that created the project's
+	// signing secret: the one time it is shown.
+	WebhookSecret string `json:"webhook_secret,omitempty"`
+}
+
+// Test is a test of a project.
+type Test struct {
+	ID             uuid.UUID `json:"id"`
+	ProjectID      uuid.UUID `json:"project_id"`
+	Name           string    `json:"name"`
+	URL            string    `json:"url"`
+	Goal           string    `json:"goal"`
+	Steps          []string  `json:"steps"`
+	Checkpoints    []string  `json:"checkpoints"`
+	Tags           []string  `json:"tags"`
+	TimeoutSeconds int       `json:"timeout_seconds"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+}
+
+// Links point at an object in the web UI and in the API.
+type Links struct {
+	UI  string `json:"ui"`
+	API string `json:"api"`
+}
+
+// Run is one trigger of one or more tests.
+type Run struct {
+	ID         uuid.UUID  `json:"id"`
+	ProjectID  uuid.UUID  `json:"project_id"`
+	Status     Status     `json:"status"`
+	Trigger    string     `json:"trigger"`
+	CommitSHA  string     `json:"commit_sha"`
+	Branch     string     `json:"branch"`
+	CreatedAt  time.Time  `json:"created_at"`
+	StartedAt  *time.Time `json:"started_at"`
+	FinishedAt *time.Time `json:"finished_at"`
+	// Agents are the run's agents; empty in lists of runs.
+	Agents []Agent `json:"agents"`
+	Links  Links   `json:"links"`
+}
+
+// Agent is one execution of one test inside a run.
+type Agent struct {
+	ID           uuid.UUID  `json:"id"`
+	RunID        uuid.UUID  `json:"run_id"`
+	TestID       *uuid.UUID `json:"test_id"`
+	TestName     string     `json:"test_name"`
+	Status       Status     `json:"status"`
+	Summary      string     `json:"summary"`
+	ErrorReason  string     `json:"error_reason"`
+	Model        string     `json:"model"`
+	Iterations   int        `json:"iterations"`
+	InputTokens  int64      `json:"input_tokens"`
+	OutputTokens int64      `json:"output_tokens"`
+	Attempt      int        `json:"attempt"`
+	CreatedAt    time.Time  `json:"created_at"`
+	StartedAt    *time.Time `json:"started_at"`
+	FinishedAt   *time.Time `json:"finished_at"`
+	DurationMS   *int64     `json:"duration_ms"`
+	VideoURL     *string    `json:"video_url"`
+}
+
+// Step is one iteration of an agent.
+type Step struct {
+	AgentID       uuid.UUID      `json:"agent_id"`
+	Index         int            `json:"index"`
+	Attempt       int            `json:"attempt"`
+	Thought       string         `json:"thought"`
+	Action        string         `json:"action"`
+	Args          map[string]any `json:"args"`
+	Outcome       string         `json:"outcome"`
+	URL           string         `json:"url"`
+	ObserveMS     int            `json:"observe_ms"`
+	ModelMS       int            `json:"model_ms"`
+	ActMS         int            `json:"act_ms"`
+	InputTokens   int            `json:"input_tokens"`
+	OutputTokens  int            `json:"output_tokens"`
+	ScreenshotURL *string        `json:"screenshot_url"`
+	CreatedAt     time.Time      `json:"created_at"`
+}
+
+// APIKey is a bearer key for machines. Key, the plaintext, is set only in
+// the answer that created it.
+type APIKey struct {
+	ID         uuid.UUID  `json:"id"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	Role       string     `json:"role"`
+	Key        string     `json:"key,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// Member is a person's membership of the tenant.
+type Member struct {
+	UserID    uuid.UUID `json:"user_id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+	// InvitationLink is set when a new account was made and no mail could
+	// carry its link to choose a password: the one time it is shown, for
+	// the admin to pass on.
+	InvitationLink string `json:"invitation_link,omitempty"`
+}
+
+// Secret is a project secret's name; values are write-only.
+type Secret struct {
+	Name      string    `json:"name"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// GitHubSettings say where a project's failures are reported as GitHub
+// issues.
+type GitHubSettings struct {
+	InstallationID int64  `json:"installation_id"`
+	Repository     string `json:"repository"`
+	ReportErrors   bool   `json:"report_errors"`
+	CloseOnPass    bool   `json:"close_on_pass"`
+}
+
+// Delivery is one attempt to deliver a webhook event.
+type Delivery struct {
+	ID              uuid.UUID `json:"id"`
+	ProjectID       uuid.UUID `json:"project_id"`
+	EventID         string    `json:"event_id"`
+	EventType       string    `json:"event_type"`
+	URL             string    `json:"url"`
+	Attempt         int       `json:"attempt"`
+	StatusCode      *int      `json:"status_code"`
+	LatencyMS       *int      `json:"latency_ms"`
+	ResponseExcerpt string    `json:"response_excerpt"`
+	Error           string    `json:"error"`
+	CreatedAt       time.Time `json:"created_at"`
+}
+
+// WebhookSecret is a newly made signing secret, shown once.
+type WebhookSecret struct {
+	Secret string `json:"webhook_secret"`
+	// PreviousValidUntil is when the secret it replaced stops signing;
+	// null when there was none.
+	PreviousValidUntil *time.Time `json:"previous_valid_until"`
+}
+
+// Integration is a tenant's or project's connection to another service;
+// tokens stay sealed and are never shown.
+type Integration struct {
+	Kind           string         `json:"kind"`
+	ProjectID      *uuid.UUID     `json:"project_id"`
+	Config         map[string]any `json:"config"`
+	HasToken       bool           `json:"has_token"`
+	TokenExpiresAt *time.Time     `json:"token_expires_at"`
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+}
+
+// Me says who the caller is.
+type Me struct {
+	User   *User  `json:"user"`
+	Key    *MeKey `json:"key"`
+	Tenant Tenant `json:"tenant"`
+	Role   string `json:"role"`
+}
+
+// MeKey is the API key a caller authenticated with.
+type MeKey struct {
+	ID   uuid.UUID `json:"id"`
+	Name string    `json:"name"`
+}
+
+// SignedIn answers a login.
+type SignedIn struct {
+	User   *User  `json:"user"`
+	Tenant Tenant `json:"tenant"`
+	Role   string `json:"role"`
+}
+
+// SyncedTest says what the server did with one test of the files sent.
+type SyncedTest struct {
+	ID     uuid.UUID `json:"id"`
+	Name   string    `json:"name"`
+	Change string    `json:"change"` // created, updated or unchanged
+}
+
+// SyncedTests answers a sync of test files.
+type SyncedTests struct {
+	Tests []SyncedTest `json:"tests"`
+}
+
+// List is a complete list.
+type List[T any] struct {
+	Items []T `json:"items"`
+}
+
+// Page is one page of a long list; NextCursor is nil on the last page.
+type Page[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}

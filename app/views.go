@@ -1,0 +1,139 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/argusqa/argus/api"
+	"github.com/argusqa/argus/store"
+)
+
+// The wire forms of stored rows (package api). The REST API answers with
+// them and the tenant export is made of them, so both show one shape.
+
+// UserView is u's wire form; nil stays nil.
+func UserView(u *store.User) *api.User {
+	if u == nil {
+		return nil
+	}
+	return &api.User{ID: u.ID, Email: u.Email, Name: u.Name, CreatedAt: u.CreatedAt.UTC(), LastLoginAt: utc(u.LastLoginAt)}
+}
+
+// TenantView is t's wire form.
+func TenantView(t *store.Tenant) api.Tenant {
+	return api.Tenant{ID: t.ID, Name: t.Name, Slug: t.Slug, CreatedAt: t.CreatedAt.UTC()}
+}
+
+// ProjectView is p's wire form.
+func ProjectView(p *store.Project) api.Project {
+	return api.Project{ID: p.ID, Name: p.Name, BaseURL: p.BaseURL, AllowedOrigins: nonNil(p.AllowedOrigins),
+		WebhookURL: p.WebhookURL, DefaultModel: p.DefaultModel, CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
+}
+
+// TestView is t's wire form.
+func TestView(t *store.Test) api.Test {
+	return api.Test{ID: t.ID, ProjectID: t.ProjectID, Name: t.Name, URL: t.StartURL, Goal: t.Goal,
+		Steps: nonNil(t.Steps), Checkpoints: nonNil(t.Checkpoints), Tags: nonNil(t.Tags),
+		TimeoutSeconds: int(t.Timeout / time.Second), CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
+}
+
+// RunView is r's wire form with its agents (none in lists).
+func (a *App) RunView(r *store.Run, agents []store.Agent) api.Run {
+	v := api.Run{ID: r.ID, ProjectID: r.ProjectID, Status: api.Status(r.Status), Trigger: string(r.Trigger),
+		CommitSHA: r.CommitSHA, Branch: r.Branch, CreatedAt: r.CreatedAt.UTC(), StartedAt: utc(r.StartedAt),
+		FinishedAt: utc(r.FinishedAt), Agents: []api.Agent{},
+		Links: api.Links{UI: a.cfg.PublicURL + "/runs/" + r.ID.String(), API: a.cfg.PublicURL + "/api/v1/runs/" + r.ID.String()}}
+	for i := range agents {
+		v.Agents = append(v.Agents, AgentView(&agents[i]))
+	}
+	return v
+}
+
+// AgentView is ag's wire form.
+func AgentView(ag *store.Agent) api.Agent {
+	return api.Agent{ID: ag.ID, RunID: ag.RunID, TestID: ag.TestID, TestName: ag.TestName, Status: api.Status(ag.Status),
+		Summary: ag.Summary, ErrorReason: ag.ErrorReason, Model: ag.Model, Iterations: ag.Iterations,
+		InputTokens: ag.InputTokens, OutputTokens: ag.OutputTokens, Attempt: ag.Attempt, CreatedAt: ag.CreatedAt.UTC(),
+		StartedAt: utc(ag.StartedAt), FinishedAt: utc(ag.FinishedAt), DurationMS: ag.DurationMS, VideoURL: ag.VideoURL}
+}
+
+// StepView is st's wire form, with the API URL of its screenshot.
+func (a *App) StepView(st *store.Step) api.Step {
+	v := api.Step{AgentID: st.AgentID, Index: st.Index, Attempt: st.Attempt, Thought: st.Thought, Action: st.Action,
+		Args: st.Args, Outcome: st.Outcome, URL: st.URL, ObserveMS: st.ObserveMS, ModelMS: st.ModelMS, ActMS: st.ActMS,
+		InputTokens: st.InputTokens, OutputTokens: st.OutputTokens, CreatedAt: st.CreatedAt.UTC()}
+	if v.Args == nil {
+		v.Args = map[string]any{}
+	}
+	if st.ScreenshotKey != "" {
+		u := fmt.Sprintf("%s/api/v1/agents/%s/steps/%d/screenshot?attempt=%d", a.cfg.PublicURL, st.AgentID, st.Index, st.Attempt)
+		v.ScreenshotURL = &u
+	}
+	return v
+}
+
+// APIKeyView is k's wire form; the plaintext only right after creation.
+func APIKeyView(k *store.APIKey) api.APIKey {
+	return api.APIKey{ID: k.ID, Name: k.Name, Prefix: k.DisplayPrefix, Role: string(k.Role), Key: k.Plaintext,
+		CreatedAt: k.CreatedAt.UTC(), ExpiresAt: utc(k.ExpiresAt), LastUsedAt: utc(k.LastUsedAt), RevokedAt: utc(k.RevokedAt)}
+}
+
+// MemberView is m's wire form.
+func MemberView(m *store.Member) api.Member {
+	return api.Member{UserID: m.User.ID, Email: m.User.Email, Name: m.User.Name, Role: string(m.Role), CreatedAt: m.CreatedAt.UTC()}
+}
+
+// SecretView is s's wire form: the name, never the value.
+func SecretView(s *store.Secret) api.Secret {
+	return api.Secret{Name: s.Name, UpdatedAt: s.UpdatedAt.UTC()}
+}
+
+// DeliveryView is d's wire form, without the payload.
+func DeliveryView(d *store.WebhookDelivery) api.Delivery {
+	return api.Delivery{ID: d.ID, ProjectID: d.ProjectID, EventID: d.EventID, EventType: d.EventType, URL: d.URL,
+		Attempt: d.Attempt, StatusCode: d.StatusCode, LatencyMS: d.LatencyMS, ResponseExcerpt: d.ResponseExcerpt,
+		Error: d.Error, CreatedAt: d.CreatedAt.UTC()}
+}
+
+// IntegrationView is in's wire form; tokens stay sealed.
+func IntegrationView(in *store.Integration) api.Integration {
+	return api.Integration{Kind: string(in.Kind), ProjectID: in.ProjectID, Config: in.Config, HasToken: in.HasToken,
+		TokenExpiresAt: utc(in.TokenExpiresAt), CreatedAt: in.CreatedAt.UTC(), UpdatedAt: in.UpdatedAt.UTC()}
+}
+
+// ListOf wraps a complete list.
+func ListOf[T any](items []T) api.List[T] { return api.List[T]{Items: nonNil(items)} }
+
+// PageOf wraps one page of a long list.
+func PageOf[T any](items []T, next *store.Cursor) api.Page[T] {
+	p := api.Page[T]{Items: nonNil(items)}
+	if next != nil {
+		c := next.String()
+		p.NextCursor = &c
+	}
+	return p
+}
+
+// Map converts each element with f.
+func Map[S, T any](in []S, f func(*S) T) []T {
+	out := make([]T, len(in))
+	for i := range in {
+		out[i] = f(&in[i])
+	}
+	return out
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
