@@ -184,7 +184,7 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 			l, _, err := s.DeliveryPage(ctx, B, store.DeliveryFilter{ProjectID: a.project.ID})
 			return empty(len(l), err)
 		},
-		"GetDelivery":    func() error { _, err := s.GetDelivery(ctx, B, aDelivery); return notFound(err) },
+		"GetDelivery": func() error { _, err := s.GetDelivery(ctx, B, aDelivery); return notFound(err) },
 		"PutIntegration": func() error {
 			_, err := s.PutIntegration(ctx, B, store.IntegrationInput{Kind: gh, ProjectID: &a.project.ID, Token: "x"})
 			return notFound(err)

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/store"
 	"github.com/argusqa/argus/suite"
-	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/web"
 )
 
