@@ -17,10 +17,11 @@ func (u *UI) projectCreate(w http.ResponseWriter, r *http.Request, v *viewer) er
 	if !fieldErrors(err, f.Errors, nil) {
 		return err
 	}
+	status := statusOf(err)
 	ps, err := u.app.ListProjects(r.Context(), v.p)
 	if err != nil {
 		return err
 	}
-	u.render(w, r, statusOf(err), "projects", page{Title: "Projects", V: v, Nav: "projects", Data: projectListData{Projects: ps, Form: f}})
+	u.render(w, r, status, "projects", page{Title: "Projects", V: v, Nav: "projects", Data: projectListData{Projects: ps, Form: f}})
 	return nil
 }

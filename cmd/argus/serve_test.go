@@ -92,6 +92,8 @@ func serveVars(t *testing.T) map[string]string {
 		"ARGUS_LISTEN":     "127.0.0.1:0",
 		"ARGUS_BLOB_DIR":   t.TempDir(),
 		"ARGUS_LOG_LEVEL":  "warn",
+		// The applications under test listen on this machine.
+		"ARGUS_TARGET_ALLOW_CIDRS": "127.0.0.1/32",
 	}
 }
 

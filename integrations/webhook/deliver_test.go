@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
@@ -452,5 +453,58 @@ func TestAgentFinishedQueuesAgentAndRunEvents(t *testing.T) {
 	}
 	if err := f.pub.AgentFinished(f.ctx, f.st, other.ID, f.agent.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("other tenant: %v", err)
+	}
+}
+
+// Two agents of one run end together: the first to tell finds the run
+// ended already. Its call queues both agents' agent.completed before the
+// run's run.completed, and the second agent's own call queues nothing new.
+func TestRunCompletedQueuedAfterEveryAgent(t *testing.T) {
+	rcv := newReceiver(t, http.StatusOK, http.StatusOK, http.StatusOK)
+	f := newFixture(t, rcv.url(), webhook.Config{Guard: loopbackOnly})
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var tests []uuid.UUID
+	for _, name := range []string{"Sign up", "Search"} {
+		tt, err := f.st.CreateTest(f.ctx, f.tenant, f.project.ID, store.TestInput{Name: name, Goal: "do it"})
+		must(err)
+		tests = append(tests, tt.ID)
+	}
+	run, agents, _, err := f.st.CreateRun(f.ctx, f.tenant, store.RunInput{ProjectID: f.project.ID, TestIDs: tests}, nil)
+	must(err)
+	for _, a := range agents {
+		_, err = f.st.StartAgent(f.ctx, f.tenant, a.ID, 1, nil, "scripted:test")
+		must(err)
+		_, err = f.st.FinishAgent(f.ctx, f.tenant, a.ID, store.AgentResult{Status: store.StatusPassed, Summary: "ok"})
+		must(err)
+	}
+	_, err = f.st.RefreshRunStatus(f.ctx, f.tenant, run.ID)
+	must(err)
+	// The first agent's call comes after both ended.
+	must(f.pub.AgentFinished(f.ctx, f.st, f.tenant, agents[0].ID))
+	must(f.pub.AgentFinished(f.ctx, f.st, f.tenant, agents[1].ID))
+
+	rows, err := f.pool.Query(f.ctx, `SELECT args->>'event_type', args->>'body' FROM river_job WHERE kind = $1 ORDER BY id`, webhook.Kind)
+	must(err)
+	var order []string
+	for rows.Next() {
+		var typ, body string
+		must(rows.Scan(&typ, &body))
+		switch {
+		case strings.Contains(body, agents[0].ID.String()) && typ == webhook.TypeAgentCompleted:
+			order = append(order, "agent 1")
+		case strings.Contains(body, agents[1].ID.String()) && typ == webhook.TypeAgentCompleted:
+			order = append(order, "agent 2")
+		case typ == webhook.TypeRunCompleted:
+			order = append(order, "run")
+		}
+	}
+	must(rows.Err())
+	if strings.Join(order, ", ") != "agent 1, agent 2, run" {
+		t.Fatalf("queued in the order %v; want both agents before the run, each once", order)
 	}
 }

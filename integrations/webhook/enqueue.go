@@ -85,11 +85,15 @@ func (e Event[D]) eventType() string { return e.Type }
 // AgentFinished is the one call a worker makes after it recorded an
 // agent's end (store.FinishAgent) and refreshed its run
 // (store.RefreshRunStatus): it reads the agent, run and project and queues
-// agent.completed, and run.completed too when the run has ended. Calling it
-// twice for the same agent queues nothing new while the first jobs are
-// kept (the webhook-ids are derived from the agent and run ids), so a
-// caller may retry it after an error. Projects without a webhook URL get
-// nothing.
+// agent.completed, and run.completed too when the run has ended. A run's
+// run.completed is always queued after the agent.completed of each of its
+// agents: when the run has ended, every agent's event is queued first in
+// the same transaction (two agents that end together may both find the run
+// ended, and the one that sees it first must not send the run's event
+// ahead of the other agent's). Calling it twice queues nothing new while
+// the first jobs are kept (the webhook-ids are derived from the agent and
+// run ids), so a caller may retry it after an error. Projects without a
+// webhook URL get nothing.
 func (p *Publisher) AgentFinished(ctx context.Context, st *store.Store, tenant, agentID uuid.UUID) error {
 	agent, err := st.GetAgent(ctx, tenant, agentID)
 	if err != nil {
@@ -116,9 +120,17 @@ func (p *Publisher) AgentFinished(ctx context.Context, st *store.Store, tenant, 
 		if err := p.AgentCompleted(ctx, tx, project, run, agent); err != nil {
 			return err
 		}
-		if run.Status.Final() {
-			return p.RunCompleted(ctx, tx, project, run, agents)
+		if !run.Status.Final() {
+			return nil
 		}
-		return nil
+		for i := range agents {
+			if agents[i].ID == agent.ID || !agents[i].Status.Final() {
+				continue
+			}
+			if err := p.AgentCompleted(ctx, tx, project, run, &agents[i]); err != nil {
+				return err
+			}
+		}
+		return p.RunCompleted(ctx, tx, project, run, agents)
 	})
 }
