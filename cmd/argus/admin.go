@@ -46,7 +46,7 @@ func runAdmin(ctx context.Context, e *env, args []string) error {
 	return usagef("unknown admin action %q: say create-tenant, create-user or create-key", action)
 }
 
-var adminSettings = []config.Setting{config.DatabaseURL, config.LogLevel, config.LogFormat}
+var adminSettings = []config.Setting{config.DatabaseURL, config.Development, config.LogLevel, config.LogFormat}
 
 func adminCreateTenant(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "admin create-tenant", "admin create-tenant --name NAME [--slug SLUG]")

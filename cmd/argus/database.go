@@ -15,6 +15,9 @@ import (
 // connect opens a pool and checks the server answers, so a wrong URL fails
 // with a clear message instead of on the first query.
 func connect(ctx context.Context, cfg *config.Config) (*pgxpool.Pool, error) {
+	if err := cfg.CheckDatabaseTLS(); err != nil {
+		return nil, &usageError{msg: err.Error()}
+	}
 	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, &usageError{msg: fmt.Sprintf("DATABASE_URL: %v", err)}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"maps"
 	"strings"
 	"testing"
 
@@ -53,6 +54,17 @@ func TestMigrateNeedsAValidDatabaseURL(t *testing.T) {
 	r = argus(t, map[string]string{"DATABASE_URL": "mysql://root@localhost/db"}, "", "migrate", "up")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "must be a postgres://") {
 		t.Fatalf("wrong scheme: %+v", r)
+	}
+	// A database on another machine needs TLS; the check comes before any
+	// connection is tried, so nothing leaves this machine here.
+	remote := map[string]string{"DATABASE_URL": "postgres://argus:pw@db.internal:5432/argus?sslmode=disable"}
+	for _, cmd := range [][]string{{"migrate", "status"}, {"worker"}, {"serve"}, {"admin", "create-tenant", "--name", "Acme"}} {
+		vars := maps.Clone(remote)
+		vars["ARGUS_SECRET_KEY"] = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+		r = argus(t, vars, "", cmd...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "sslmode=require") || strings.Contains(r.stderr, ":pw@") {
+			t.Errorf("%v to a remote database without TLS: %+v", cmd, r)
+		}
 	}
 	r = argus(t, nil, "", "migrate", "sideways", "--database-url", pgtest.Empty(t))
 	if r.code != exitUsage || !strings.Contains(r.stderr, "unknown migrate action") {

@@ -12,7 +12,7 @@ import (
 
 func runMigrate(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "migrate", "migrate up | down [N|all] | status  [flags]")
-	cfg, rest, err := loadConfig(e, fs, args, config.DatabaseURL, config.LogLevel, config.LogFormat)
+	cfg, rest, err := loadConfig(e, fs, args, config.DatabaseURL, config.Development, config.LogLevel, config.LogFormat)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ import (
 
 // workerSettings are the settings `argus worker` reads.
 var workerSettings = append([]config.Setting{
-	config.DatabaseURL, config.SecretKey, config.SecretKeyID, config.OldSecretKeys, config.BlobDir,
+	config.DatabaseURL, config.Development, config.SecretKey, config.SecretKeyID, config.OldSecretKeys, config.BlobDir,
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model,
 	config.JobTimeout, config.RescueAfter, config.LogLevel, config.LogFormat, config.MetricsListen,

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/argusqa/argus/internal/outbound"
 )
 
 // DefaultAPIURL is GitHub's REST API.
@@ -45,7 +47,8 @@ type Config struct {
 	// Timeout bounds each HTTP request to GitHub. Default 30 s.
 	Timeout time.Duration
 
-	// Transport carries the requests. Default http.DefaultTransport.
+	// Transport carries the requests. Default outbound.Transport (the
+	// spec's connection pool).
 	Transport http.RoundTripper
 
 	// Logger receives one line per report. Default slog.Default().
@@ -70,7 +73,7 @@ func (cfg Config) WithDefaults() Config {
 		cfg.Timeout = 30 * time.Second
 	}
 	if cfg.Transport == nil {
-		cfg.Transport = http.DefaultTransport
+		cfg.Transport = outbound.Transport
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

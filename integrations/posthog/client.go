@@ -13,6 +13,8 @@ import (
 
 	"github.com/google/uuid"
 	ph "github.com/posthog/posthog-go"
+
+	"github.com/argusqa/argus/internal/outbound"
 )
 
 // DefaultHost is PostHog's EU cloud, matching where Argus keeps its data.
@@ -32,7 +34,8 @@ type Config struct {
 	// Default 5 s.
 	FlushInterval time.Duration
 
-	// Transport carries the requests. Default http.DefaultTransport.
+	// Transport carries the requests. Default outbound.Transport (the
+	// spec's connection pool).
 	Transport http.RoundTripper
 
 	// Logger receives the client's errors. Default: discard.
@@ -45,6 +48,9 @@ func (c Config) WithDefaults() Config {
 		c.Host = DefaultHost
 	}
 	c.Host = strings.TrimRight(c.Host, "/")
+	if c.Transport == nil {
+		c.Transport = outbound.Transport
+	}
 	if c.FlushInterval <= 0 {
 		c.FlushInterval = ph.DefaultInterval
 	}

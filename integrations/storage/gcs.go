@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
 	gcs "cloud.google.com/go/storage"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
+	htransport "google.golang.org/api/transport/http"
+
+	"github.com/argusqa/argus/internal/outbound"
 )
 
 // GCSConfig configures blob storage on Google Cloud Storage.
@@ -86,6 +90,13 @@ func NewGCS(ctx context.Context, cfg GCSConfig) (*GCS, error) {
 		opts = append(opts, option.WithEndpoint(cfg.Endpoint), option.WithoutAuthentication())
 	}
 	opts = append(opts, cfg.ClientOptions...)
+	// Requests ride on the spec's connection pool, with the credentials
+	// the options name put on top.
+	rt, err := htransport.NewTransport(ctx, outbound.NewTransport(), append([]option.ClientOption{option.WithScopes(gcs.ScopeReadWrite)}, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: GCS transport: %w", err)
+	}
+	opts = append(opts, option.WithHTTPClient(&http.Client{Transport: rt}))
 	client, err := gcs.NewClient(ctx, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: GCS client: %w", err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/argusqa/argus/internal/netpolicy"
+	"github.com/argusqa/argus/internal/outbound"
 )
 
 // Errors of the outbound guard; test with errors.Is.
@@ -119,18 +120,14 @@ func (g *Guard) DialContext(ctx context.Context, network, addr string) (net.Conn
 // guard), does not follow redirects (a redirect is the receiver's answer,
 // recorded as such), and gives up after timeout.
 func (g *Guard) Client(timeout time.Duration) *http.Client {
+	tr := outbound.NewTransport() // the spec's pool
+	tr.Proxy = nil
+	tr.DialContext = g.DialContext
+	tr.TLSHandshakeTimeout = timeout
+	tr.ResponseHeaderTimeout = timeout
 	return &http.Client{
-		Timeout: timeout,
-		Transport: &http.Transport{
-			Proxy:                 nil,
-			DialContext:           g.DialContext,
-			ForceAttemptHTTP2:     true,
-			MaxIdleConns:          100,
-			MaxIdleConnsPerHost:   4,
-			IdleConnTimeout:       90 * time.Second,
-			TLSHandshakeTimeout:   timeout,
-			ResponseHeaderTimeout: timeout,
-		},
+		Timeout:       timeout,
+		Transport:     tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }

@@ -31,7 +31,7 @@ var (
 		apply: func(c *Config, raw string) error { c.MailFrom = raw; return nil },
 	}
 	Development = boolSetting("ARGUS_DEVELOPMENT", "development", "false",
-		"development mode: mail that cannot be sent is logged with its links (password-reset tokens included); never in production",
+		"development mode: mail that cannot be sent is logged with its links (password-reset tokens included), and DATABASE_URL may reach another machine without TLS; never in production",
 		func(c *Config) *bool { return &c.Development })
 	EmbeddedWorker = boolSetting("ARGUS_EMBEDDED_WORKER", "with-worker", "false",
 		"argus serve also runs agent workers in its own process",

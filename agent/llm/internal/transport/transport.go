@@ -12,13 +12,11 @@ import (
 	"time"
 
 	"github.com/argusqa/argus/agent/llm"
+	"github.com/argusqa/argus/internal/outbound"
 )
 
-// Connection limits, from the trust center's server configuration.
+// Dial and handshake bounds; the pool itself is outbound's.
 const (
-	maxIdleConns        = 100
-	maxIdleConnsPerHost = 20
-	idleConnTimeout     = 90 * time.Second
 	dialTimeout         = 10 * time.Second
 	tlsHandshakeTimeout = 10 * time.Second
 )
@@ -33,17 +31,10 @@ func NewClient(timeout time.Duration) *http.Client {
 	if timeout <= 0 {
 		timeout = llm.DefaultCallTimeout
 	}
-	base := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS13},
-		TLSHandshakeTimeout:   tlsHandshakeTimeout,
-		ExpectContinueTimeout: time.Second,
-		MaxIdleConns:          maxIdleConns,
-		MaxIdleConnsPerHost:   maxIdleConnsPerHost,
-		IdleConnTimeout:       idleConnTimeout,
-	}
+	base := outbound.NewTransport() // the spec's pool
+	base.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
+	base.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS13}
+	base.TLSHandshakeTimeout = tlsHandshakeTimeout
 	return &http.Client{Transport: &recorder{base: base}, Timeout: timeout}
 }
 

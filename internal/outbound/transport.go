@@ -1,6 +1,8 @@
-// Package outbound is the HTTP client side of Argus: one transport tuned
-// as the trust-center spec lists, for every integration that calls out
-// (webhooks, GitHub, Microsoft Graph, PostHog, object storage).
+// Package outbound is the HTTP client side of Argus: the connection pool
+// the trust-center spec lists (100 idle connections, 20 per host, 90 s idle
+// timeout), for every client that calls out — webhooks (through the
+// address guard), GitHub, PostHog, Google Cloud Storage, Microsoft Graph
+// and the model providers.
 package outbound
 
 import (
