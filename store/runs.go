@@ -8,29 +8,28 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/argusqa/argus/api"
 )
 
-// Status is the state of an agent, and the aggregate state of a run.
+// Status is the state of an agent, and the aggregate state of a run:
+// queued → running → passed | failed | error | cancelled. It is the API's
+// type, so the end-state rule (Status.Final) exists once.
 //
 // failed means the application under test did not do what the test says;
 // error means Argus could not find out (browser would not start, model
 // unreachable, a limit hit). The difference matters to users everywhere.
-type Status string
+type Status = api.Status
 
-// Statuses: queued → running → passed | failed | error | cancelled.
+// Statuses.
 const (
-	StatusQueued    Status = "queued"
-	StatusRunning   Status = "running"
-	StatusPassed    Status = "passed"
-	StatusFailed    Status = "failed"
-	StatusError     Status = "error"
-	StatusCancelled Status = "cancelled"
+	StatusQueued    = api.StatusQueued
+	StatusRunning   = api.StatusRunning
+	StatusPassed    = api.StatusPassed
+	StatusFailed    = api.StatusFailed
+	StatusError     = api.StatusError
+	StatusCancelled = api.StatusCancelled
 )
-
-// Final reports whether s is an end state.
-func (s Status) Final() bool {
-	return s == StatusPassed || s == StatusFailed || s == StatusError || s == StatusCancelled
-}
 
 // Trigger says what started a run.
 type Trigger string
