@@ -42,28 +42,9 @@ func runRemote(ctx context.Context, e *env, cfg *config.Config, tests []*suite.T
 	if err != nil {
 		return err
 	}
-
-	files, err := testFiles(tests)
+	ids, local, err := syncTests(ctx, c, project.ID, tests)
 	if err != nil {
 		return err
-	}
-	synced, err := c.SyncTestFiles(ctx, project.ID, files)
-	if err != nil {
-		return remoteError("sending the test files", err)
-	}
-	byName := map[string]uuid.UUID{}
-	for _, s := range synced {
-		byName[s.Name] = s.ID
-	}
-	var ids []uuid.UUID
-	local := map[string]*suite.Test{}
-	for _, t := range tests {
-		id, ok := byName[t.Name]
-		if !ok {
-			return fmt.Errorf("the server did not take test %q (%s); it answered with %d tests", t.Name, t.Pos, len(synced))
-		}
-		ids = append(ids, id)
-		local[t.Name] = t
 	}
 
 	started := time.Now()
@@ -78,36 +59,10 @@ func runRemote(ctx context.Context, e *env, cfg *config.Config, tests []*suite.T
 		fmt.Fprintf(e.stdout, "follow it at %s\n", run.Links.UI)
 	}
 
-	progress := report.NewProgress(e.stdout, isTerminal(e.stdout))
-	followErr := followRemote(ctx, c, run, local, progress)
-	if ctx.Err() != nil {
-		progress.Close()
-		cancelCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if err := c.CancelRun(cancelCtx, run.ID); err != nil {
-			fmt.Fprintf(e.stderr, "argus run: could not cancel run %s on the server: %v\n", run.ID, err)
-		}
-		return &exitError{code: exitUsage, msg: "interrupted: the run was cancelled on the server"}
-	}
-	if followErr != nil {
-		progress.Close()
-		return remoteError("following the run", followErr)
-	}
-	final, err := c.Run(ctx, run.ID)
+	final, runs, err := watchRemote(ctx, e, c, run, local)
 	if err != nil {
-		progress.Close()
-		return remoteError("reading the run's result", err)
+		return err
 	}
-	runs := make([]report.TestRun, 0, len(final.Agents))
-	for _, a := range final.Agents {
-		steps, err := c.Steps(ctx, a.ID)
-		if err != nil {
-			progress.Close()
-			return remoteError("reading the steps of "+a.TestName, err)
-		}
-		runs = append(runs, remoteTestRun(a, steps, local[a.TestName]))
-	}
-	progress.Close()
 	// In the order the tests were given; anything the server added last.
 	order := func(t *suite.Test) int {
 		if i := slices.Index(tests, t); i >= 0 {
@@ -116,7 +71,74 @@ func runRemote(ctx context.Context, e *env, cfg *config.Config, tests []*suite.T
 		return len(tests)
 	}
 	slices.SortStableFunc(runs, func(a, b report.TestRun) int { return cmp.Compare(order(a.Test), order(b.Test)) })
+	return reportRemote(e, cfg, project, final, runs, started)
+}
 
+// syncTests sends the test files to the project and returns the server's
+// ids of the tests, in their order, and the tests by name.
+func syncTests(ctx context.Context, c *client.Client, project uuid.UUID, tests []*suite.Test) ([]uuid.UUID, map[string]*suite.Test, error) {
+	files, err := testFiles(tests)
+	if err != nil {
+		return nil, nil, err
+	}
+	synced, err := c.SyncTestFiles(ctx, project, files)
+	if err != nil {
+		return nil, nil, remoteError("sending the test files", err)
+	}
+	byName := map[string]uuid.UUID{}
+	for _, s := range synced {
+		byName[s.Name] = s.ID
+	}
+	var ids []uuid.UUID
+	local := map[string]*suite.Test{}
+	for _, t := range tests {
+		id, ok := byName[t.Name]
+		if !ok {
+			return nil, nil, fmt.Errorf("the server did not take test %q (%s); it answered with %d tests", t.Name, t.Pos, len(synced))
+		}
+		ids = append(ids, id)
+		local[t.Name] = t
+	}
+	return ids, local, nil
+}
+
+// watchRemote shows the run's progress until it ends, then reads its
+// result and every agent's steps. An interrupt cancels the run on the
+// server. The progress display is closed on every path.
+func watchRemote(ctx context.Context, e *env, c *client.Client, run *client.Run, local map[string]*suite.Test) (*client.Run, []report.TestRun, error) {
+	progress := report.NewProgress(e.stdout, isTerminal(e.stdout))
+	defer progress.Close()
+	followErr := followRemote(ctx, c, run, local, progress)
+	if ctx.Err() != nil {
+		progress.Close()
+		cancelCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := c.CancelRun(cancelCtx, run.ID); err != nil {
+			fmt.Fprintf(e.stderr, "argus run: could not cancel run %s on the server: %v\n", run.ID, err)
+		}
+		return nil, nil, &exitError{code: exitUsage, msg: "interrupted: the run was cancelled on the server"}
+	}
+	if followErr != nil {
+		return nil, nil, remoteError("following the run", followErr)
+	}
+	final, err := c.Run(ctx, run.ID)
+	if err != nil {
+		return nil, nil, remoteError("reading the run's result", err)
+	}
+	runs := make([]report.TestRun, 0, len(final.Agents))
+	for _, a := range final.Agents {
+		steps, err := c.Steps(ctx, a.ID)
+		if err != nil {
+			return nil, nil, remoteError("reading the steps of "+a.TestName, err)
+		}
+		runs = append(runs, remoteTestRun(a, steps, local[a.TestName]))
+	}
+	return final, runs, nil
+}
+
+// reportRemote writes the JUnit file and the summary, and turns the
+// verdicts into the exit code.
+func reportRemote(e *env, cfg *config.Config, project *client.Project, final *client.Run, runs []report.TestRun, started time.Time) error {
 	info := report.RunInfo{Name: "argus " + project.Name, Started: started, Elapsed: time.Since(started), BaseURL: project.BaseURL, JUnitPath: cfg.JUnitPath}
 	for _, a := range final.Agents {
 		if a.Model != "" {
