@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -231,7 +230,16 @@ func TestTemperatureAboveOneRejected(t *testing.T) {
 	}
 }
 
-func TestRateLimitThenSuccess(t *testing.T) {
+func TestConformance(t *testing.T) {
+	llmtest.RunConformance(t, llmtest.Provider{
+		Name:   "anthropic",
+		Server: func(t *testing.T, steps ...scripted.Step) *llmtest.Server { return llmtest.NewAnthropic(t, steps...) },
+		Model:  func(t *testing.T, srv *llmtest.Server) llm.Model { return newModel(t, srv) },
+	})
+}
+
+// Anthropic's own 529 Overloaded is retried like a 503.
+func TestOverloadedIsRetried(t *testing.T) {
 	srv := llmtest.NewAnthropic(t,
 		scripted.Step{Error: &scripted.Failure{Status: 429, Message: "rate limited", RetryAfter: "12"}},
 		scripted.Step{Error: &scripted.Failure{Status: 529, Message: "Overloaded"}},
@@ -249,34 +257,6 @@ func TestRateLimitThenSuccess(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 3 {
 		t.Errorf("server saw %d requests, want 3 (the SDK must not retry)", n)
-	}
-}
-
-func TestPermanentBadRequestNotRetried(t *testing.T) {
-	srv := llmtest.NewAnthropic(t, scripted.Step{Error: &scripted.Failure{Status: 400, Message: "messages: text content blocks must be non-empty"}})
-	clock := llmtest.NewClock(time.Now())
-	m := withRetry(t, newModel(t, srv), clock)
-	_, err := m.Generate(context.Background(), ask("hi"))
-	var apiErr *llm.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Provider != "anthropic" ||
-		apiErr.Message != "messages: text content blocks must be non-empty" {
-		t.Fatalf("err = %v", err)
-	}
-	if errors.Is(err, llm.ErrUnavailable) || len(clock.Sleeps()) != 0 || len(srv.Requests()) != 1 {
-		t.Errorf("a 400 must fail at once: err=%v waits=%v requests=%d", err, clock.Sleeps(), len(srv.Requests()))
-	}
-}
-
-func TestSDKDoesNotRetry(t *testing.T) {
-	srv := llmtest.NewAnthropic(t, scripted.Step{Error: &scripted.Failure{Status: 500}}, scripted.Step{Text: "ok"})
-	m := newModel(t, srv)
-	_, err := m.Generate(context.Background(), ask("hi"))
-	var apiErr *llm.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !llm.IsRetryable(err) {
-		t.Fatalf("err = %v", err)
-	}
-	if n := len(srv.Requests()); n != 1 {
-		t.Errorf("server saw %d requests, want exactly 1", n)
 	}
 }
 

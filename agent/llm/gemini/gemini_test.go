@@ -284,7 +284,21 @@ func TestImagePartOnlyWithVision(t *testing.T) {
 	}
 }
 
-func TestRateLimitThenSuccess(t *testing.T) {
+func TestConformance(t *testing.T) {
+	for _, backend := range backends {
+		t.Run(string(backend), func(t *testing.T) {
+			llmtest.RunConformance(t, llmtest.Provider{
+				Name:   string(backend),
+				Server: func(t *testing.T, steps ...scripted.Step) *llmtest.Server { return llmtest.NewGemini(t, steps...) },
+				Model:  func(t *testing.T, srv *llmtest.Server) llm.Model { return newModel(t, backend, srv) },
+			})
+		})
+	}
+}
+
+// Google's retry hints: a RetryInfo detail, and Retry-After as an HTTP
+// date.
+func TestRetryInfoAndHTTPDate(t *testing.T) {
 	for _, backend := range backends {
 		t.Run(string(backend), func(t *testing.T) {
 			start := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
@@ -308,35 +322,6 @@ func TestRateLimitThenSuccess(t *testing.T) {
 				t.Errorf("server saw %d requests, want 3 (the SDK must not retry)", n)
 			}
 		})
-	}
-}
-
-func TestPermanentBadRequestNotRetried(t *testing.T) {
-	for _, backend := range backends {
-		t.Run(string(backend), func(t *testing.T) {
-			srv := llmtest.NewGemini(t, scripted.Step{Error: &scripted.Failure{Status: 400, Message: "Invalid JSON payload received."}})
-			clock := llmtest.NewClock(time.Now())
-			m := withRetry(t, newModel(t, backend, srv), clock)
-			_, err := m.Generate(context.Background(), ask("hi"))
-			var apiErr *llm.APIError
-			if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Provider != string(backend) || apiErr.Message != "Invalid JSON payload received." {
-				t.Fatalf("err = %v", err)
-			}
-			if errors.Is(err, llm.ErrUnavailable) || len(clock.Sleeps()) != 0 || len(srv.Requests()) != 1 {
-				t.Errorf("a 400 must fail at once: err=%v waits=%v requests=%d", err, clock.Sleeps(), len(srv.Requests()))
-			}
-		})
-	}
-}
-
-func TestSDKDoesNotRetry(t *testing.T) {
-	srv := llmtest.NewGemini(t, scripted.Step{Error: &scripted.Failure{Status: 503}}, scripted.Step{Text: "ok"})
-	_, err := newModel(t, gemini.GeminiAPI, srv).Generate(context.Background(), ask("hi"))
-	if !llm.IsRetryable(err) {
-		t.Fatalf("err = %v, want a retryable 503", err)
-	}
-	if n := len(srv.Requests()); n != 1 {
-		t.Errorf("server saw %d requests, want exactly 1", n)
 	}
 }
 

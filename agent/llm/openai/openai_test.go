@@ -243,99 +243,26 @@ func TestLegacyMaxTokensAndTemperature(t *testing.T) {
 	}
 }
 
-func TestRateLimitThenSuccess(t *testing.T) {
-	srv := llmtest.NewOpenAI(t,
-		scripted.Step{Error: &scripted.Failure{Status: 429, Message: "Rate limit reached", RetryAfter: "7"}},
-		scripted.Step{Text: "ok"},
-	)
-	clock := llmtest.NewClock(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
-	m := withRetry(t, newModel(t, srv.BaseURL()), clock)
-	resp, err := m.Generate(context.Background(), ask("hi"))
-	if err != nil {
+func TestConformance(t *testing.T) {
+	llmtest.RunConformance(t, llmtest.Provider{
+		Name:   "openai",
+		Server: func(t *testing.T, steps ...scripted.Step) *llmtest.Server { return llmtest.NewOpenAI(t, steps...) },
+		Model:  func(t *testing.T, srv *llmtest.Server) llm.Model { return newModel(t, srv.BaseURL()) },
+	})
+}
+
+// The SDK is told not to retry (X-Stainless-Retry-Count stays 0): the one
+// retry policy is llm.WithRetry's.
+func TestSDKRetriesOff(t *testing.T) {
+	srv := llmtest.NewOpenAI(t, scripted.Step{Error: &scripted.Failure{Status: 429, RetryAfter: "7"}}, scripted.Step{Text: "ok"})
+	m := withRetry(t, newModel(t, srv.BaseURL()), llmtest.NewClock(time.Now()))
+	if _, err := m.Generate(context.Background(), ask("hi")); err != nil {
 		t.Fatal(err)
 	}
-	if resp.Text != "ok" {
-		t.Errorf("text = %q", resp.Text)
-	}
-	if got := clock.Sleeps(); !slices.Equal(got, []time.Duration{7 * time.Second}) {
-		t.Errorf("waits = %v, want [7s] from Retry-After", got)
-	}
-	reqs := srv.Requests()
-	if len(reqs) != 2 {
-		t.Fatalf("server saw %d requests, want 2 (one per attempt: the SDK must not retry)", len(reqs))
-	}
-	for _, r := range reqs {
+	for _, r := range srv.Requests() {
 		if got := r.Header.Get("X-Stainless-Retry-Count"); got != "0" {
 			t.Errorf("X-Stainless-Retry-Count = %q, want 0", got)
 		}
-	}
-}
-
-func TestPermanentBadRequestNotRetried(t *testing.T) {
-	srv := llmtest.NewOpenAI(t, scripted.Step{Error: &scripted.Failure{Status: 400, Message: "Invalid value for 'model'"}})
-	clock := llmtest.NewClock(time.Now())
-	m := withRetry(t, newModel(t, srv.BaseURL()), clock)
-	_, err := m.Generate(context.Background(), ask("hi"))
-	var apiErr *llm.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Message != "Invalid value for 'model'" || apiErr.Provider != "openai" {
-		t.Fatalf("err = %v, want an APIError 400 with the server's message", err)
-	}
-	if errors.Is(err, llm.ErrUnavailable) || llm.IsRetryable(err) {
-		t.Errorf("a 400 must not count as unavailable or retryable: %v", err)
-	}
-	if n := len(srv.Requests()); n != 1 || len(clock.Sleeps()) != 0 {
-		t.Errorf("requests = %d, waits = %v; want 1 request, no wait", n, clock.Sleeps())
-	}
-}
-
-func TestUnavailableAfterSixAttempts(t *testing.T) {
-	var steps []scripted.Step
-	for range 6 {
-		steps = append(steps, scripted.Step{Error: &scripted.Failure{Status: 503, Message: "overloaded"}})
-	}
-	srv := llmtest.NewOpenAI(t, steps...)
-	clock := llmtest.NewClock(time.Now())
-	m := withRetry(t, newModel(t, srv.BaseURL()), clock)
-	_, err := m.Generate(context.Background(), ask("hi"))
-	if !errors.Is(err, llm.ErrUnavailable) {
-		t.Fatalf("err = %v, want ErrUnavailable", err)
-	}
-	if msg := err.Error(); !strings.Contains(msg, "unreachable after 6 attempts") || !strings.Contains(msg, "HTTP 503") {
-		t.Errorf("message = %q", msg)
-	}
-	want := []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second, 40 * time.Second, 60 * time.Second}
-	if got := clock.Sleeps(); !slices.Equal(got, want) {
-		t.Errorf("waits = %v, want %v", got, want)
-	}
-	if n := len(srv.Requests()); n != 6 {
-		t.Errorf("server saw %d requests, want 6", n)
-	}
-}
-
-func TestStalledCallTimesOutAndIsRetried(t *testing.T) {
-	srv := llmtest.NewOpenAI(t, scripted.Step{Stall: true}, scripted.Step{Text: "ok"})
-	clock := llmtest.NewClock(time.Now())
-	m := withRetry(t, newModel(t, srv.BaseURL()), clock)
-	type result struct {
-		resp *llm.Response
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		resp, err := m.Generate(context.Background(), ask("hi"))
-		done <- result{resp, err}
-	}()
-	<-srv.Stalled()
-	clock.Advance(llm.DefaultCallTimeout)
-	r := <-done
-	if r.err != nil || r.resp.Text != "ok" {
-		t.Fatalf("Generate = %+v, %v", r.resp, r.err)
-	}
-	if got := clock.Timeouts(); !slices.Equal(got, []time.Duration{120 * time.Second, 120 * time.Second}) {
-		t.Errorf("per-call timeouts = %v, want [2m0s 2m0s]", got)
-	}
-	if got := clock.Sleeps(); !slices.Equal(got, []time.Duration{5 * time.Second}) {
-		t.Errorf("waits = %v, want [5s]", got)
 	}
 }
 
