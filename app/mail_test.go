@@ -95,7 +95,7 @@ func TestSMTPMailer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	if err := m.Send(ctx, app.Mail{To: "ana@example.com", Subject: "Réinitialiser", Body: "line one\nline two\n"}); err != nil {
 		t.Fatal(err)

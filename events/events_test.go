@@ -14,7 +14,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func TestPublishReachesMatchingSubscribersOnly(t *testing.T) {
 	pool := pgtest.Migrated(t)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	hub := NewHub(pool, nil)
 	ready := make(chan struct{})

@@ -1,7 +1,6 @@
 package migrations_test
 
 import (
-	"context"
 	"regexp"
 	"testing"
 	"testing/fstest"
@@ -16,7 +15,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func newMigrator(t *testing.T) (*migrations.Migrator, *pgxpool.Pool) {
 	t.Helper()
-	pool, err := pgxpool.New(context.Background(), pgtest.Empty(t))
+	pool, err := pgxpool.New(t.Context(), pgtest.Empty(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +29,7 @@ func newMigrator(t *testing.T) (*migrations.Migrator, *pgxpool.Pool) {
 
 func tables(t *testing.T, pool *pgxpool.Pool) map[string]bool {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `SELECT tablename FROM pg_tables WHERE schemaname = current_schema()`)
+	rows, err := pool.Query(t.Context(), `SELECT tablename FROM pg_tables WHERE schemaname = current_schema()`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +46,7 @@ func tables(t *testing.T, pool *pgxpool.Pool) map[string]bool {
 }
 
 func TestUpDownUp(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	m, pool := newMigrator(t)
 
 	applied, err := m.Up(ctx)
@@ -92,7 +91,7 @@ func TestUpDownUp(t *testing.T) {
 }
 
 func TestDownOneStep(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	m, _ := newMigrator(t)
 	if _, err := m.Up(ctx); err != nil {
 		t.Fatal(err)
@@ -111,7 +110,7 @@ func TestDownOneStep(t *testing.T) {
 }
 
 func TestConcurrentUp(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	dbURL := pgtest.Empty(t)
 	errs := make(chan error, 3)
 	for range 3 {
@@ -142,7 +141,7 @@ func TestConcurrentUp(t *testing.T) {
 // only; the schema must have nowhere to put them.
 func TestNoColumnForPageContent(t *testing.T) {
 	pool := pgtest.Migrated(t)
-	rows, err := pool.Query(context.Background(), `
+	rows, err := pool.Query(t.Context(), `
 		SELECT table_name, column_name FROM information_schema.columns
 		WHERE table_schema = current_schema()`)
 	if err != nil {
@@ -169,7 +168,7 @@ func TestNoColumnForPageContent(t *testing.T) {
 func TestUserSessionsUnlogged(t *testing.T) {
 	pool := pgtest.Migrated(t)
 	var persistence string
-	if err := pool.QueryRow(context.Background(), `SELECT relpersistence FROM pg_class WHERE relname = 'user_sessions'`).Scan(&persistence); err != nil {
+	if err := pool.QueryRow(t.Context(), `SELECT relpersistence FROM pg_class WHERE relname = 'user_sessions'`).Scan(&persistence); err != nil {
 		t.Fatal(err)
 	}
 	if persistence != "u" {
@@ -179,7 +178,7 @@ func TestUserSessionsUnlogged(t *testing.T) {
 
 func TestEveryTenantTableHasRLS(t *testing.T) {
 	pool := pgtest.Migrated(t)
-	rows, err := pool.Query(context.Background(), `
+	rows, err := pool.Query(t.Context(), `
 		SELECT c.relname, c.relrowsecurity,
 		       EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)
 		FROM pg_class c

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"context"
 	"crypto/rand"
 	"fmt"
 	"io"
@@ -22,7 +21,7 @@ func BenchmarkRecordStep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := b.Context()
 	b.SetBytes(int64(len(shot)))
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {

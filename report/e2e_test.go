@@ -278,7 +278,7 @@ func checkReportInChromium(t *testing.T, path string, shots int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	s, err := c.NewSession(ctx, webdriver.Capabilities{
 		"browserName":        "chrome",
@@ -287,7 +287,7 @@ func checkReportInChromium(t *testing.T, path string, shots int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Delete(context.Background())
+	defer s.Delete(t.Context())
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		t.Fatal(err)

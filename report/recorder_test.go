@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -68,7 +67,7 @@ func TestRecorderWritesScreenshotsAsStepsArrive(t *testing.T) {
 	shots := [][]byte{testPNG(t, 0), testPNG(t, 100), testPNG(t, 200)}
 	for i, shot := range shots {
 		step := agent.Step{Index: i, Action: "click", Args: map[string]any{"index": i}, Outcome: fmt.Sprint("did ", i), Screenshot: shot, ActMS: i, Time: base}
-		if err := rec.RecordStep(context.Background(), step); err != nil {
+		if err := rec.RecordStep(t.Context(), step); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -100,7 +99,7 @@ func TestRecorderWithoutReportDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rec.RecordStep(context.Background(), agent.Step{Index: 0, Action: "navigate", Screenshot: testPNG(t, 1)}); err != nil {
+	if err := rec.RecordStep(t.Context(), agent.Step{Index: 0, Action: "navigate", Screenshot: testPNG(t, 1)}); err != nil {
 		t.Fatal(err)
 	}
 	if s := rec.Steps(); len(s) != 1 || s[0].Screenshot != "" || s[0].Action != "navigate" {
@@ -146,7 +145,7 @@ func TestRecorderImageFormats(t *testing.T) {
 	if err := jpeg.Encode(&jpg, image.NewGray(image.Rect(0, 0, 8, 8)), nil); err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	for i, shot := range [][]byte{jpg.Bytes(), []byte("<html>not an image</html>"), nil} {
 		if err := rec.RecordStep(ctx, agent.Step{Index: i, Screenshot: shot}); err != nil {
 			t.Fatalf("step %d: %v", i, err)
@@ -181,14 +180,14 @@ func TestRecorderWriteFailure(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, ScreenshotsDir), []byte("a file where a directory belongs"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err = rec.RecordStep(context.Background(), agent.Step{Index: 0, Screenshot: testPNG(t, 0)})
+	err = rec.RecordStep(t.Context(), agent.Step{Index: 0, Screenshot: testPNG(t, 0)})
 	if err == nil || !strings.Contains(err.Error(), "screenshot directory") {
 		t.Fatalf("err = %v", err)
 	}
 	if called || len(rec.Steps()) != 0 {
 		t.Error("a step that could not be recorded was kept or passed on")
 	}
-	if err := rec.RecordStep(context.Background(), agent.Step{Index: -1}); err == nil {
+	if err := rec.RecordStep(t.Context(), agent.Step{Index: -1}); err == nil {
 		t.Error("a negative step index must be refused")
 	}
 	// A report directory that is unusable from the start fails at once.
@@ -226,7 +225,7 @@ func TestRecorderFinish(t *testing.T) {
 	if run := rec.Finish(nil, boom); run.Status() != StatusError || !errors.Is(run.StartErr, boom) || run.Started.IsZero() {
 		t.Errorf("start error: %+v", run)
 	}
-	if err := rec.RecordStep(context.Background(), agent.Step{Index: 0, Action: "navigate"}); err != nil {
+	if err := rec.RecordStep(t.Context(), agent.Step{Index: 0, Action: "navigate"}); err != nil {
 		t.Fatal(err)
 	}
 	res := &agent.Result{Verdict: agent.VerdictPassed, FailedStep: -1, Duration: time.Second}
@@ -260,7 +259,7 @@ func TestRecordersConcurrently(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := range 20 {
-				if err := rec.RecordStep(context.Background(), agent.Step{Index: j, Screenshot: shot}); err != nil {
+				if err := rec.RecordStep(t.Context(), agent.Step{Index: j, Screenshot: shot}); err != nil {
 					t.Error(err)
 					return
 				}

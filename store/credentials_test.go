@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -12,7 +11,7 @@ import (
 )
 
 func TestAPIKeys(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	w := makeWorld(t, s, "acme")
 
@@ -84,7 +83,7 @@ func TestAPIKeys(t *testing.T) {
 }
 
 func TestSessions(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	w := makeWorld(t, s, "acme")
 	sess := w.session
@@ -121,7 +120,7 @@ func TestSessions(t *testing.T) {
 }
 
 func TestPasswordReset(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	w := makeWorld(t, s, "acme")
 	tok, err := s.CreateResetToken(ctx, w.admin.ID)
@@ -154,7 +153,7 @@ func TestPasswordReset(t *testing.T) {
 }
 
 func TestOAuthStates(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	w := makeWorld(t, s, "acme")
 	state, err := s.CreateOAuthState(ctx, w.tenant.ID, store.OAuthState{UserID: &w.admin.ID, Provider: "m365", RedirectURL: "/settings"})
@@ -178,7 +177,7 @@ func TestOAuthStates(t *testing.T) {
 }
 
 func TestPurgeExpired(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s, err := store.New(ctx, pgtest.Migrated(t), store.Config{
 		Keyring: newKeyring(t), BcryptCost: 4,
 		SessionTTL: time.Second, ResetTokenTTL: time.Second, OAuthStateTTL: time.Second,

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -19,7 +18,7 @@ import (
 // stored forms, so the check looks at real data.
 func TestDumpHoldsNoPlaintext(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	dbURL := pgtest.MigratedURL(t)
 	pool := poolFor(t, dbURL)
 	s, err := store.New(ctx, pool, store.Config{Keyring: newKeyring(t), BcryptCost: 4})

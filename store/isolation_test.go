@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"reflect"
 	"slices"
@@ -55,7 +54,7 @@ func TestTenantIsolation(t *testing.T) {
 }
 
 func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
-	ctx := context.Background()
+	ctx := t.Context()
 	B := b.tenant.ID
 	deliveries, _ := s.ListDeliveries(ctx, a.tenant.ID, a.project.ID, 1)
 	aDelivery := deliveries[0].ID
@@ -281,7 +280,7 @@ func errString(err error) string {
 // to the current tenant.
 func TestRowLevelSecurityBackstop(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	a := makeWorld(t, s, "alpha")
 	b := makeWorld(t, s, "beta")

@@ -16,7 +16,7 @@ import (
 
 func TestProjectsAndSecrets(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	w := makeWorld(t, s, "acme")
 
@@ -94,7 +94,7 @@ func TestProjectsAndSecrets(t *testing.T) {
 
 func TestTestsSearchTagsAndPages(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	w := makeWorld(t, s, "acme")
 	for i := range 25 {
@@ -183,7 +183,7 @@ func TestTestsSearchTagsAndPages(t *testing.T) {
 
 func TestRunsAgentsSteps(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	w := makeWorld(t, s, "acme")
 	t2, _ := s.CreateTest(ctx, w.tenant.ID, w.project.ID, store.TestInput{Name: "Login", Goal: "log in"})
@@ -291,7 +291,7 @@ func TestRunsAgentsSteps(t *testing.T) {
 
 func TestDeliveriesAndIntegrations(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	w := makeWorld(t, s, "acme")
 	long := make([]byte, 3000)

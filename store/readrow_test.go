@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -23,7 +22,7 @@ func TestReadRowInTenant(t *testing.T) {
 	base := pgtest.MigratedURL(t)
 	for _, mode := range []string{"cache_statement", "cache_describe", "describe_exec", "exec", "simple_protocol"} {
 		t.Run(mode, func(t *testing.T) {
-			ctx := context.Background()
+			ctx := t.Context()
 			sep := "?"
 			if strings.Contains(base, "?") {
 				sep = "&"

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -12,7 +11,7 @@ import (
 
 func TestReplayRoundTrip(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	w := makeWorld(t, s, "acme")
 	T := w.tenant.ID

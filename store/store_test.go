@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"strings"
@@ -31,7 +30,7 @@ func newKeyring(t testing.TB) *seal.Keyring {
 
 func newStore(t testing.TB) *store.Store {
 	t.Helper()
-	s, err := store.New(context.Background(), pgtest.Migrated(t), store.Config{Keyring: newKeyring(t), BcryptCost: 4})
+	s, err := store.New(t.Context(), pgtest.Migrated(t), store.Config{Keyring: newKeyring(t), BcryptCost: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +52,7 @@ type world struct {
 
 func makeWorld(t *testing.T, s *store.Store, name string) *world {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	w := &world{}
 	var err error
 	must := func(err error) {
@@ -103,7 +102,7 @@ func TestSlugify(t *testing.T) {
 }
 
 func TestWithoutKeyring(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s, err := store.New(ctx, pgtest.Migrated(t), store.Config{BcryptCost: 4})
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +121,7 @@ func TestWithoutKeyring(t *testing.T) {
 }
 
 func TestTenantRoundTrip(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	tn, err := s.CreateTenant(ctx, "Acme Corp", "")
 	if err != nil {
@@ -158,7 +157,7 @@ func TestTenantRoundTrip(t *testing.T) {
 }
 
 func TestDeleteTenantCascades(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	a := makeWorld(t, s, "alpha")
 	b := makeWorld(t, s, "beta")
@@ -183,7 +182,7 @@ func TestDeleteTenantCascades(t *testing.T) {
 }
 
 func TestUsersAndAuthentication(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	u, err := s.CreateUser(ctx, "Ada@Example.com", "Ada", "analytical engine")
 	if err != nil {
@@ -233,7 +232,7 @@ func TestUsersAndAuthentication(t *testing.T) {
 // dominates: without the dummy hash an unknown email would take well under
 // a tenth of the time.
 func TestAuthenticateCostsTheSameForUnknownUsers(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s, err := store.New(ctx, pgtest.Migrated(t), store.Config{Keyring: newKeyring(t), BcryptCost: 12})
 	if err != nil {
 		t.Fatal(err)
@@ -257,7 +256,7 @@ func TestAuthenticateCostsTheSameForUnknownUsers(t *testing.T) {
 }
 
 func TestMemberships(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	w := makeWorld(t, s, "acme")
 	bob, _ := s.CreateUser(ctx, "bob@example.com", "Bob", "bob's password")
@@ -302,7 +301,7 @@ func TestMemberships(t *testing.T) {
 
 func poolFor(t testing.TB, dbURL string) *pgxpool.Pool {
 	t.Helper()
-	pool, err := pgxpool.New(context.Background(), dbURL)
+	pool, err := pgxpool.New(t.Context(), dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}

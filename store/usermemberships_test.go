@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/argusqa/argus/store"
@@ -9,7 +8,7 @@ import (
 
 func TestUserMemberships(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	a := makeWorld(t, s, "beta")
 	b := makeWorld(t, s, "alpha")

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -11,7 +10,7 @@ import (
 )
 
 func TestWebhookRotationAndDisable(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := newStore(t)
 	tenant, err := s.CreateTenant(ctx, "Hooks", "")
 	if err != nil {

@@ -2,7 +2,6 @@ package github_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -102,7 +101,7 @@ func outcome(test, agent string, status github.Status) github.Outcome {
 
 func report(t *testing.T, f *fixture, o github.Outcome) github.Result {
 	t.Helper()
-	res, err := f.rep.Report(context.Background(), o)
+	res, err := f.rep.Report(t.Context(), o)
 	if err != nil {
 		t.Fatalf("report %s/%s: %v", o.TestID, o.Status, err)
 	}
@@ -346,7 +345,7 @@ func TestConcurrentFailuresOpenOneIssue(t *testing.T) {
 	errs := make(chan error, 6)
 	for i := range 6 {
 		wg.Go(func() {
-			_, err := f.rep.Report(context.Background(), outcome("test-1", "agent-"+strconv.Itoa(i), github.StatusFailed))
+			_, err := f.rep.Report(t.Context(), outcome("test-1", "agent-"+strconv.Itoa(i), github.StatusFailed))
 			errs <- err
 		})
 	}
@@ -393,7 +392,7 @@ func TestPermanentAndTransientFailures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = rep.Report(context.Background(), outcome("test-1", "agent-1", github.StatusFailed))
+		_, err = rep.Report(t.Context(), outcome("test-1", "agent-1", github.StatusFailed))
 		if err == nil || !github.Permanent(err) {
 			t.Fatalf("a JWT signed by another key: %v (permanent %v)", err, github.Permanent(err))
 		}
@@ -404,7 +403,7 @@ func TestPermanentAndTransientFailures(t *testing.T) {
 	t.Run("uninstalled", func(t *testing.T) {
 		f := setup(t)
 		f.srv.RemoveInstallation(installation)
-		_, err := f.rep.Report(context.Background(), outcome("test-1", "agent-1", github.StatusFailed))
+		_, err := f.rep.Report(t.Context(), outcome("test-1", "agent-1", github.StatusFailed))
 		if err == nil || !github.Permanent(err) {
 			t.Fatalf("%v", err)
 		}
@@ -413,7 +412,7 @@ func TestPermanentAndTransientFailures(t *testing.T) {
 		f := setup(t)
 		o := outcome("test-1", "agent-1", github.StatusFailed)
 		o.Repository = "acme/secret"
-		_, err := f.rep.Report(context.Background(), o)
+		_, err := f.rep.Report(t.Context(), o)
 		if err == nil || !github.Permanent(err) {
 			t.Fatalf("%v", err)
 		}
@@ -424,7 +423,7 @@ func TestPermanentAndTransientFailures(t *testing.T) {
 		f.srv.FailNext(http.StatusForbidden, http.Header{
 			"X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Limit": {"5000"}, "X-Ratelimit-Reset": {strconv.FormatInt(reset, 10)},
 		})
-		_, err := f.rep.Report(context.Background(), outcome("test-1", "agent-1", github.StatusFailed))
+		_, err := f.rep.Report(t.Context(), outcome("test-1", "agent-1", github.StatusFailed))
 		var rl *gh.RateLimitError
 		if !errors.As(err, &rl) || github.Permanent(err) || rl.Rate.Reset.Unix() != reset {
 			t.Fatalf("%v", err)
@@ -433,7 +432,7 @@ func TestPermanentAndTransientFailures(t *testing.T) {
 	t.Run("server error", func(t *testing.T) {
 		f := setup(t)
 		f.srv.FailNext(http.StatusBadGateway, nil)
-		_, err := f.rep.Report(context.Background(), outcome("test-1", "agent-1", github.StatusFailed))
+		_, err := f.rep.Report(t.Context(), outcome("test-1", "agent-1", github.StatusFailed))
 		if err == nil || github.Permanent(err) {
 			t.Fatalf("%v", err)
 		}
@@ -467,7 +466,7 @@ func TestInvalidInput(t *testing.T) {
 	} {
 		o := outcome("test-1", "agent-1", github.StatusFailed)
 		mut(&o)
-		if _, err := f.rep.Report(context.Background(), o); err == nil {
+		if _, err := f.rep.Report(t.Context(), o); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -502,7 +501,7 @@ func TestTwoProcessesConvergeOnOneIssue(t *testing.T) {
 		errs := make(chan error, 4)
 		for i, rep := range []*github.Reporter{f.rep, second, f.rep, second} {
 			wg.Go(func() {
-				_, err := rep.Report(context.Background(), outcome(test, "agent-"+strconv.Itoa(i), github.StatusFailed))
+				_, err := rep.Report(t.Context(), outcome(test, "agent-"+strconv.Itoa(i), github.StatusFailed))
 				errs <- err
 			})
 		}
@@ -551,7 +550,7 @@ func BenchmarkReportFailedAgain(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := b.Context()
 	if _, err := rep.Report(ctx, outcome("test-1", "agent-0", github.StatusFailed)); err != nil {
 		b.Fatal(err)
 	}

@@ -37,7 +37,7 @@ type dbFixture struct {
 
 func newDBFixture(t *testing.T, target github.Target) *dbFixture {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	f := &dbFixture{fixture: setup(t), pool: pgtest.Migrated(t)}
 	key := make([]byte, seal.KeySize)
 	rand.Read(key)
@@ -69,7 +69,7 @@ func newDBFixture(t *testing.T, target github.Target) *dbFixture {
 // second failing, with a screenshot), a verdict, a redacted summary.
 func (f *dbFixture) finishAgent(t *testing.T, test *store.Test, status store.Status) uuid.UUID {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	_, agents, _, err := f.store.CreateRun(ctx, f.tenant, store.RunInput{
 		ProjectID: f.project, Trigger: store.TriggerUI, TestIDs: []uuid.UUID{test.ID}, CommitSHA: "9f8e7d6", Branch: "release",
 	}, nil)
@@ -100,7 +100,7 @@ func (f *dbFixture) finishAgent(t *testing.T, test *store.Test, status store.Sta
 
 func (f *dbFixture) test(t *testing.T, name string) *store.Test {
 	t.Helper()
-	tt, err := f.store.CreateTest(context.Background(), f.tenant, f.project, store.TestInput{Name: name, StartURL: "https://shop.example.com", Goal: "buy a thing"})
+	tt, err := f.store.CreateTest(t.Context(), f.tenant, f.project, store.TestInput{Name: name, StartURL: "https://shop.example.com", Goal: "buy a thing"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestStoreSourceBuildsTheOutcome(t *testing.T) {
 	tt := f.test(t, "Checkout")
 	agent := f.finishAgent(t, tt, store.StatusFailed)
 	src := github.StoreSource{Store: f.store, PublicURL: "https://argus.example.com/"}
-	o, ok, err := src.Outcome(context.Background(), f.tenant, agent)
+	o, ok, err := src.Outcome(t.Context(), f.tenant, agent)
 	if err != nil || !ok {
 		t.Fatalf("outcome: %v %v", ok, err)
 	}
@@ -138,11 +138,11 @@ func TestStoreSourceBuildsTheOutcome(t *testing.T) {
 	}
 
 	// Another tenant cannot read this agent.
-	other, err := f.store.CreateTenant(context.Background(), "Other", "")
+	other, err := f.store.CreateTenant(t.Context(), "Other", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := src.Outcome(context.Background(), other.ID, agent); err == nil {
+	if _, _, err := src.Outcome(t.Context(), other.ID, agent); err == nil {
 		t.Fatal("another tenant's source found the agent")
 	}
 }
@@ -150,7 +150,7 @@ func TestStoreSourceBuildsTheOutcome(t *testing.T) {
 func TestStoreSourceWithoutIntegration(t *testing.T) {
 	f := newDBFixture(t, github.Target{})
 	agent := f.finishAgent(t, f.test(t, "Checkout"), store.StatusFailed)
-	_, ok, err := github.StoreSource{Store: f.store}.Outcome(context.Background(), f.tenant, agent)
+	_, ok, err := github.StoreSource{Store: f.store}.Outcome(t.Context(), f.tenant, agent)
 	if err != nil || ok {
 		t.Fatalf("project without GitHub: ok %v, err %v", ok, err)
 	}
@@ -162,7 +162,7 @@ func TestStoreSourceWithoutIntegration(t *testing.T) {
 // than retrying it.
 func TestWorkerThroughRiver(t *testing.T) {
 	f := newDBFixture(t, github.Target{InstallationID: installation, Repository: repo, CloseOnPass: true})
-	ctx := context.Background()
+	ctx := t.Context()
 	workers := river.NewWorkers()
 	river.AddWorker(workers, github.NewWorker(f.rep, github.StoreSource{Store: f.store, PublicURL: "https://argus.example.com"}, slog.New(slog.DiscardHandler)))
 	client, err := river.NewClient(riverpgxv5.New(f.pool), &river.Config{

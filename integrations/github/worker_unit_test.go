@@ -32,7 +32,7 @@ func job() *river.Job[github.ReportArgs] {
 // until a rate limit resets (no attempt used), cancel what cannot succeed,
 // retry the rest.
 func TestWorkerClassifiesFailures(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	fixed := func(o github.Outcome, ok bool, err error) github.Source {
 		return sourceFunc(func(context.Context, uuid.UUID, uuid.UUID) (github.Outcome, bool, error) { return o, ok, err })
 	}

@@ -2,7 +2,6 @@ package posthog_test
 
 import (
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -89,7 +88,7 @@ func TestAgentCompletedSendsExactlyTheSixProperties(t *testing.T) {
 		Summary: "typed p******d into Password", Model: "gemini:gemini-2.5-flash", Iterations: 7,
 		InputTokens: 1200, OutputTokens: 345,
 	}
-	if err := tr.AgentCompleted(context.Background(), posthog.FromAgent(agent)); err != nil {
+	if err := tr.AgentCompleted(t.Context(), posthog.FromAgent(agent)); err != nil {
 		t.Fatal(err)
 	}
 	// Close flushes: the event is on the fake server when it returns.
@@ -175,7 +174,7 @@ func TestOffUnlessConfigured(t *testing.T) {
 	if _, ok := tr.(posthog.Nop); !ok {
 		t.Fatalf("without a key: %T, want Nop", tr)
 	}
-	if err := tr.AgentCompleted(context.Background(), posthog.AgentCompleted{AgentID: uuid.New(), TenantID: uuid.New()}); err != nil {
+	if err := tr.AgentCompleted(t.Context(), posthog.AgentCompleted{AgentID: uuid.New(), TenantID: uuid.New()}); err != nil {
 		t.Fatal(err)
 	}
 	if err := tr.Close(); err != nil {
@@ -195,7 +194,7 @@ func TestOffUnlessConfigured(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer real.Close()
-	if err := real.AgentCompleted(context.Background(), posthog.AgentCompleted{AgentID: uuid.New()}); err == nil {
+	if err := real.AgentCompleted(t.Context(), posthog.AgentCompleted{AgentID: uuid.New()}); err == nil {
 		t.Error("accepted an event without a tenant")
 	}
 }

@@ -33,7 +33,7 @@ func fakeGCS(t *testing.T) *fakestorage.Server {
 
 func newTestGCS(t *testing.T, endpoint, prefix string) *GCS {
 	t.Helper()
-	g, err := NewGCS(context.Background(), GCSConfig{Bucket: testBucket, Prefix: prefix, Endpoint: endpoint + "/storage/v1/"})
+	g, err := NewGCS(t.Context(), GCSConfig{Bucket: testBucket, Prefix: prefix, Endpoint: endpoint + "/storage/v1/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func newTestGCS(t *testing.T, endpoint, prefix string) *GCS {
 
 func readBlob(t *testing.T, b Blobs, key string) string {
 	t.Helper()
-	r, err := b.Get(context.Background(), key)
+	r, err := b.Get(t.Context(), key)
 	if err != nil {
 		t.Fatalf("get %s: %v", key, err)
 	}
@@ -56,7 +56,7 @@ func readBlob(t *testing.T, b Blobs, key string) string {
 }
 
 func TestGCSPutGetDeletePrefix(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	srv := fakeGCS(t)
 	g := newTestGCS(t, srv.URL(), "argus/")
 	keys := []string{"t1/agents/a1/1/000.png", "t1/agents/a1/2/001.png", "t1/agents/a10/1/000.png", "t2/agents/a1/1/000.png"}
@@ -101,7 +101,7 @@ func TestGCSPutGetDeletePrefix(t *testing.T) {
 }
 
 func TestGCSPrefixIsolatesInstallations(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	srv := fakeGCS(t)
 	a := newTestGCS(t, srv.URL(), "a/")
 	b := newTestGCS(t, srv.URL(), "b/")
@@ -125,18 +125,18 @@ func TestGCSPrefixIsolatesInstallations(t *testing.T) {
 func TestGCSNotFound(t *testing.T) {
 	srv := fakeGCS(t)
 	g := newTestGCS(t, srv.URL(), "")
-	_, err := g.Get(context.Background(), "t1/agents/none/1/000.png")
+	_, err := g.Get(t.Context(), "t1/agents/none/1/000.png")
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("got %v, want ErrNotFound", err)
 	}
 	// A bucket that does not exist is an error, not "not found": the
 	// operator has to fix the configuration.
-	other, err := NewGCS(context.Background(), GCSConfig{Bucket: "no-such-bucket", Endpoint: srv.URL() + "/storage/v1/"})
+	other, err := NewGCS(t.Context(), GCSConfig{Bucket: "no-such-bucket", Endpoint: srv.URL() + "/storage/v1/"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	if err := other.Put(context.Background(), "t1/x", []byte("x"), ""); err == nil {
+	if err := other.Put(t.Context(), "t1/x", []byte("x"), ""); err == nil {
 		t.Fatal("put into a missing bucket succeeded")
 	}
 }
@@ -147,7 +147,7 @@ func TestGCSLargeBlob(t *testing.T) {
 	srv := fakeGCS(t)
 	g := newTestGCS(t, srv.URL(), "")
 	data := bytes.Repeat([]byte("0123456789abcdef"), (17<<20)/16+3)
-	if err := g.Put(context.Background(), "t1/agents/a1/video.webm", data, "video/webm"); err != nil {
+	if err := g.Put(t.Context(), "t1/agents/a1/video.webm", data, "video/webm"); err != nil {
 		t.Fatal(err)
 	}
 	if got := readBlob(t, g, "t1/agents/a1/video.webm"); got != string(data) {
@@ -167,12 +167,12 @@ func TestGCSDeletePrefixPaginates(t *testing.T) {
 		})
 	}
 	srv.CreateObject(fakestorage.Object{ObjectAttrs: fakestorage.ObjectAttrs{BucketName: testBucket, Name: "p/t2/keep.png"}, Content: []byte("k")})
-	g, err := NewGCS(context.Background(), GCSConfig{Bucket: testBucket, Prefix: "p/", Endpoint: srv.URL() + "/storage/v1/", ListPageSize: 7, DeleteConcurrency: 3})
+	g, err := NewGCS(t.Context(), GCSConfig{Bucket: testBucket, Prefix: "p/", Endpoint: srv.URL() + "/storage/v1/", ListPageSize: 7, DeleteConcurrency: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer g.Close()
-	if err := g.DeletePrefix(context.Background(), TenantPrefix("t1")); err != nil {
+	if err := g.DeletePrefix(t.Context(), TenantPrefix("t1")); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := srv.ListObjectsWithOptionsPaginated(testBucket, fakestorage.ListOptions{Prefix: "p/"})
@@ -219,13 +219,13 @@ func TestGCSContextHonoured(t *testing.T) {
 		"delete": func(ctx context.Context) error { return g.DeletePrefix(ctx, "t1/") },
 	}
 	for name, call := range calls {
-		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 		err := call(ctx)
 		cancel()
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("%s against a silent server: got %v, want the context's deadline", name, err)
 		}
-		ctx, cancel = context.WithCancel(context.Background())
+		ctx, cancel = context.WithCancel(t.Context())
 		cancel()
 		if err := call(ctx); !errors.Is(err, context.Canceled) {
 			t.Errorf("%s with a cancelled context: %v", name, err)
@@ -237,14 +237,14 @@ func TestGCSKeysAreChecked(t *testing.T) {
 	srv := fakeGCS(t)
 	g := newTestGCS(t, srv.URL(), "")
 	for _, k := range []string{"", "../etc/passwd", "a//b", "a/./b", "/abs", `a\b`} {
-		if err := g.Put(context.Background(), k, nil, ""); err == nil {
+		if err := g.Put(t.Context(), k, nil, ""); err == nil {
 			t.Errorf("key %q accepted", k)
 		}
 	}
-	if err := g.DeletePrefix(context.Background(), "t1"); err == nil {
+	if err := g.DeletePrefix(t.Context(), "t1"); err == nil {
 		t.Error("prefix without trailing slash accepted")
 	}
-	if err := g.DeletePrefix(context.Background(), "/"); err == nil {
+	if err := g.DeletePrefix(t.Context(), "/"); err == nil {
 		t.Error("bucket-wide prefix accepted")
 	}
 	resp, _ := srv.ListObjectsWithOptionsPaginated(testBucket, fakestorage.ListOptions{})
@@ -254,7 +254,7 @@ func TestGCSKeysAreChecked(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	srv := fakeGCS(t)
 	dir := t.TempDir()
 	for _, u := range []string{"file://" + dir, dir + "/plain"} {
@@ -328,13 +328,13 @@ func BenchmarkGCSPutGet(b *testing.B) {
 	}
 	defer srv.Stop()
 	srv.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: testBucket})
-	g, err := NewGCS(context.Background(), GCSConfig{Bucket: testBucket, Endpoint: srv.URL() + "/storage/v1/"})
+	g, err := NewGCS(b.Context(), GCSConfig{Bucket: testBucket, Endpoint: srv.URL() + "/storage/v1/"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer g.Close()
 	data := bytes.Repeat([]byte{0x89, 'P', 'N', 'G'}, 300<<10/4)
-	ctx := context.Background()
+	ctx := b.Context()
 	b.SetBytes(int64(len(data)))
 	for i := range b.N {
 		key := ScreenshotKey("t1", "a1", 1, i%100)

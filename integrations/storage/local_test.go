@@ -1,14 +1,13 @@
 package storage
 
 import (
-	"context"
 	"errors"
 	"io"
 	"testing"
 )
 
 func TestLocalPutGetDeletePrefix(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	b, err := NewLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -48,11 +47,11 @@ func TestKeysAreChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"", "../etc/passwd", "a//b", "a/./b", "/abs", `a\b`} {
-		if err := b.Put(context.Background(), k, nil, ""); err == nil {
+		if err := b.Put(t.Context(), k, nil, ""); err == nil {
 			t.Errorf("key %q accepted", k)
 		}
 	}
-	if err := b.DeletePrefix(context.Background(), "t1"); err == nil {
+	if err := b.DeletePrefix(t.Context(), "t1"); err == nil {
 		t.Error("prefix without trailing slash accepted")
 	}
 }
