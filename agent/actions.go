@@ -19,51 +19,51 @@ import (
 // element to act on, from the latest observation (the model's index, a
 // replay's fingerprint); otherwise the step's locator finds it. The
 // outcome is short and factual and never holds a secret value.
-func (r *run) act(ctx context.Context, st suite.Step, pin *browser.Element) (string, error) {
+func (at *attempt) act(ctx context.Context, st suite.Step, pin *browser.Element) (string, error) {
 	target := targetFor(st.Target, pin)
 	switch st.Verb {
 	case suite.VerbNavigate:
-		u, err := suite.ResolveURL(r.task.BaseURL, st.Value)
+		u, err := suite.ResolveURL(at.task.BaseURL, st.Value)
 		if err != nil {
 			return "", fmt.Errorf("%w: %v", browser.ErrInvalidTarget, err)
 		}
-		if err := r.sess.Navigate(ctx, u); err != nil {
+		if err := at.sess.Navigate(ctx, u); err != nil {
 			return "", err
 		}
 		return "opened " + u, nil
 	case suite.VerbBack:
-		return "went back", r.sess.Back(ctx)
+		return "went back", at.sess.Back(ctx)
 	case suite.VerbReload:
-		return "reloaded the page", r.sess.Refresh(ctx)
+		return "reloaded the page", at.sess.Refresh(ctx)
 	case suite.VerbClick:
-		el, err := r.sess.Click(ctx, target)
+		el, err := at.sess.Click(ctx, target)
 		return "clicked " + el.Label(), err
 	case suite.VerbType:
-		value, err := r.sec.substitute(st.Value)
+		value, err := at.sec.substitute(st.Value)
 		if err != nil {
 			return "", fmt.Errorf("%w: %v", browser.ErrInvalidTarget, err)
 		}
-		el, err := r.sess.Type(ctx, target, value, browser.TypeOptions{Clear: true})
+		el, err := at.sess.Type(ctx, target, value, browser.TypeOptions{Clear: true})
 		if el.Type == "password" {
-			r.sec.typedIntoPassword(value)
+			at.sec.typedIntoPassword(value)
 		}
-		return fmt.Sprintf("typed %q into %s", r.sec.forRecord(st.Value), el.Label()), err
+		return fmt.Sprintf("typed %q into %s", at.sec.forRecord(st.Value), el.Label()), err
 	case suite.VerbClear:
-		el, err := r.sess.Type(ctx, target, "", browser.TypeOptions{Clear: true})
+		el, err := at.sess.Type(ctx, target, "", browser.TypeOptions{Clear: true})
 		return "cleared " + el.Label(), err
 	case suite.VerbSelect:
-		el, err := r.sess.Select(ctx, target, st.Value)
+		el, err := at.sess.Select(ctx, target, st.Value)
 		return fmt.Sprintf("selected %q in %s", el.Value, el.Label()), err
 	case suite.VerbCheck, suite.VerbUncheck:
 		want := st.Verb == suite.VerbCheck
-		el, err := r.sess.Click(ctx, target)
+		el, err := at.sess.Click(ctx, target)
 		if err != nil {
 			return "", err
 		}
 		if el.Checked == want {
 			// It already was as wanted and the click toggled it: toggle
 			// back, with the same trusted input a person would use.
-			if _, err := r.sess.Click(ctx, browser.ByIndex(el.Index)); err != nil {
+			if _, err := at.sess.Click(ctx, browser.ByIndex(el.Index)); err != nil {
 				return "", err
 			}
 		}
@@ -71,34 +71,34 @@ func (r *run) act(ctx context.Context, st suite.Step, pin *browser.Element) (str
 	case suite.VerbPress:
 		where := ""
 		if !st.Target.IsZero() || pin != nil {
-			el, err := r.sess.Click(ctx, target)
+			el, err := at.sess.Click(ctx, target)
 			if err != nil {
 				return "", err
 			}
 			where = " in " + el.Label()
 		}
-		return "pressed " + st.Key + where, r.sess.PressKey(ctx, st.Key)
+		return "pressed " + st.Key + where, at.sess.PressKey(ctx, st.Key)
 	case suite.VerbScrollDown, suite.VerbScrollUp:
 		dy := 640
-		if r.obs != nil && r.obs.Viewport.Height > 0 {
-			dy = r.obs.Viewport.Height * 4 / 5
+		if at.obs != nil && at.obs.Viewport.Height > 0 {
+			dy = at.obs.Viewport.Height * 4 / 5
 		}
 		if st.Verb == suite.VerbScrollUp {
 			dy = -dy
 		}
-		return st.Verb.String(), r.sess.Scroll(ctx, browser.ScrollOptions{DeltaY: dy})
+		return st.Verb.String(), at.sess.Scroll(ctx, browser.ScrollOptions{DeltaY: dy})
 	case suite.VerbScrollTo:
-		return "scrolled to " + target.String(), r.sess.Scroll(ctx, browser.ScrollOptions{Target: &target})
+		return "scrolled to " + target.String(), at.sess.Scroll(ctx, browser.ScrollOptions{Target: &target})
 	case suite.VerbUpload:
-		if !slices.Contains(r.task.Uploads, st.Value) {
+		if !slices.Contains(at.task.Uploads, st.Value) {
 			return "", fmt.Errorf("%w: %s is not one of the test's files", browser.ErrInvalidTarget, filepath.Base(st.Value))
 		}
-		el, err := r.sess.Upload(ctx, target, st.Value)
+		el, err := at.sess.Upload(ctx, target, st.Value)
 		return fmt.Sprintf("put %s into %s", filepath.Base(st.Value), el.Label()), err
 	case suite.VerbWait:
 		return "waited " + suite.FormatDuration(st.Duration), sleep(ctx, st.Duration)
 	case suite.VerbWaitFor, suite.VerbWaitForURL:
-		return r.waitFor(ctx, st)
+		return at.waitFor(ctx, st)
 	}
 	return "", fmt.Errorf("%w: %s is not an action", browser.ErrInvalidTarget, st.Verb)
 }
@@ -111,7 +111,7 @@ func targetFor(l suite.Locator, pin *browser.Element) browser.Target {
 }
 
 // waitFor polls until an element is visible or the URL contains a part.
-func (r *run) waitFor(ctx context.Context, st suite.Step) (string, error) {
+func (at *attempt) waitFor(ctx context.Context, st suite.Step) (string, error) {
 	limit := st.Duration
 	if limit == 0 {
 		limit = suite.DefaultWaitFor
@@ -120,7 +120,7 @@ func (r *run) waitFor(ctx context.Context, st suite.Step) (string, error) {
 	if st.Verb == suite.VerbWaitForURL {
 		check = suite.Step{Verb: suite.VerbExpectURL, Value: st.Value}
 	}
-	ok, detail, err := r.poll(ctx, check, limit)
+	ok, detail, err := at.poll(ctx, check, limit)
 	if err != nil {
 		return "", err
 	}
@@ -132,25 +132,25 @@ func (r *run) waitFor(ctx context.Context, st suite.Step) (string, error) {
 
 // verify checks an expectation, retrying for the expectation timeout so
 // pages that update in the background pass. detail says what was seen.
-func (r *run) verify(ctx context.Context, st suite.Step) (ok bool, detail string, err error) {
+func (at *attempt) verify(ctx context.Context, st suite.Step) (ok bool, detail string, err error) {
 	if st.Verb == suite.VerbExpectNoConsoleErrors {
-		r.ev.news()
-		if n := len(r.ev.errors); n > 0 {
-			return false, fmt.Sprintf("the console shows %d error(s): %s", n, strings.Join(limit(r.ev.errors, 3), " | ")), nil
+		at.ev.news()
+		if n := len(at.ev.errors); n > 0 {
+			return false, fmt.Sprintf("the console shows %d error(s): %s", n, strings.Join(limit(at.ev.errors, 3), " | ")), nil
 		}
 		return true, "no console errors", nil
 	}
-	return r.poll(ctx, st, r.cfg.ExpectTimeout)
+	return at.poll(ctx, st, at.cfg.ExpectTimeout)
 }
 
-func (r *run) poll(ctx context.Context, st suite.Step, within time.Duration) (bool, string, error) {
+func (at *attempt) poll(ctx context.Context, st suite.Step, within time.Duration) (bool, string, error) {
 	deadline := time.Now().Add(within)
 	for {
-		obs, _, err := r.observe(ctx)
+		obs, _, err := at.observe(ctx)
 		if err != nil {
 			return false, "", err
 		}
-		ok, detail, err := r.holds(ctx, obs, st)
+		ok, detail, err := at.holds(ctx, obs, st)
 		if err != nil || ok || time.Now().After(deadline) {
 			return ok, detail, err
 		}
@@ -161,15 +161,15 @@ func (r *run) poll(ctx context.Context, st suite.Step, within time.Duration) (bo
 }
 
 // holds checks one expectation against an observation.
-func (r *run) holds(ctx context.Context, obs *browser.Observation, st suite.Step) (bool, string, error) {
-	value, err := r.sec.substitute(st.Value)
+func (at *attempt) holds(ctx context.Context, obs *browser.Observation, st suite.Step) (bool, string, error) {
+	value, err := at.sec.substitute(st.Value)
 	if err != nil {
 		return false, "", fmt.Errorf("%w: %v", browser.ErrInvalidTarget, err)
 	}
-	shown := r.sec.forRecord(st.Value)
+	shown := at.sec.forRecord(st.Value)
 	switch st.Verb {
 	case suite.VerbExpectText, suite.VerbExpectNoText:
-		found, err := r.pageHasText(ctx, obs, value)
+		found, err := at.pageHasText(ctx, obs, value)
 		if err != nil {
 			return false, "", err
 		}
@@ -177,7 +177,7 @@ func (r *run) holds(ctx context.Context, obs *browser.Observation, st suite.Step
 			if found {
 				return true, fmt.Sprintf("the page shows %q", shown), nil
 			}
-			return false, fmt.Sprintf("the page does not show %q (%s)", shown, r.pageGist(obs)), nil
+			return false, fmt.Sprintf("the page does not show %q (%s)", shown, at.pageGist(obs)), nil
 		}
 		if found {
 			return false, fmt.Sprintf("the page shows %q", shown), nil
@@ -187,32 +187,32 @@ func (r *run) holds(ctx context.Context, obs *browser.Observation, st suite.Step
 		if strings.Contains(obs.URL, value) {
 			return true, fmt.Sprintf("the URL contains %q", shown), nil
 		}
-		return false, fmt.Sprintf("the URL is %s, which does not contain %q", r.sec.forRecord(obs.URL), shown), nil
+		return false, fmt.Sprintf("the URL is %s, which does not contain %q", at.sec.forRecord(obs.URL), shown), nil
 	case suite.VerbExpectTitle:
 		if strings.Contains(obs.Title, value) {
 			return true, fmt.Sprintf("the title contains %q", shown), nil
 		}
-		return false, fmt.Sprintf("the title is %q, which does not contain %q", r.sec.forRecord(obs.Title), shown), nil
+		return false, fmt.Sprintf("the title is %q, which does not contain %q", at.sec.forRecord(obs.Title), shown), nil
 	case suite.VerbExpectVisible, suite.VerbExpectHidden:
-		vis, err := r.visible(ctx, obs, st.Target)
+		vis, err := at.visible(ctx, obs, st.Target)
 		if err != nil {
 			return false, "", err
 		}
-		desc := r.sec.forRecord(st.Target.String())
+		desc := at.sec.forRecord(st.Target.String())
 		if vis == (st.Verb == suite.VerbExpectVisible) {
 			return true, fmt.Sprintf("%s is %s", desc, map[bool]string{true: "visible", false: "hidden"}[vis]), nil
 		}
 		if vis {
 			return false, desc + " is visible", nil
 		}
-		return false, fmt.Sprintf("%s is not visible on %s", desc, r.sec.forRecord(obs.URL)), nil
+		return false, fmt.Sprintf("%s is not visible on %s", desc, at.sec.forRecord(obs.URL)), nil
 	}
 	return false, "", fmt.Errorf("%w: %s is not an expectation", browser.ErrInvalidTarget, st.Verb)
 }
 
 // pageHasText looks for text in the observation's visible text, and in the
 // whole document when the observation's text was truncated.
-func (r *run) pageHasText(ctx context.Context, obs *browser.Observation, text string) (bool, error) {
+func (at *attempt) pageHasText(ctx context.Context, obs *browser.Observation, text string) (bool, error) {
 	want := collapse(text)
 	if strings.Contains(collapse(obs.Text), want) {
 		return true, nil
@@ -225,7 +225,7 @@ func (r *run) pageHasText(ctx context.Context, obs *browser.Observation, text st
 	if !obs.TextTruncated {
 		return false, nil
 	}
-	raw, err := r.sess.ExecuteScript(ctx, `return document.body ? document.body.innerText : "";`)
+	raw, err := at.sess.ExecuteScript(ctx, `return document.body ? document.body.innerText : "";`)
 	if err != nil {
 		return false, err
 	}
@@ -235,13 +235,13 @@ func (r *run) pageHasText(ctx context.Context, obs *browser.Observation, text st
 }
 
 // visible checks whether an element matching l is shown.
-func (r *run) visible(ctx context.Context, obs *browser.Observation, l suite.Locator) (bool, error) {
+func (at *attempt) visible(ctx context.Context, obs *browser.Observation, l suite.Locator) (bool, error) {
 	match := func(have, want string) bool {
 		return want != "" && strings.Contains(strings.ToLower(collapse(have)), strings.ToLower(collapse(want)))
 	}
 	switch {
 	case l.CSS != "":
-		raw, err := r.sess.ExecuteScript(ctx, `const e = document.querySelector(arguments[0]);
+		raw, err := at.sess.ExecuteScript(ctx, `const e = document.querySelector(arguments[0]);
 if (!e) return false;
 const r = e.getBoundingClientRect(), s = getComputedStyle(e);
 return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none" && s.opacity !== "0";`, l.CSS)
@@ -268,7 +268,7 @@ return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !==
 		}
 		// The observation lists what can be acted on; headings, images and
 		// other landmarks a test may expect are looked up in the page.
-		raw, err := r.sess.ExecuteScript(ctx, visibleRoleScript, strings.ToLower(l.Role), collapse(l.Name))
+		raw, err := at.sess.ExecuteScript(ctx, visibleRoleScript, strings.ToLower(l.Role), collapse(l.Name))
 		if err != nil {
 			return false, err
 		}
@@ -280,14 +280,14 @@ return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !==
 }
 
 // pageGist is a short description of the page for failure messages.
-func (r *run) pageGist(obs *browser.Observation) string {
+func (at *attempt) pageGist(obs *browser.Observation) string {
 	text := oneLine(obs.Text, 160)
 	if text == "" {
 		text = "no visible text"
 	} else {
 		text = "it shows: " + strconvQuote(text)
 	}
-	return fmt.Sprintf("on %s, titled %q; %s", r.sec.forRecord(obs.URL), r.sec.forRecord(obs.Title), r.sec.forRecord(text))
+	return fmt.Sprintf("on %s, titled %q; %s", at.sec.forRecord(obs.URL), at.sec.forRecord(obs.Title), at.sec.forRecord(text))
 }
 
 func strconvQuote(s string) string { return "\"" + s + "\"" }

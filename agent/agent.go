@@ -52,21 +52,23 @@ func (a *Agent) Run(ctx context.Context, sess browser.Session, task Task, rec Re
 	if rec == nil {
 		rec = Discard
 	}
-	r := newRun(a.cfg, sess, task, rec)
-	r.log.Info("agent started", "test", task.Name, "start", task.StartURL)
-	r.execute(ctx, replay)
-	r.res.Duration = time.Since(r.started)
-	r.res.Steps = r.nextIndex
-	r.res.Checkpoints = r.checkpoints
-	r.res.Summary = r.sec.forRecord(r.res.Summary)
-	r.log.Info("agent finished", "test", task.Name, "verdict", r.res.Verdict, "reason", r.res.Reason,
-		"iterations", r.res.Iterations, "tokens", r.res.Usage.Total(), "model_calls", r.res.ModelCalls,
-		"duration", r.res.Duration.Round(time.Millisecond))
-	return r.res, nil
+	at := newAttempt(a.cfg, sess, task, rec)
+	at.log.Info("agent started", "test", task.Name, "start", task.StartURL)
+	at.execute(ctx, replay)
+	at.res.Duration = time.Since(at.started)
+	at.res.Steps = at.nextIndex
+	at.res.Checkpoints = at.checkpoints
+	at.res.Summary = at.sec.forRecord(at.res.Summary)
+	at.log.Info("agent finished", "test", task.Name, "verdict", at.res.Verdict, "reason", at.res.Reason,
+		"iterations", at.res.Iterations, "tokens", at.res.Usage.Total(), "model_calls", at.res.ModelCalls,
+		"duration", at.res.Duration.Round(time.Millisecond))
+	return at.res, nil
 }
 
-// run is the state of one agent run.
-type run struct {
+// attempt is the state of one attempt: the engine carrying out one task in
+// one browser session, from the start page to the verdict. Its methods are
+// the attempt's own steps; nothing in it outlives the call to Run.
+type attempt struct {
 	cfg  Config
 	sess browser.Session
 	task Task
@@ -95,9 +97,9 @@ type stepMeta struct {
 	input, output int64
 }
 
-func newRun(cfg Config, sess browser.Session, task Task, rec Recorder) *run {
+func newAttempt(cfg Config, sess browser.Session, task Task, rec Recorder) *attempt {
 	sec := newSecrets(task.Secrets)
-	r := &run{
+	at := &attempt{
 		cfg: cfg, sess: sess, task: task, rec: rec, sec: sec,
 		log:     slog.New(redact.NewHandler(cfg.Logger.Handler(), sec.record)),
 		res:     &Result{FailedStep: -1},
@@ -105,145 +107,145 @@ func newRun(cfg Config, sess browser.Session, task Task, rec Recorder) *run {
 		started: time.Now(),
 	}
 	for _, c := range task.Checkpoints {
-		r.checkpoints = append(r.checkpoints, CheckpointResult{Checkpoint: c, Step: -1})
+		at.checkpoints = append(at.checkpoints, CheckpointResult{Checkpoint: c, Step: -1})
 	}
-	return r
+	return at
 }
 
 // execute picks how to carry out the task: explicit steps, a replay (with
 // the model taking over if it stops fitting), or the model loop.
-func (r *run) execute(ctx context.Context, replay *Replay) {
-	if !r.start(ctx) {
+func (at *attempt) execute(ctx context.Context, replay *Replay) {
+	if !at.start(ctx) {
 		return
 	}
 	switch {
 	case replay != nil:
-		r.res.Mode = "replay"
-		f := r.runSteps(ctx, replay.Steps, true)
+		at.res.Mode = "replay"
+		f := at.runSteps(ctx, replay.Steps, true)
 		if f == nil {
-			r.pass("replayed the saved run; every step and check still holds", false)
+			at.pass("replayed the saved run; every step and check still holds", false)
 			return
 		}
-		if !f.fits || r.cfg.Model == nil {
+		if !f.fits || at.cfg.Model == nil {
 			if f.fits {
 				f.summary += " Set ARGUS_MODEL so the agent can continue from here and update the saved run."
 			}
-			r.endWith(f.verdict, f.reason, f.summary)
+			at.endWith(f.verdict, f.reason, f.summary)
 			return
 		}
-		r.res.Mode = "replay+model"
-		r.log.Info("replay no longer fits; the model takes over", "at", f.summary)
-		r.modelLoop(ctx, "The saved steps of an earlier passing run were replayed, but this one no longer fits the page: "+f.summary+
+		at.res.Mode = "replay+model"
+		at.log.Info("replay no longer fits; the model takes over", "at", f.summary)
+		at.modelLoop(ctx, "The saved steps of an earlier passing run were replayed, but this one no longer fits the page: "+f.summary+
 			" Continue from the current page to reach the goal.")
-	case len(r.task.Steps) > 0:
-		r.res.Mode = "steps"
-		steps := make([]ReplayStep, len(r.task.Steps))
-		for i, s := range r.task.Steps {
+	case len(at.task.Steps) > 0:
+		at.res.Mode = "steps"
+		steps := make([]ReplayStep, len(at.task.Steps))
+		for i, s := range at.task.Steps {
 			steps[i] = ReplayStep{Step: s}
 		}
-		f := r.runSteps(ctx, steps, false)
+		f := at.runSteps(ctx, steps, false)
 		// With a goal, a model may take over an action that no longer fits
 		// the page, and verifies the checkpoints the steps did not. An
 		// expectation that fails is the verdict: it is never taken over.
-		canTakeOver := r.task.Goal != "" && r.cfg.Model != nil
+		canTakeOver := at.task.Goal != "" && at.cfg.Model != nil
 		switch {
-		case f == nil && len(r.unverified()) == 0:
-			r.pass("all steps passed", false)
+		case f == nil && len(at.unverified()) == 0:
+			at.pass("all steps passed", false)
 		case f == nil && canTakeOver:
-			r.res.Mode = "steps+model"
-			r.modelLoop(ctx, "The test's explicit steps all passed. Verify the checkpoints that are still open on the current page, then finish.")
+			at.res.Mode = "steps+model"
+			at.modelLoop(ctx, "The test's explicit steps all passed. Verify the checkpoints that are still open on the current page, then finish.")
 		case f == nil:
-			r.endWith(VerdictError, "model", "All steps passed, but the checkpoints "+strings.Join(r.unverified(), "; ")+
+			at.endWith(VerdictError, "model", "All steps passed, but the checkpoints "+strings.Join(at.unverified(), "; ")+
 				" need a model to be verified: set ARGUS_MODEL.")
 		case f.fits && f.reason != "expectation" && canTakeOver:
-			r.res.Mode = "steps+model"
-			r.res.FailedStep = -1
-			r.log.Info("a step no longer fits; the model takes over", "at", f.summary)
-			r.modelLoop(ctx, "The test's explicit steps ran until one no longer fit the page: "+f.summary+
+			at.res.Mode = "steps+model"
+			at.res.FailedStep = -1
+			at.log.Info("a step no longer fits; the model takes over", "at", f.summary)
+			at.modelLoop(ctx, "The test's explicit steps ran until one no longer fit the page: "+f.summary+
 				" Continue from the current page to reach the goal the steps were written for.")
 		default:
-			r.endWith(f.verdict, f.reason, f.summary)
+			at.endWith(f.verdict, f.reason, f.summary)
 		}
 	default:
-		r.res.Mode = "model"
-		r.modelLoop(ctx, "")
+		at.res.Mode = "model"
+		at.modelLoop(ctx, "")
 	}
 }
 
 // start opens the start URL as step 0.
-func (r *run) start(ctx context.Context) bool {
+func (at *attempt) start(ctx context.Context) bool {
 	began := time.Now()
-	err := r.sess.Navigate(ctx, r.task.StartURL)
+	err := at.sess.Navigate(ctx, at.task.StartURL)
 	act := time.Since(began)
-	outcome := "opened " + r.task.StartURL
+	outcome := "opened " + at.task.StartURL
 	if err != nil {
-		outcome = "could not open " + r.task.StartURL + ": " + err.Error()
+		outcome = "could not open " + at.task.StartURL + ": " + err.Error()
 	}
-	obs, observeMS, oerr := r.observe(ctx)
+	obs, observeMS, oerr := at.observe(ctx)
 	if err == nil && oerr != nil {
 		err = oerr
 	}
 	if err == nil {
 		outcome += describePage(obs)
-		if doc := failedDocument(r.sess, r.task.StartURL); doc != "" {
+		if doc := failedDocument(at.sess, at.task.StartURL); doc != "" {
 			err = fmt.Errorf("the start page failed to load: %s", doc)
 			outcome = err.Error()
 		}
 	}
-	r.record(ctx, Step{Action: "navigate", Args: map[string]any{"url": r.task.StartURL}, Outcome: outcome,
+	at.record(ctx, Step{Action: "navigate", Args: map[string]any{"url": at.task.StartURL}, Outcome: outcome,
 		Failed: err != nil, ActMS: ms(act), ObserveMS: observeMS})
-	r.res.Iterations++
+	at.res.Iterations++
 	if err != nil {
 		if verdict, reason := classify(ctx, err); verdict == VerdictError {
-			r.endWith(verdict, reason, "Could not open the start page "+r.task.StartURL+": "+err.Error())
+			at.endWith(verdict, reason, "Could not open the start page "+at.task.StartURL+": "+err.Error())
 		} else {
-			r.res.FailedStep = r.nextIndex - 1
-			r.endWith(VerdictFailed, "start", "The start page "+r.task.StartURL+" did not load: "+err.Error())
+			at.res.FailedStep = at.nextIndex - 1
+			at.endWith(VerdictFailed, "start", "The start page "+at.task.StartURL+" did not load: "+err.Error())
 		}
 		return false
 	}
-	// The start page is not part of a replay: every run opens it first.
-	return r.res.Verdict == ""
+	// The start page is not part of a replay: every attempt opens it first.
+	return at.res.Verdict == ""
 }
 
 // observe takes a fresh observation of the page.
-func (r *run) observe(ctx context.Context) (*browser.Observation, int, error) {
+func (at *attempt) observe(ctx context.Context) (*browser.Observation, int, error) {
 	began := time.Now()
-	obs, err := r.sess.Observe(ctx, browser.ObserveOptions{})
+	obs, err := at.sess.Observe(ctx, browser.ObserveOptions{})
 	if err != nil {
 		return nil, ms(time.Since(began)), err
 	}
-	r.obs = obs
+	at.obs = obs
 	return obs, ms(time.Since(began)), nil
 }
 
 // record redacts a step, adds its screenshot and hands it to the recorder.
-// A recorder failure ends the run: a run that cannot be audited is not a
+// A recorder failure ends the attempt: an attempt that cannot be audited is not a
 // result.
-func (r *run) record(ctx context.Context, st Step) {
-	st.Index = r.nextIndex
-	r.nextIndex++
+func (at *attempt) record(ctx context.Context, st Step) {
+	st.Index = at.nextIndex
+	at.nextIndex++
 	st.Time = time.Now()
-	if r.pending != (stepMeta{}) {
-		st.Thought, st.ModelMS, st.InputTokens, st.OutputTokens = r.pending.thought, r.pending.modelMS, r.pending.input, r.pending.output
-		r.pending = stepMeta{}
+	if at.pending != (stepMeta{}) {
+		st.Thought, st.ModelMS, st.InputTokens, st.OutputTokens = at.pending.thought, at.pending.modelMS, at.pending.input, at.pending.output
+		at.pending = stepMeta{}
 	}
-	if r.obs != nil && st.URL == "" {
-		st.URL = r.obs.URL
+	if at.obs != nil && st.URL == "" {
+		st.URL = at.obs.URL
 	}
-	if !r.cfg.NoScreenshots && ctx.Err() == nil {
-		if png, err := r.sess.Screenshot(ctx); err == nil {
-			st.Screenshot, r.lastShot = png, png
+	if !at.cfg.NoScreenshots && ctx.Err() == nil {
+		if png, err := at.sess.Screenshot(ctx); err == nil {
+			st.Screenshot, at.lastShot = png, png
 		} else {
-			r.log.Debug("screenshot failed", "step", st.Index, "err", err)
+			at.log.Debug("screenshot failed", "step", st.Index, "err", err)
 		}
 	}
-	st.Thought = r.sec.forRecord(st.Thought)
-	st.Outcome = r.sec.forRecord(st.Outcome)
-	st.URL = r.sec.forRecord(st.URL)
-	st.Args = redactArgs(st.Args, r.sec)
-	if err := r.rec.RecordStep(ctx, st); err != nil && r.res.Verdict == "" {
-		r.endWith(VerdictError, "recorder", "Could not record step "+fmt.Sprint(st.Index)+": "+err.Error())
+	st.Thought = at.sec.forRecord(st.Thought)
+	st.Outcome = at.sec.forRecord(st.Outcome)
+	st.URL = at.sec.forRecord(st.URL)
+	st.Args = redactArgs(st.Args, at.sec)
+	if err := at.rec.RecordStep(ctx, st); err != nil && at.res.Verdict == "" {
+		at.endWith(VerdictError, "recorder", "Could not record step "+fmt.Sprint(st.Index)+": "+err.Error())
 	}
 }
 
@@ -261,37 +263,37 @@ func redactArgs(args map[string]any, sec *secrets) map[string]any {
 
 // endWith sets the verdict once; later calls are ignored, so the first
 // cause of an end is the one reported.
-func (r *run) endWith(v Verdict, reason, summary string) {
-	if r.res.Verdict != "" {
+func (at *attempt) endWith(v Verdict, reason, summary string) {
+	if at.res.Verdict != "" {
 		return
 	}
 	if v == VerdictFailed || v == VerdictError {
-		r.ev.news()
-		if ev := r.ev.summary(); ev != "" {
+		at.ev.news()
+		if ev := at.ev.summary(); ev != "" {
 			summary += " " + ev
 		}
 	}
-	r.res.Verdict, r.res.Reason, r.res.Summary = v, reason, summary
+	at.res.Verdict, at.res.Reason, at.res.Summary = v, reason, summary
 }
 
-// pass ends the run as passed, keeping a replay of it when asked.
-func (r *run) pass(summary string, saveReplay bool) {
-	if r.res.Verdict != "" {
+// pass ends the attempt as passed, keeping a replay of it when asked.
+func (at *attempt) pass(summary string, saveReplay bool) {
+	if at.res.Verdict != "" {
 		return
 	}
 	if saveReplay {
-		r.res.Replay = &Replay{Version: ReplayVersion, Key: r.task.Key, Test: r.task.Name, Saved: time.Now().UTC(), Steps: portable(r.done, r.task.BaseURL)}
-		if r.cfg.Model != nil {
-			r.res.Replay.Model = r.cfg.Model.Name()
+		at.res.Replay = &Replay{Version: ReplayVersion, Key: at.task.Key, Test: at.task.Name, Saved: time.Now().UTC(), Steps: portable(at.done, at.task.BaseURL)}
+		if at.cfg.Model != nil {
+			at.res.Replay.Model = at.cfg.Model.Name()
 		}
 	}
-	r.endWith(VerdictPassed, "", summary)
+	at.endWith(VerdictPassed, "", summary)
 }
 
 // unverified lists the checkpoints not verified yet.
-func (r *run) unverified() []string {
+func (at *attempt) unverified() []string {
 	var open []string
-	for _, c := range r.checkpoints {
+	for _, c := range at.checkpoints {
 		if !c.Verified {
 			open = append(open, c.Checkpoint)
 		}

@@ -23,4 +23,28 @@
 // {{secret.NAME}} placeholders, and every recorded, logged or returned text
 // has secret values — and anything typed into a password field — masked to
 // their first and last character.
+//
+// Glossary. A Test (package suite) says what to check. A Run is one trigger of
+// one or more tests; an Agent (store.Agent) is one execution of one test in
+// a run — not to be confused with this package's Agent, the engine that
+// carries it out. Each call to Agent.Run is one Attempt: the unexported
+// attempt type holds its state, and a retried agent makes a new attempt. A
+// Replay is the saved actions of a passing attempt.
+//
+// "Step" has one meaning — one action of an attempt and its outcome — in
+// the shape each layer needs:
+//
+//   - suite.Step: a step as written in a test ("click \"Sign in\""),
+//     parsed and validated, not yet executed.
+//   - ReplayStep: a suite.Step as executed, with the fingerprint of the
+//     element it acted on, so a replay finds it again.
+//   - Step (this package): the record of one executed step — thought,
+//     action, outcome, timings, tokens, screenshot — handed to a Recorder.
+//   - store.Step: that record as stored, screenshot moved to blob storage.
+//   - api.Step: the stored record on the wire (REST API, MCP, webhooks).
+//   - report.Step: the record as the JUnit/HTML reports show it, the
+//     screenshot as a file path.
+//
+// A scripted model's script (package llm/scripted) is made of model turns,
+// not steps: one turn may produce several steps, or none.
 package agent

@@ -16,82 +16,81 @@ import (
 )
 
 // modelLoop asks the model for actions until it finishes or a limit ends
-// the run. intro, when set, tells the model how it got here (a replay that
+// the attempt. intro, when set, tells the model how it got here (a replay that
 // stopped fitting).
-func (r *run) modelLoop(ctx context.Context, intro string) {
-	model := r.cfg.Model
+func (at *attempt) modelLoop(ctx context.Context, intro string) {
+	model := at.cfg.Model
 	if model == nil {
-		r.endWith(VerdictError, "model", ErrNoModel.Error())
+		at.endWith(VerdictError, "model", ErrNoModel.Error())
 		return
 	}
 	conv := &conversation{}
-	conv.add(llm.User(llm.Text(r.taskPrompt(intro))))
-	t := &turnState{loops: newLoopDetector(r.cfg.LoopRepeats)}
-	vision := r.cfg.Vision && llm.AcceptsImages(model)
+	conv.add(llm.User(llm.Text(at.taskPrompt(intro))))
+	t := &turnState{loops: newLoopDetector(at.cfg.LoopRepeats)}
+	vision := at.cfg.Vision && llm.AcceptsImages(model)
 
-	for r.res.Verdict == "" {
-		if f := r.checkBudget(ctx); f != nil {
-			r.endWith(f.verdict, f.reason, f.summary)
+	for at.res.Verdict == "" {
+		if f := at.checkBudget(ctx); f != nil {
+			at.endWith(f.verdict, f.reason, f.summary)
 			return
 		}
-		if r.obs == nil {
-			if _, _, err := r.observe(ctx); err != nil {
-				v, reason := classify(ctx, err)
-				r.endWith(v, reason, "Could not observe the page: "+err.Error())
+		if at.obs == nil {
+			if _, _, err := at.observe(ctx); err != nil {
+				at.endOn(ctx, err, "Could not observe the page: ")
 				return
 			}
 		}
-		obs := r.obs
-		parts := []llm.Part{llm.Text(r.observationPrompt(obs, describeNews(r.ev.news()), t.note))}
+		obs := at.obs
+		parts := []llm.Part{llm.Text(at.observationPrompt(obs, describeNews(at.ev.news()), t.note))}
 		t.note = ""
 		if vision {
-			if png := r.lastShot; png != nil {
+			if png := at.lastShot; png != nil {
 				parts = append(parts, llm.PNG(png))
-			} else if png, err := r.sess.Screenshot(ctx); err == nil {
+			} else if png, err := at.sess.Screenshot(ctx); err == nil {
 				parts = append(parts, llm.PNG(png))
 			}
 		}
-		conv.addObservation(llm.User(parts...), r.sec.forModel(obs.URL))
+		conv.addObservation(llm.User(parts...), at.sec.forModel(obs.URL))
 
 		began := time.Now()
 		resp, err := model.Generate(ctx, &llm.Request{
-			System: systemPrompt, Messages: conv.messages(), Tools: tools(), MaxOutputTokens: r.cfg.MaxOutputTokens,
+			System: systemPrompt, Messages: conv.messages(), Tools: tools(), MaxOutputTokens: at.cfg.MaxOutputTokens,
 		})
 		modelMS := ms(time.Since(began))
-		r.res.ModelCalls++
-		r.res.Iterations++
+		at.res.ModelCalls++
+		at.res.Iterations++
 		if err != nil {
 			v, reason := classify(ctx, err)
 			if v != VerdictCancelled {
 				v, reason = VerdictError, "model"
 			}
-			r.record(ctx, Step{Action: "model", Outcome: "the model did not answer: " + err.Error(), Failed: true, ModelMS: modelMS})
-			r.endWith(v, reason, "The model could not be reached: "+err.Error())
+			at.record(ctx, Step{Action: "model", Outcome: "the model did not answer: " + err.Error(), Failed: true, ModelMS: modelMS})
+			at.endWith(v, reason, "The model could not be reached: "+err.Error())
 			return
 		}
-		r.res.Usage = r.res.Usage.Add(resp.Usage)
-		r.pending = stepMeta{thought: resp.Text, modelMS: modelMS, input: resp.Usage.InputTokens, output: resp.Usage.OutputTokens}
+		at.res.Usage = at.res.Usage.Add(resp.Usage)
+		at.pending = stepMeta{thought: resp.Text, modelMS: modelMS, input: resp.Usage.InputTokens, output: resp.Usage.OutputTokens}
 		conv.add(resp.Message())
 
-		if used := r.res.Usage.Total(); used >= r.cfg.MaxTokens {
-			msg := fmt.Sprintf("Stopped: the token budget of %d is spent (%d used) before a verdict.", r.cfg.MaxTokens, used)
-			r.record(ctx, Step{Action: "limit", Outcome: msg, Failed: true})
-			r.endWith(VerdictError, "token_limit", msg)
+		if used := at.res.Usage.Total(); used >= at.cfg.MaxTokens {
+			msg := fmt.Sprintf("Stopped: the token budget of %d is spent (%d used) before a verdict.", at.cfg.MaxTokens, used)
+			at.record(ctx, Step{Action: "limit", Outcome: msg, Failed: true})
+			at.endWith(VerdictError, "token_limit", msg)
 			return
 		}
 		if len(resp.ToolCalls) == 0 {
-			r.record(ctx, Step{Action: "reply", Outcome: "the model answered without calling a tool", Failed: true})
+			at.record(ctx, Step{Action: "reply", Outcome: "the model answered without calling a tool", Failed: true})
 			t.note = "Your last answer called no tool. Act with a tool, verify with assert, or end with finish."
 			continue
 		}
 		results := make([]llm.ToolResult, 0, len(resp.ToolCalls))
 		stopped := false
 		for _, call := range resp.ToolCalls {
-			if stopped || r.res.Verdict != "" {
+			if stopped || at.res.Verdict != "" {
 				results = append(results, llm.ToolResult{CallID: call.ID, Content: "not run: an earlier call in this turn failed or ended the test", IsError: true})
 				continue
 			}
-			res := r.callTool(ctx, call, t)
+			res := at.callTool(ctx, call, t)
 			results = append(results, res)
 			stopped = res.IsError
 		}
@@ -106,110 +105,138 @@ type turnState struct {
 	finishRefusals int
 }
 
+// reply is how a tool call answers the model.
+type reply func(content string, isErr bool) llm.ToolResult
+
 // callTool runs one tool call, records it as a step and returns the result
 // the model reads next.
-func (r *run) callTool(ctx context.Context, call llm.ToolCall, t *turnState) llm.ToolResult {
-	reply := func(content string, isErr bool) llm.ToolResult {
-		return llm.ToolResult{CallID: call.ID, Content: r.sec.forModel(content), IsError: isErr}
+func (at *attempt) callTool(ctx context.Context, call llm.ToolCall, t *turnState) llm.ToolResult {
+	answer := func(content string, isErr bool) llm.ToolResult {
+		return llm.ToolResult{CallID: call.ID, Content: at.sec.forModel(content), IsError: isErr}
 	}
 	args, err := decodeArgs(call.Args)
 	if err != nil {
-		r.record(ctx, Step{Action: call.Name, Outcome: err.Error(), Failed: true})
-		return reply(err.Error(), true)
+		return at.refuse(ctx, Step{Action: call.Name}, err.Error(), answer)
 	}
 	rec := Step{Action: call.Name, Args: args.asMap()}
 
 	switch call.Name {
 	case toolFinish:
-		return r.finish(ctx, args, rec, t, reply)
+		return at.finish(ctx, args, rec, t, answer)
 	case toolExtract:
-		return r.extract(ctx, args, rec, reply)
+		return at.extract(ctx, args, rec, answer)
 	case toolAssert:
-		return r.assert(ctx, args, rec, reply)
+		return at.assert(ctx, args, rec, answer)
 	}
-
-	st, pin, err := r.stepFor(call.Name, args)
+	st, pin, err := at.stepFor(call.Name, args)
 	if err != nil {
-		rec.Outcome, rec.Failed = err.Error(), true
-		r.record(ctx, rec)
-		return reply(err.Error(), true)
+		return at.refuse(ctx, rec, err.Error(), answer)
 	}
+	if res, looping := at.guardLoop(ctx, call.Name, args, st, rec, t, answer); looping {
+		return res
+	}
+	return at.perform(ctx, st, pin, args, rec, answer)
+}
+
+// guardLoop refuses an action the model keeps asking for on a page that
+// does not change: a warning first, then the attempt ends.
+func (at *attempt) guardLoop(ctx context.Context, name string, args toolArgs, st suite.Step, rec Step, t *turnState, answer reply) (llm.ToolResult, bool) {
 	canonical, _ := json.Marshal(args)
-	switch verdict, n := t.loops.see(call.Name+string(canonical), pageDigest(r.obs)); verdict {
+	switch verdict, n := t.loops.see(name+string(canonical), pageDigest(at.obs)); verdict {
 	case loopWarn:
 		msg := fmt.Sprintf("not run: this is the %d. time you ask for %s on a page that has not changed. It is not working; try something else, or finish with verdict failed and say what blocks you.", n, st)
-		rec.Outcome, rec.Failed = msg, true
-		r.record(ctx, rec)
-		return reply(msg, true)
+		return at.refuse(ctx, rec, msg, answer), true
 	case loopStop:
-		msg := fmt.Sprintf("Stopped: the agent repeated %s on an unchanged page %d times, after being told once.", r.sec.forRecord(st.String()), n)
-		rec.Outcome, rec.Failed = msg, true
-		r.record(ctx, rec)
-		r.res.FailedStep = r.nextIndex - 1
-		r.endWith(VerdictError, "loop", msg)
-		return reply(msg, true)
+		msg := fmt.Sprintf("Stopped: the agent repeated %s on an unchanged page %d times, after being told once.", at.sec.forRecord(st.String()), n)
+		return at.failAndEnd(ctx, rec, msg, VerdictError, "loop", msg, answer), true
 	}
+	return llm.ToolResult{}, false
+}
 
+// perform carries out an action step the model asked for, then observes
+// the page so the answer says what changed.
+func (at *attempt) perform(ctx context.Context, st suite.Step, pin *browser.Element, args toolArgs, rec Step, answer reply) llm.ToolResult {
 	began := time.Now()
-	outcome, err := r.act(ctx, st, pin)
+	outcome, err := at.act(ctx, st, pin)
 	rec.ActMS = ms(time.Since(began))
 	if err != nil {
-		rec.Outcome, rec.Failed = outcome+": "+err.Error(), true
-		if outcome == "" {
-			rec.Outcome = err.Error()
+		msg := err.Error()
+		if outcome != "" {
+			msg = outcome + ": " + msg
 		}
 		if !isPageProblem(err) {
-			r.record(ctx, rec)
-			v, reason := classify(ctx, err)
-			if v == VerdictFailed {
-				v = VerdictError
-			}
-			r.endWith(v, reason, "The browser failed: "+err.Error())
-			return reply(rec.Outcome, true)
+			return at.toolBroke(ctx, rec, msg, err, answer)
 		}
-		if _, _, oerr := r.observe(ctx); oerr != nil {
-			r.record(ctx, rec)
-			v, reason := classify(ctx, oerr)
-			r.endWith(v, reason, "Could not observe the page: "+oerr.Error())
-			return reply(rec.Outcome, true)
+		// The page refused the action; the model may try another way once
+		// it sees what the page looks like now.
+		if _, _, oerr := at.observe(ctx); oerr != nil {
+			rec.Outcome, rec.Failed = msg, true
+			at.record(ctx, rec)
+			at.endOn(ctx, oerr, "Could not observe the page: ")
+			return answer(msg, true)
 		}
-		r.record(ctx, rec)
-		return reply(rec.Outcome+". Look at the new observation and try another way.", true)
+		return at.refuse(ctx, rec, msg, func(content string, isErr bool) llm.ToolResult {
+			return answer(content+". Look at the new observation and try another way.", isErr)
+		})
 	}
-	r.remember(st, pin)
-	if call.Name == toolType && args.Submit {
-		if err := r.sess.PressKey(ctx, "Enter"); err != nil {
-			return r.toolBroke(ctx, rec, err, reply)
+	at.remember(st, pin)
+	if st.Verb == suite.VerbType && args.Submit {
+		if err := at.sess.PressKey(ctx, "Enter"); err != nil {
+			return at.toolBroke(ctx, rec, err.Error(), err, answer)
 		}
 		outcome += " and pressed Enter"
-		r.remember(suite.Step{Verb: suite.VerbPress, Key: "Enter"}, nil)
+		at.remember(suite.Step{Verb: suite.VerbPress, Key: "Enter"}, nil)
 	}
-	obs, observeMS, oerr := r.observe(ctx)
+	obs, observeMS, oerr := at.observe(ctx)
 	rec.ObserveMS = observeMS
 	if oerr == nil {
 		outcome += describePage(obs)
-		if news := describeNews(r.ev.news()); news != "" {
+		if news := describeNews(at.ev.news()); news != "" {
 			outcome += "; " + news
 		}
 	}
 	rec.Outcome = outcome
-	r.record(ctx, rec)
+	at.record(ctx, rec)
 	if oerr != nil {
-		v, reason := classify(ctx, oerr)
-		r.endWith(v, reason, "Could not observe the page after "+call.Name+": "+oerr.Error())
-		return reply(outcome, true)
+		at.endOn(ctx, oerr, "Could not observe the page after "+rec.Action+": ")
+		return answer(outcome, true)
 	}
-	return reply(outcome, false)
+	return answer(outcome, false)
+}
+
+// refuse records rec as a failed step saying msg and answers the model
+// with msg as an error; the attempt goes on.
+func (at *attempt) refuse(ctx context.Context, rec Step, msg string, answer reply) llm.ToolResult {
+	rec.Outcome, rec.Failed = msg, true
+	at.record(ctx, rec)
+	return answer(msg, true)
+}
+
+// failAndEnd records rec as the failed step saying msg and ends the
+// attempt on it.
+func (at *attempt) failAndEnd(ctx context.Context, rec Step, msg string, v Verdict, reason, summary string, answer reply) llm.ToolResult {
+	rec.Outcome, rec.Failed = msg, true
+	at.record(ctx, rec)
+	at.res.FailedStep = at.nextIndex - 1
+	at.endWith(v, reason, summary)
+	return answer(msg, true)
+}
+
+// endOn ends the attempt because err (from observing the page) says Argus
+// cannot go on; the verdict follows from what err is.
+func (at *attempt) endOn(ctx context.Context, err error, summary string) {
+	v, reason := classify(ctx, err)
+	at.endWith(v, reason, summary+err.Error())
 }
 
 // stepFor turns a model's tool call into the explicit step it amounts to,
 // and the element it acts on.
-func (r *run) stepFor(name string, a toolArgs) (suite.Step, *browser.Element, error) {
+func (at *attempt) stepFor(name string, a toolArgs) (suite.Step, *browser.Element, error) {
 	element := func() (*browser.Element, error) {
 		if a.Index < 1 {
 			return nil, errors.New("index is required: use an [index] from the latest observation")
 		}
-		el, ok := r.obs.Element(a.Index)
+		el, ok := at.obs.Element(a.Index)
 		if !ok {
 			return nil, fmt.Errorf("there is no element [%d] in the latest observation", a.Index)
 		}
@@ -267,7 +294,7 @@ func (r *run) stepFor(name string, a toolArgs) (suite.Step, *browser.Element, er
 	case toolUpload:
 		pin, err = element()
 		path := ""
-		for _, p := range r.task.Uploads {
+		for _, p := range at.task.Uploads {
 			if filepath.Base(p) == a.File {
 				path = p
 			}
@@ -294,23 +321,23 @@ func (r *run) stepFor(name string, a toolArgs) (suite.Step, *browser.Element, er
 	return st, pin, nil
 }
 
-// remember keeps a successful action for the replay of this run.
-func (r *run) remember(st suite.Step, pin *browser.Element) {
+// remember keeps a successful action for the replay of this attempt.
+func (at *attempt) remember(st suite.Step, pin *browser.Element) {
 	rs := ReplayStep{Step: st}
 	if pin != nil {
 		rs.Element = fingerprintOf(*pin)
 	}
-	r.done = append(r.done, rs)
+	at.done = append(at.done, rs)
 }
 
-func (r *run) extract(ctx context.Context, a toolArgs, rec Step, reply func(string, bool) llm.ToolResult) llm.ToolResult {
+func (at *attempt) extract(ctx context.Context, a toolArgs, rec Step, answer reply) llm.ToolResult {
 	began := time.Now()
 	var content, outcome string
 	switch a.What {
 	case "html":
-		obs, err := r.sess.Observe(ctx, browser.ObserveOptions{IncludeHTML: true})
+		obs, err := at.sess.Observe(ctx, browser.ObserveOptions{IncludeHTML: true})
 		if err != nil {
-			return r.toolBroke(ctx, rec, err, reply)
+			return at.toolBroke(ctx, rec, err.Error(), err, answer)
 		}
 		content = obs.HTML
 		outcome = fmt.Sprintf("read the page's HTML (%d characters)", utf8.RuneCountInString(obs.HTML))
@@ -318,16 +345,14 @@ func (r *run) extract(ctx context.Context, a toolArgs, rec Step, reply func(stri
 			content += fmt.Sprintf("\n[HTML truncated at %d characters]", browser.MaxHTMLChars)
 		}
 	case "text":
-		content = r.obs.Text
+		content = at.obs.Text
 		outcome = fmt.Sprintf("read the page's text (%d characters)", utf8.RuneCountInString(content))
 	default:
-		rec.Outcome, rec.Failed = `what must be "html" or "text"`, true
-		r.record(ctx, rec)
-		return reply(rec.Outcome, true)
+		return at.refuse(ctx, rec, `what must be "html" or "text"`, answer)
 	}
 	rec.ActMS, rec.Outcome = ms(time.Since(began)), outcome
-	r.record(ctx, rec)
-	return reply(content, false)
+	at.record(ctx, rec)
+	return answer(content, false)
 }
 
 var assertVerbs = map[string]suite.Verb{
@@ -335,12 +360,10 @@ var assertVerbs = map[string]suite.Verb{
 	"title": suite.VerbExpectTitle, "visible": suite.VerbExpectVisible, "no_console_errors": suite.VerbExpectNoConsoleErrors,
 }
 
-func (r *run) assert(ctx context.Context, a toolArgs, rec Step, reply func(string, bool) llm.ToolResult) llm.ToolResult {
+func (at *attempt) assert(ctx context.Context, a toolArgs, rec Step, answer reply) llm.ToolResult {
 	verb, ok := assertVerbs[a.Check]
 	if !ok || (verb != suite.VerbExpectNoConsoleErrors && a.Value == "") {
-		rec.Outcome, rec.Failed = "check must be one of text, no_text, url, title, visible, no_console_errors, with a value", true
-		r.record(ctx, rec)
-		return reply(rec.Outcome, true)
+		return at.refuse(ctx, rec, "check must be one of text, no_text, url, title, visible, no_console_errors, with a value", answer)
 	}
 	st := suite.Step{Verb: verb, Value: a.Value}
 	if verb == suite.VerbExpectVisible {
@@ -350,47 +373,47 @@ func (r *run) assert(ctx context.Context, a toolArgs, rec Step, reply func(strin
 		st.Value = ""
 	}
 	began := time.Now()
-	held, detail, err := r.verify(ctx, st)
+	held, detail, err := at.verify(ctx, st)
 	rec.ActMS = ms(time.Since(began))
 	if err != nil {
 		if isPageProblem(err) {
-			rec.Outcome, rec.Failed = "could not check: "+err.Error(), true
-			r.record(ctx, rec)
-			return reply(rec.Outcome, true)
+			return at.refuse(ctx, rec, "could not check: "+err.Error(), answer)
 		}
-		return r.toolBroke(ctx, rec, err, reply)
+		return at.toolBroke(ctx, rec, err.Error(), err, answer)
 	}
 	if !held {
+		// Not an error: a check that does not hold is an answer the model
+		// reasons about, not a broken call.
 		rec.Outcome, rec.Failed = "not verified: "+detail, true
-		r.record(ctx, rec)
-		return reply(rec.Outcome, false)
+		at.record(ctx, rec)
+		return answer(rec.Outcome, false)
 	}
 	outcome := "verified: " + detail
 	checkpoint := ""
 	if a.Checkpoint != "" {
-		if i := r.matchCheckpoint(a.Checkpoint); i >= 0 {
-			c := &r.checkpoints[i]
+		if i := at.matchCheckpoint(a.Checkpoint); i >= 0 {
+			c := &at.checkpoints[i]
 			checkpoint = c.Checkpoint
 			if !c.Verified {
-				c.Verified, c.Step, c.Evidence = true, r.nextIndex, detail
+				c.Verified, c.Step, c.Evidence = true, at.nextIndex, detail
 			}
 			outcome += fmt.Sprintf("; checkpoint %q verified", c.Checkpoint)
 		} else {
-			outcome += fmt.Sprintf("; but there is no checkpoint %q (the checkpoints are: %s)", a.Checkpoint, r.checkpointList())
+			outcome += fmt.Sprintf("; but there is no checkpoint %q (the checkpoints are: %s)", a.Checkpoint, at.checkpointList())
 		}
 	}
 	rec.Outcome = outcome
-	r.record(ctx, rec)
-	r.done = append(r.done, ReplayStep{Step: st, Checkpoint: checkpoint})
-	return reply(outcome, false)
+	at.record(ctx, rec)
+	at.done = append(at.done, ReplayStep{Step: st, Checkpoint: checkpoint})
+	return answer(outcome, false)
 }
 
 // matchCheckpoint finds the checkpoint the model named: exactly, or the
 // only one containing (or contained in) its words.
-func (r *run) matchCheckpoint(name string) int {
+func (at *attempt) matchCheckpoint(name string) int {
 	want := strings.ToLower(collapse(name))
 	found := -1
-	for i, c := range r.checkpoints {
+	for i, c := range at.checkpoints {
 		have := strings.ToLower(collapse(c.Checkpoint))
 		if have == want {
 			return i
@@ -405,9 +428,9 @@ func (r *run) matchCheckpoint(name string) int {
 	return found
 }
 
-func (r *run) checkpointList() string {
-	names := make([]string, len(r.checkpoints))
-	for i, c := range r.checkpoints {
+func (at *attempt) checkpointList() string {
+	names := make([]string, len(at.checkpoints))
+	for i, c := range at.checkpoints {
 		names[i] = fmt.Sprintf("%q", c.Checkpoint)
 	}
 	if len(names) == 0 {
@@ -416,12 +439,12 @@ func (r *run) checkpointList() string {
 	return strings.Join(names, ", ")
 }
 
-func (r *run) finish(ctx context.Context, a toolArgs, rec Step, t *turnState, reply func(string, bool) llm.ToolResult) llm.ToolResult {
+func (at *attempt) finish(ctx context.Context, a toolArgs, rec Step, t *turnState, answer reply) llm.ToolResult {
 	summary := strings.TrimSpace(a.Summary)
 	switch a.Verdict {
 	case "passed":
 		var open []string
-		for _, c := range r.checkpoints {
+		for _, c := range at.checkpoints {
 			if !c.Verified {
 				open = append(open, fmt.Sprintf("%q", c.Checkpoint))
 			}
@@ -431,46 +454,43 @@ func (r *run) finish(ctx context.Context, a toolArgs, rec Step, t *turnState, re
 			if t.finishRefusals >= 2 {
 				msg := "The agent reported success but never verified: " + strings.Join(open, ", ") + ". " + summary
 				rec.Outcome, rec.Failed = "refused a pass without evidence; the test fails", true
-				r.record(ctx, rec)
-				r.res.FailedStep = r.nextIndex - 1
-				r.endWith(VerdictFailed, "unverified", msg)
-				return reply(msg, true)
+				at.record(ctx, rec)
+				at.res.FailedStep = at.nextIndex - 1
+				at.endWith(VerdictFailed, "unverified", msg)
+				return answer(msg, true)
 			}
 			msg := "Cannot pass yet: these checkpoints were not verified with assert: " + strings.Join(open, ", ") +
 				". Verify them on the page, or finish with verdict failed if they cannot be observed."
-			rec.Outcome, rec.Failed = msg, true
-			r.record(ctx, rec)
-			return reply(msg, true)
+			return at.refuse(ctx, rec, msg, answer)
 		}
 		rec.Outcome = "passed: " + summary
-		r.record(ctx, rec)
-		r.pass(summary, true)
-		return reply("recorded: passed", false)
+		at.record(ctx, rec)
+		at.pass(summary, true)
+		return answer("recorded: passed", false)
 	case "failed":
 		if summary == "" {
 			summary = "The agent found that the application does not do what the test says, without saying why."
 		}
 		rec.Outcome, rec.Failed = "failed: "+summary, true
-		r.record(ctx, rec)
-		r.res.FailedStep = r.nextIndex - 1
-		r.endWith(VerdictFailed, "model_verdict", summary)
-		return reply("recorded: failed", false)
+		at.record(ctx, rec)
+		at.res.FailedStep = at.nextIndex - 1
+		at.endWith(VerdictFailed, "model_verdict", summary)
+		return answer("recorded: failed", false)
 	default:
-		rec.Outcome, rec.Failed = `verdict must be "passed" or "failed"`, true
-		r.record(ctx, rec)
-		return reply(rec.Outcome, true)
+		return at.refuse(ctx, rec, `verdict must be "passed" or "failed"`, answer)
 	}
 }
 
 // toolBroke records a tool that failed for a reason outside the page and
-// ends the run.
-func (r *run) toolBroke(ctx context.Context, rec Step, err error, reply func(string, bool) llm.ToolResult) llm.ToolResult {
-	rec.Outcome, rec.Failed = err.Error(), true
-	r.record(ctx, rec)
+// ends the attempt as an error: a broken browser is never the
+// application's fault.
+func (at *attempt) toolBroke(ctx context.Context, rec Step, msg string, err error, answer reply) llm.ToolResult {
+	rec.Outcome, rec.Failed = msg, true
+	at.record(ctx, rec)
 	v, reason := classify(ctx, err)
 	if v == VerdictFailed {
 		v = VerdictError
 	}
-	r.endWith(v, reason, "The browser failed: "+err.Error())
-	return reply(err.Error(), true)
+	at.endWith(v, reason, "The browser failed: "+err.Error())
+	return answer(msg, true)
 }

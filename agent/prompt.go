@@ -27,47 +27,47 @@ How you finish:
 - When in doubt, the verdict is "failed", with the reason. Never report "passed" for something you did not see.`
 
 // taskPrompt is the first user message: the test itself.
-func (r *run) taskPrompt(context string) string {
+func (at *attempt) taskPrompt(context string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Test: %s\n", r.task.Name)
-	fmt.Fprintf(&b, "Application: %s\n", r.task.BaseURL)
-	if r.task.Goal != "" {
-		fmt.Fprintf(&b, "Goal:\n%s\n", r.task.Goal)
+	fmt.Fprintf(&b, "Test: %s\n", at.task.Name)
+	fmt.Fprintf(&b, "Application: %s\n", at.task.BaseURL)
+	if at.task.Goal != "" {
+		fmt.Fprintf(&b, "Goal:\n%s\n", at.task.Goal)
 	}
-	if len(r.task.Steps) > 0 {
+	if len(at.task.Steps) > 0 {
 		b.WriteString("Steps the test describes:\n")
-		for i, s := range r.task.Steps {
+		for i, s := range at.task.Steps {
 			fmt.Fprintf(&b, "%d. %s\n", i+1, s)
 		}
 	}
-	if len(r.task.Checkpoints) > 0 {
+	if len(at.task.Checkpoints) > 0 {
 		b.WriteString("Checkpoints (verify each with assert):\n")
-		for _, c := range r.task.Checkpoints {
+		for _, c := range at.task.Checkpoints {
 			fmt.Fprintf(&b, "- %s\n", c)
 		}
 	}
-	if len(r.task.Secrets) > 0 {
-		fmt.Fprintf(&b, "Secrets you may type: %s\n", r.sec.names())
+	if len(at.task.Secrets) > 0 {
+		fmt.Fprintf(&b, "Secrets you may type: %s\n", at.sec.names())
 	}
-	if len(r.task.Uploads) > 0 {
-		names := make([]string, len(r.task.Uploads))
-		for i, p := range r.task.Uploads {
+	if len(at.task.Uploads) > 0 {
+		names := make([]string, len(at.task.Uploads))
+		for i, p := range at.task.Uploads {
 			names[i] = filepath.Base(p)
 		}
 		fmt.Fprintf(&b, "Files you may upload: %s\n", strings.Join(names, ", "))
 	}
-	fmt.Fprintf(&b, "Budget: %d iterations.\n", r.cfg.MaxIterations)
+	fmt.Fprintf(&b, "Budget: %d iterations.\n", at.cfg.MaxIterations)
 	if context != "" {
 		b.WriteString("\n" + context + "\n")
 	}
-	return r.sec.forModel(b.String())
+	return at.sec.forModel(b.String())
 }
 
 // observationPrompt is the page as the model sees it this turn, with what
 // is new in the console and network, and the checkpoints still open.
-func (r *run) observationPrompt(obs *browser.Observation, news string, note string) string {
+func (at *attempt) observationPrompt(obs *browser.Observation, news string, note string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Iteration %d of %d.\n", r.res.Iterations+1, r.cfg.MaxIterations)
+	fmt.Fprintf(&b, "Iteration %d of %d.\n", at.res.Iterations+1, at.cfg.MaxIterations)
 	if note != "" {
 		b.WriteString(note + "\n")
 	}
@@ -75,7 +75,7 @@ func (r *run) observationPrompt(obs *browser.Observation, news string, note stri
 		b.WriteString("Since the last action: " + news + "\n")
 	}
 	var open []string
-	for _, c := range r.checkpoints {
+	for _, c := range at.checkpoints {
 		if !c.Verified {
 			open = append(open, c.Checkpoint)
 		}
@@ -85,5 +85,5 @@ func (r *run) observationPrompt(obs *browser.Observation, news string, note stri
 	}
 	b.WriteString("\n")
 	b.WriteString(obs.Render())
-	return r.sec.forModel(b.String())
+	return at.sec.forModel(b.String())
 }

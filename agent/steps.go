@@ -22,9 +22,9 @@ type failure struct {
 
 // runSteps executes explicit or replayed steps in order, recording each.
 // It returns nil when all passed.
-func (r *run) runSteps(ctx context.Context, steps []ReplayStep, replaying bool) *failure {
+func (at *attempt) runSteps(ctx context.Context, steps []ReplayStep, replaying bool) *failure {
 	for i, rs := range steps {
-		if f := r.checkBudget(ctx); f != nil {
+		if f := at.checkBudget(ctx); f != nil {
 			return f
 		}
 		st := rs.Step
@@ -32,20 +32,20 @@ func (r *run) runSteps(ctx context.Context, steps []ReplayStep, replaying bool) 
 		if replaying {
 			what = "replayed step"
 		}
-		label := fmt.Sprintf("%s %d (%s)", what, i+1, r.sec.forRecord(st.String()))
+		label := fmt.Sprintf("%s %d (%s)", what, i+1, at.sec.forRecord(st.String()))
 
 		var pin *browser.Element
 		var observeMS int
 		if replaying && rs.Element != nil {
-			el, took, err := r.findFingerprint(ctx, rs.Element)
+			el, took, err := at.findFingerprint(ctx, rs.Element)
 			observeMS = took
 			if err != nil {
-				return r.stepFailed(ctx, st, observeMS, 0, err, label, replaying)
+				return at.stepFailed(ctx, st, observeMS, 0, err, label, replaying)
 			}
 			if el == nil {
-				msg := fmt.Sprintf("%s no longer fits the page: %s is not on %s.", label, rs.Element, r.pageName())
-				r.record(ctx, Step{Action: st.Verb.String(), Args: stepArgs(st), Outcome: msg, Failed: true, ObserveMS: observeMS})
-				r.res.FailedStep = r.nextIndex - 1
+				msg := fmt.Sprintf("%s no longer fits the page: %s is not on %s.", label, rs.Element, at.pageName())
+				at.record(ctx, Step{Action: st.Verb.String(), Args: stepArgs(st), Outcome: msg, Failed: true, ObserveMS: observeMS})
+				at.res.FailedStep = at.nextIndex - 1
 				return &failure{verdict: VerdictError, reason: "replay", summary: msg, fits: true}
 			}
 			pin = el
@@ -56,39 +56,39 @@ func (r *run) runSteps(ctx context.Context, steps []ReplayStep, replaying bool) 
 		var err error
 		if st.Verb.IsExpectation() {
 			var ok bool
-			ok, outcome, err = r.verify(ctx, st)
+			ok, outcome, err = at.verify(ctx, st)
 			if err == nil && !ok {
-				r.record(ctx, Step{Action: st.Verb.String(), Args: stepArgs(st), Outcome: outcome, Failed: true,
+				at.record(ctx, Step{Action: st.Verb.String(), Args: stepArgs(st), Outcome: outcome, Failed: true,
 					ObserveMS: observeMS, ActMS: ms(time.Since(began))})
-				r.res.Iterations++
-				r.res.FailedStep = r.nextIndex - 1
+				at.res.Iterations++
+				at.res.FailedStep = at.nextIndex - 1
 				return &failure{verdict: VerdictFailed, reason: "expectation", fits: true,
 					summary: fmt.Sprintf("%s failed: %s", label, outcome)}
 			}
 			if err == nil {
-				r.markCheckpoint(rs, outcome)
+				at.markCheckpoint(rs, outcome)
 			}
 		} else {
-			outcome, err = r.act(ctx, st, pin)
+			outcome, err = at.act(ctx, st, pin)
 		}
 		act := ms(time.Since(began))
 		if err != nil {
-			r.res.Iterations++
-			return r.stepFailed(ctx, st, observeMS, act, err, label, replaying)
+			at.res.Iterations++
+			return at.stepFailed(ctx, st, observeMS, act, err, label, replaying)
 		}
-		obs, took, oerr := r.observe(ctx)
+		obs, took, oerr := at.observe(ctx)
 		observeMS += took
 		if oerr == nil && !st.Verb.IsExpectation() {
 			outcome += describePage(obs)
-			if news := describeNews(r.ev.news()); news != "" {
+			if news := describeNews(at.ev.news()); news != "" {
 				outcome += "; " + news
 			}
 		}
-		r.record(ctx, Step{Action: st.Verb.String(), Args: stepArgs(st), Outcome: outcome, ObserveMS: observeMS, ActMS: act})
-		r.res.Iterations++
-		r.done = append(r.done, rs)
-		if r.res.Verdict != "" {
-			return &failure{verdict: r.res.Verdict, reason: r.res.Reason, summary: r.res.Summary}
+		at.record(ctx, Step{Action: st.Verb.String(), Args: stepArgs(st), Outcome: outcome, ObserveMS: observeMS, ActMS: act})
+		at.res.Iterations++
+		at.done = append(at.done, rs)
+		if at.res.Verdict != "" {
+			return &failure{verdict: at.res.Verdict, reason: at.res.Reason, summary: at.res.Summary}
 		}
 		if oerr != nil {
 			v, reason := classify(ctx, oerr)
@@ -99,13 +99,13 @@ func (r *run) runSteps(ctx context.Context, steps []ReplayStep, replaying bool) 
 }
 
 // stepFailed records a step whose action did not succeed and says how the
-// run ends: a step that does not fit the page fails the test (or, in a
+// attempt ends: a step that does not fit the page fails the test (or, in a
 // replay, asks for the model); anything else is Argus's error.
-func (r *run) stepFailed(ctx context.Context, st suite.Step, observeMS, actMS int, err error, label string, replaying bool) *failure {
+func (at *attempt) stepFailed(ctx context.Context, st suite.Step, observeMS, actMS int, err error, label string, replaying bool) *failure {
 	verdict, reason := classify(ctx, err)
-	msg := fmt.Sprintf("%s could not be done on %s: %v", label, r.pageName(), err)
-	r.record(ctx, Step{Action: st.Verb.String(), Args: stepArgs(st), Outcome: msg, Failed: true, ObserveMS: observeMS, ActMS: actMS})
-	r.res.FailedStep = r.nextIndex - 1
+	msg := fmt.Sprintf("%s could not be done on %s: %v", label, at.pageName(), err)
+	at.record(ctx, Step{Action: st.Verb.String(), Args: stepArgs(st), Outcome: msg, Failed: true, ObserveMS: observeMS, ActMS: actMS})
+	at.res.FailedStep = at.nextIndex - 1
 	f := &failure{verdict: verdict, reason: reason, summary: msg}
 	if verdict == VerdictFailed {
 		f.fits = true
@@ -122,11 +122,11 @@ func (r *run) stepFailed(ctx context.Context, st suite.Step, observeMS, actMS in
 
 // findFingerprint observes until an element matching f appears, for at
 // most the expectation timeout; nil when it does not.
-func (r *run) findFingerprint(ctx context.Context, f *Fingerprint) (*browser.Element, int, error) {
+func (at *attempt) findFingerprint(ctx context.Context, f *Fingerprint) (*browser.Element, int, error) {
 	began := time.Now()
-	deadline := began.Add(r.cfg.ExpectTimeout)
+	deadline := began.Add(at.cfg.ExpectTimeout)
 	for {
-		obs, _, err := r.observe(ctx)
+		obs, _, err := at.observe(ctx)
 		if err != nil {
 			return nil, ms(time.Since(began)), err
 		}
@@ -143,18 +143,18 @@ func (r *run) findFingerprint(ctx context.Context, f *Fingerprint) (*browser.Ele
 }
 
 // markCheckpoint credits a checkpoint verified by a replayed expectation.
-func (r *run) markCheckpoint(rs ReplayStep, evidence string) {
+func (at *attempt) markCheckpoint(rs ReplayStep, evidence string) {
 	if rs.Checkpoint == "" {
 		return
 	}
-	for i := range r.checkpoints {
-		if r.checkpoints[i].Checkpoint == rs.Checkpoint && !r.checkpoints[i].Verified {
-			r.checkpoints[i].Verified, r.checkpoints[i].Step, r.checkpoints[i].Evidence = true, r.nextIndex, evidence
+	for i := range at.checkpoints {
+		if at.checkpoints[i].Checkpoint == rs.Checkpoint && !at.checkpoints[i].Verified {
+			at.checkpoints[i].Verified, at.checkpoints[i].Step, at.checkpoints[i].Evidence = true, at.nextIndex, evidence
 		}
 	}
 }
 
-func (r *run) checkBudget(ctx context.Context) *failure {
+func (at *attempt) checkBudget(ctx context.Context) *failure {
 	if err := ctx.Err(); err != nil {
 		v, reason := classify(ctx, err)
 		summary := "The run was cancelled."
@@ -163,18 +163,18 @@ func (r *run) checkBudget(ctx context.Context) *failure {
 		}
 		return &failure{verdict: v, reason: reason, summary: summary}
 	}
-	if r.res.Iterations >= r.cfg.MaxIterations {
+	if at.res.Iterations >= at.cfg.MaxIterations {
 		return &failure{verdict: VerdictError, reason: "iteration_limit",
-			summary: fmt.Sprintf("Stopped after %d iterations, the limit, without a verdict.", r.cfg.MaxIterations)}
+			summary: fmt.Sprintf("Stopped after %d iterations, the limit, without a verdict.", at.cfg.MaxIterations)}
 	}
 	return nil
 }
 
-func (r *run) pageName() string {
-	if r.obs == nil {
+func (at *attempt) pageName() string {
+	if at.obs == nil {
 		return "the page"
 	}
-	return r.sec.forRecord(r.obs.URL)
+	return at.sec.forRecord(at.obs.URL)
 }
 
 func stepArgs(st suite.Step) map[string]any {

@@ -342,63 +342,30 @@ func (s Step) Validate() error {
 	if s.Verb <= VerbInvalid || s.Verb >= numVerbs {
 		return fmt.Errorf("invalid verb %d", int(s.Verb))
 	}
-	var (
-		needValue, needTarget, optTarget, needKey, needDuration, optDuration bool
-		valueKind                                                            = valueText
-	)
-	switch s.Verb {
-	case VerbNavigate:
-		needValue, valueKind = true, valueURL
-	case VerbExpectURL, VerbWaitForURL:
-		needValue, valueKind = true, valueURLPart
-		optDuration = s.Verb == VerbWaitForURL
-	case VerbExpectText, VerbExpectNoText:
-		needValue, valueKind = true, valueSecretOK
-	case VerbExpectTitle:
-		needValue = true
-	case VerbType:
-		// An empty value is meaningful: it clears the field like "clear".
-		needTarget, valueKind = true, valueSecretOK
-	case VerbSelect:
-		needValue, needTarget = true, true
-	case VerbUpload:
-		needValue, needTarget, valueKind = true, true, valuePath
-	case VerbClick, VerbClear, VerbCheck, VerbUncheck, VerbScrollTo, VerbExpectVisible, VerbExpectHidden:
-		needTarget = true
-	case VerbWaitFor:
-		needTarget, optDuration = true, true
-	case VerbPress:
-		needKey, optTarget = true, true
-	case VerbWait:
-		needDuration = true
-	}
-
-	if needValue && s.Value == "" {
+	sh := verbShapes[s.Verb]
+	switch {
+	case sh.value == required && s.Value == "":
 		return fmt.Errorf("%s: the value is empty", s.Verb)
-	}
-	if !needValue && s.Verb != VerbType && s.Value != "" {
+	case sh.value == unused && s.Value != "":
 		return fmt.Errorf("%s takes no value", s.Verb)
 	}
-	if s.Value != "" || s.Verb == VerbType {
-		if err := validateValue(s.Value, valueKind); err != nil {
+	if s.Value != "" || sh.emptyValue {
+		if err := validateValue(s.Value, sh.kind); err != nil {
 			return fmt.Errorf("%s: %w", s.Verb, err)
 		}
 	}
 
 	switch {
-	case needTarget:
+	case sh.target == required || (sh.target == optional && !s.Target.IsZero()):
 		if err := s.Target.validate(); err != nil {
 			return fmt.Errorf("%s: %w", s.Verb, err)
 		}
-	case optTarget && !s.Target.IsZero():
-		if err := s.Target.validate(); err != nil {
-			return fmt.Errorf("%s: %w", s.Verb, err)
-		}
-	case !s.Target.IsZero():
+	case sh.target == unused && !s.Target.IsZero():
 		return fmt.Errorf("%s takes no element", s.Verb)
 	}
 
-	if needKey {
+	switch {
+	case sh.key != unused:
 		canon, err := canonicalKey(s.Key)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.Verb, err)
@@ -406,12 +373,12 @@ func (s Step) Validate() error {
 		if canon != s.Key {
 			return fmt.Errorf("%s: key %q is not in canonical form %q", s.Verb, s.Key, canon)
 		}
-	} else if s.Key != "" {
+	case s.Key != "":
 		return fmt.Errorf("%s takes no key", s.Verb)
 	}
 
 	switch {
-	case needDuration || (optDuration && s.Duration != 0):
+	case sh.duration == required || (sh.duration == optional && s.Duration != 0):
 		if err := checkWait(s.Duration); err != nil {
 			return fmt.Errorf("%s: %w", s.Verb, err)
 		}
