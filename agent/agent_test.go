@@ -17,6 +17,7 @@ import (
 	"github.com/argusqa/argus/agent/llm/openai"
 	"github.com/argusqa/argus/agent/llm/scripted"
 	"github.com/argusqa/argus/browser"
+	"github.com/argusqa/argus/browser/browsertest"
 	"github.com/argusqa/argus/browser/local"
 	"github.com/argusqa/argus/suite"
 )
@@ -37,6 +38,22 @@ func run(t *testing.T, a *agent.Agent, task agent.Task, rec agent.Recorder) (*ag
 		_ = s.Close(ctx)
 	}()
 	return a.Run(context.Background(), s, task, rec)
+}
+
+// idleURL is the one page of fakeRun's session: a heading and a button
+// that does nothing.
+const idleURL = "http://app.test/idle"
+
+// fakeRun carries out task in a fake browser showing idleURL, for tests
+// about the agent loop rather than the browser.
+func fakeRun(t *testing.T, a *agent.Agent, task agent.Task, rec agent.Recorder) (*agent.Result, error) {
+	t.Helper()
+	s := browsertest.NewFakeSession(map[string]browsertest.FakePage{
+		idleURL: {Title: "Idle", Text: "Nothing happens here.\nNothing", Elements: []browser.Element{
+			{Tag: "button", Role: "button", Name: "Nothing"},
+		}},
+	})
+	return a.Run(t.Context(), s, task, rec)
 }
 
 func newSession(t *testing.T) browser.Session {
@@ -290,15 +307,14 @@ func TestExplicitStepsPassAndFail(t *testing.T) {
 
 func TestIterationLimitEndsAsError(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t)
 	var script []scripted.Step
 	for range 10 {
 		script = append(script, call("scroll", map[string]any{"direction": "down"}))
 	}
 	model, _ := openAIModel(t, script...)
 	a := newAgent(t, model, func(c *agent.Config) { c.MaxIterations = 4; c.LoopRepeats = 100 })
-	task := agent.Task{Name: "Wander", BaseURL: app.URL, StartURL: app.URL + "/idle", Goal: "look around", Key: "5123456789abcdef0123"}
-	res, err := run(t, a, task, agent.Discard)
+	task := agent.Task{Name: "Wander", BaseURL: "http://app.test", StartURL: idleURL, Goal: "look around", Key: "5123456789abcdef0123"}
+	res, err := fakeRun(t, a, task, agent.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,14 +325,13 @@ func TestIterationLimitEndsAsError(t *testing.T) {
 
 func TestTokenLimitEndsAsError(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t)
 	big := call("scroll", map[string]any{"direction": "down"})
 	big.Usage = llm.Usage{InputTokens: 6000, OutputTokens: 100}
 	model, _ := openAIModel(t, big, big, big, big)
 	a := newAgent(t, model, func(c *agent.Config) { c.MaxTokens = 15000; c.LoopRepeats = 100 })
-	task := agent.Task{Name: "Expensive", BaseURL: app.URL, StartURL: app.URL + "/idle", Goal: "look around", Key: "6123456789abcdef0123"}
+	task := agent.Task{Name: "Expensive", BaseURL: "http://app.test", StartURL: idleURL, Goal: "look around", Key: "6123456789abcdef0123"}
 	rec := &recorded{}
-	res, err := run(t, a, task, rec)
+	res, err := fakeRun(t, a, task, rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,15 +345,14 @@ func TestTokenLimitEndsAsError(t *testing.T) {
 
 func TestLoopIsDetected(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t)
 	var script []scripted.Step
 	for range 6 {
 		script = append(script, call("click", map[string]any{"index": 1}))
 	}
 	model, srv := openAIModel(t, script...)
 	rec := &recorded{}
-	task := agent.Task{Name: "Stuck", BaseURL: app.URL, StartURL: app.URL + "/idle", Goal: "make something happen", Key: "7123456789abcdef0123"}
-	res, err := run(t, newAgent(t, model, nil), task, rec)
+	task := agent.Task{Name: "Stuck", BaseURL: "http://app.test", StartURL: idleURL, Goal: "make something happen", Key: "7123456789abcdef0123"}
+	res, err := fakeRun(t, newAgent(t, model, nil), task, rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,14 +377,13 @@ func TestLoopIsDetected(t *testing.T) {
 
 func TestPassWithoutEvidenceIsRefused(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t)
 	model, srv := openAIModel(t,
 		call("finish", map[string]any{"verdict": "passed", "summary": "Looks fine."}),
 		call("finish", map[string]any{"verdict": "passed", "summary": "Really, it is fine."}),
 	)
-	task := agent.Task{Name: "Greeting", BaseURL: app.URL, StartURL: app.URL + "/idle", Goal: "check the greeting",
+	task := agent.Task{Name: "Greeting", BaseURL: "http://app.test", StartURL: idleURL, Goal: "check the greeting",
 		Checkpoints: []string{"greeting shown"}, Key: "8123456789abcdef0123"}
-	res, err := run(t, newAgent(t, model, nil), task, agent.Discard)
+	res, err := fakeRun(t, newAgent(t, model, nil), task, agent.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,4 +5,8 @@
 // iframes and shadow roots), trusted input, stale indices, console and
 // network capture, the page-load timeout, uploads, dialogs, screenshots
 // and closing.
+//
+// FakeSession is the other half: a Session over pages held in memory, for
+// tests about what drives a browser (the agent loop, budgets, verdicts)
+// that should not need Chromium.
 package browsertest
