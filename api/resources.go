@@ -238,3 +238,37 @@ type Page[T any] struct {
 	Items      []T     `json:"items"`
 	NextCursor *string `json:"next_cursor"`
 }
+
+// TestHealth is how one test has been doing over its latest verdicts
+// (at most 20): the project health board's card.
+type TestHealth struct {
+	Test Test `json:"test"`
+	// Status is the latest verdict (passed, failed, error), or "never"
+	// for a test that has not finished a run.
+	Status string `json:"status"`
+	// Recent holds the latest verdicts, newest first.
+	Recent []Verdict `json:"recent"`
+	// Flakiness counts the verdict changes in Recent.
+	Flakiness int `json:"flakiness"`
+	// LastPassAt is when the test last passed, across all its runs.
+	LastPassAt       *time.Time `json:"last_pass_at"`
+	MedianDurationMS *int64     `json:"median_duration_ms"`
+	MedianTokens     *int64     `json:"median_tokens"`
+	// Mode is how the next run goes: "replay" (a saved replay, no
+	// tokens), "steps" (written steps, the model only if one fails) or
+	// "model".
+	Mode string `json:"mode"`
+	// Active says an agent of the test is queued or running.
+	Active bool `json:"active"`
+}
+
+// Verdict is one finished agent of a test.
+type Verdict struct {
+	AgentID    uuid.UUID `json:"agent_id"`
+	RunID      uuid.UUID `json:"run_id"`
+	Status     Status    `json:"status"`
+	Summary    string    `json:"summary"`
+	FinishedAt time.Time `json:"finished_at"`
+	DurationMS int64     `json:"duration_ms"`
+	Tokens     int64     `json:"tokens"`
+}

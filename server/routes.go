@@ -78,6 +78,7 @@ func (s *Server) builtinRoutes() []Route {
 
 		r("GET", "/api/v1/projects/{id}/tests", Member, s.listTests),
 		r("POST", "/api/v1/projects/{id}/tests", Member, s.createTest),
+		r("GET", "/api/v1/projects/{id}/health", Member, s.projectHealth),
 		r("POST", "/api/v1/projects/{id}/test-files", Member, s.syncTestFiles),
 		r("GET", "/api/v1/tests/{id}", Member, s.getTest),
 		r("PUT", "/api/v1/tests/{id}", Member, s.updateTest),

@@ -146,6 +146,7 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 			_, _, _, err := s.CreateRun(ctx, B, store.RunInput{ProjectID: b.project.ID, TestIDs: []uuid.UUID{a.test.ID}}, nil)
 			return notFound(err)
 		},
+		"ProjectHealth":    func() error { _, err := s.ProjectHealth(ctx, B, a.project.ID); return notFound(err) },
 		"GetRun":           func() error { _, err := s.GetRun(ctx, B, a.run.ID); return notFound(err) },
 		"RefreshRunStatus": func() error { _, err := s.RefreshRunStatus(ctx, B, a.run.ID); return notFound(err) },
 		"ListAgents":       func() error { l, err := s.ListAgents(ctx, B, a.run.ID); return empty(len(l), err) },
