@@ -42,6 +42,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"migrate": {"apply or inspect database migrations (up, down, status)", runMigrate},
 		"admin":   {"bootstrap tenants, users and API keys", runAdmin},
+		"mcp":     {"serve the MCP tools over stdio for a coding agent, running tests in this process", runMCP},
 		"run":     {"run test files against an application, in this process (no database needed)", runRun},
 		"demo":    {"start the demo app and run the demo suite against it", runDemo},
 		"serve":   {"serve the REST API and web UI (--with-worker also runs agents)", runServe},

@@ -14,6 +14,7 @@ import (
 	"github.com/argusqa/argus/events"
 	"github.com/argusqa/argus/internal/config"
 	"github.com/argusqa/argus/jobs"
+	"github.com/argusqa/argus/mcp"
 	"github.com/argusqa/argus/server"
 	"github.com/argusqa/argus/server/metrics"
 	"github.com/argusqa/argus/store"
@@ -205,7 +206,22 @@ func newHTTP(cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.
 	if err != nil {
 		return nil, err
 	}
-	return server.New(server.Config{App: a, Fallback: ui.Handler(), Logger: log, Metrics: m})
+	srv, err := server.New(server.Config{App: a, Fallback: ui.Handler(), Logger: log, Metrics: m})
+	if err != nil {
+		return nil, err
+	}
+	// The MCP endpoint authenticates API keys itself (no cookies) and
+	// streams, so it is mounted as a public streaming route.
+	tools, err := mcp.HTTPHandler(a, mcp.Config{Version: version, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	for _, method := range []string{"GET", "POST", "DELETE"} {
+		if err := srv.Handle(server.Route{Method: method, Pattern: "/mcp", Access: server.Public, Stream: true, Handler: tools}); err != nil {
+			return nil, err
+		}
+	}
+	return srv, nil
 }
 
 // agentMetrics feeds an embedded worker's agents into the collectors this
