@@ -148,7 +148,7 @@ func (b *BiDi) Send(ctx context.Context, method string, params, result any) erro
 		}
 		b.mu.Unlock()
 	}
-	if err := b.conn.Write(ctx, websocket.MessageText, msg); err != nil {
+	if err := writeText(ctx, b.conn, msg); err != nil {
 		forget()
 		return fmt.Errorf("webdriver: bidi %s: %w", method, err)
 	}
@@ -167,6 +167,9 @@ func (b *BiDi) Send(ctx context.Context, method string, params, result any) erro
 		forget()
 		return fmt.Errorf("webdriver: bidi %s: %w", method, ctx.Err())
 	case <-b.done:
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("webdriver: bidi %s: %w", method, err)
+		}
 		return fmt.Errorf("webdriver: bidi %s: %w", method, ErrBiDiClosed)
 	}
 }

@@ -179,7 +179,7 @@ func (d *DevTools) Call(ctx context.Context, method string, params, result any) 
 		}
 		d.mu.Unlock()
 	}
-	if err := d.conn.Write(ctx, websocket.MessageText, msg); err != nil {
+	if err := writeText(ctx, d.conn, msg); err != nil {
 		forget()
 		return fmt.Errorf("devtools: %s: %w", method, err)
 	}
@@ -199,6 +199,9 @@ func (d *DevTools) Call(ctx context.Context, method string, params, result any) 
 		forget()
 		return fmt.Errorf("devtools: %s: %w", method, ctx.Err())
 	case <-d.done:
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("devtools: %s: %w", method, err)
+		}
 		return fmt.Errorf("devtools: %s: %w", method, ErrDevToolsClosed)
 	}
 }

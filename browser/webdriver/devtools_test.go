@@ -56,6 +56,39 @@ func TestDevTools(t *testing.T) {
 	if err := dt.Call(short, "Runtime.evaluate", map[string]any{"expression": "1"}, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled call: %v", err)
 	}
+	// A cancelled call must not take the connection down with it: the
+	// next command still works.
+	if err := dt.Call(ctx, "Runtime.evaluate", map[string]any{"expression": "document.title", "returnByValue": true}, &r); err != nil || r.Result.Value != "from webdriver" {
+		t.Errorf("evaluate after a cancelled call = %q, %v", r.Result.Value, err)
+	}
+	// Cancelled while waiting for the answer: the caller gets its
+	// context's error, and the connection stays usable.
+	mid, cancelMid := context.WithCancel(ctx)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- dt.Call(mid, "Runtime.evaluate", map[string]any{"expression": "document.title = 'waiting'; new Promise(() => {})", "awaitPromise": true}, nil)
+	}()
+	for {
+		select {
+		case err := <-errc:
+			t.Fatalf("in-flight call ended before it was cancelled: %v", err)
+		default:
+		}
+		title, err := s.ExecuteScript(ctx, "return document.title")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(title) == `"waiting"` {
+			break
+		}
+	}
+	cancelMid()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Errorf("call cancelled in flight: %v", err)
+	}
+	if err := dt.Call(ctx, "Runtime.evaluate", map[string]any{"expression": "document.title", "returnByValue": true}, &r); err != nil || r.Result.Value != "waiting" {
+		t.Errorf("evaluate after an in-flight cancel = %q, %v", r.Result.Value, err)
+	}
 	if err := dt.Close(); err != nil {
 		t.Errorf("close: %v", err)
 	}

@@ -551,6 +551,16 @@ func TestBiDi(t *testing.T) {
 	if err := b.Send(ctx, "no.such", nil, nil); !errors.Is(err, webdriver.ErrUnknownCommand) {
 		t.Errorf("unknown BiDi command: %v, want ErrUnknownCommand", err)
 	}
+	// A cancelled command must not close the connection (coder/websocket
+	// closes a connection whose write context ends).
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := b.Send(cancelled, "session.status", nil, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled send: %v, want context.Canceled", err)
+	}
+	if err := b.Send(ctx, "session.status", nil, &status); err != nil {
+		t.Errorf("send after a cancelled send: %v", err)
+	}
 	if err := s.Navigate(ctx, srv.URL+"/events"); err != nil {
 		t.Fatal(err)
 	}
