@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"time"
 
 	"github.com/argusqa/argus/browser"
 	"github.com/argusqa/argus/browser/docker"
@@ -60,4 +61,14 @@ func isLoopbackURL(raw string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// closeBrowsers closes what openBrowsers opened, within 30 s, even when
+// ctx is already cancelled (an interrupted run still removes its browsers).
+func closeBrowsers(ctx context.Context, browsers browser.Provider, log *slog.Logger) {
+	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := browsers.Close(closeCtx); err != nil {
+		log.Warn("closing the browsers", "error", err)
+	}
 }

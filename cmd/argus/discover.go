@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/discovery"
@@ -64,13 +63,7 @@ func runDiscover(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if err := browsers.Close(closeCtx); err != nil {
-			log.Warn("closing the browsers", "error", err)
-		}
-	}()
+	defer closeBrowsers(ctx, browsers, log)
 	dcfg := discovery.Config{
 		Browser: browsers, BaseURL: cfg.BaseURL, AllowedOrigins: origins, Policy: cfg.TargetPolicy(),
 		MaxPages: *maxPages, Parallel: *parallel, Persona: persona, AllowDestructive: *allowDestructive, Logger: log,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/internal/config"
@@ -76,13 +75,7 @@ func runMCP(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if err := browsers.Close(closeCtx); err != nil {
-			log.Warn("closing the browsers", "error", err)
-		}
-	}()
+	defer closeBrowsers(ctx, browsers, log)
 	backend, err := mcp.NewLocalBackend(mcp.LocalConfig{Dir: dir, Runner: runner.Config{
 		Browser: browsers, BaseURL: cfg.BaseURL, Parallel: parallel, Secrets: secrets, NoReplay: *noReplay,
 		ReportDir: reportDir, Logger: log,

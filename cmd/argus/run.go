@@ -118,13 +118,7 @@ func execute(ctx context.Context, e *env, cfg *config.Config, tests []*suite.Tes
 	if err != nil {
 		return err
 	}
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		if err := browsers.Close(closeCtx); err != nil {
-			log.Warn("closing the browsers", "error", err)
-		}
-	}()
+	defer closeBrowsers(ctx, browsers, log)
 
 	progress := report.NewProgress(e.stdout, isTerminal(e.stdout))
 	r, err := runner.New(runner.Config{
