@@ -23,6 +23,9 @@ build: ## build bin/argus
 test: deps docker-browser-image ## run every test (starts throwaway PostgreSQL clusters itself)
 	$(GO) test $(GOTESTFLAGS) ./...
 
+bench: deps docker-browser-image ## run every benchmark and print the published figures side by side (also out/bench.json); minutes
+	$(GO) run ./cmd/benchtable
+
 lint: fmt-check vet staticcheck ## gofmt, go vet and staticcheck
 
 fmt-check:
