@@ -1,12 +1,18 @@
-// Package pgcluster starts a throwaway PostgreSQL cluster in a temporary
-// directory, for tests and local use, without touching any system service.
+// Package pgcluster starts a PostgreSQL cluster of its own, for tests and
+// local use, without touching any system service.
 //
 // Start finds Debian's PostgreSQL binaries (installing the postgresql package
 // with apt-get when they are missing and the process is root), runs initdb,
 // starts the server listening on a unix socket in the same directory and on
-// a free loopback port, and creates the extensions Argus needs. Stop ends the
-// server and removes the directory. PostgreSQL refuses to run as root, so
-// when the caller is root the server runs as the "postgres" system user.
+// a loopback port, and creates the extensions Argus needs. PostgreSQL refuses
+// to run as root, so when the caller is root the server runs as the
+// "postgres" system user.
+//
+// By default the cluster is throwaway: it lives in a temporary directory,
+// trades durability for speed, and Stop removes it. With Config.Persistent
+// it is the embedded database of `argus serve`: it stays in Config.Dir, is
+// reused by the next Start, keeps its port, wants a password over TCP, and
+// Stop shuts it down cleanly (see persistent.go).
 package pgcluster
 
 import (
@@ -42,9 +48,17 @@ type Config struct {
 	// initdb on PATH.
 	BinDir string
 
-	// Dir is where the cluster lives; it is removed by Stop. Default: a new
-	// temporary directory.
+	// Dir is where the cluster lives; Stop removes it unless Persistent.
+	// Default: a new temporary directory. Required with Persistent.
 	Dir string
+
+	// Persistent keeps the cluster in Dir across restarts: Start reuses the
+	// cluster it finds there (initdb only when there is none), keeps the
+	// port chosen the first time when it is still free, requires the
+	// password kept in Dir for TCP connections, leaves fsync on, and Stop
+	// shuts the server down cleanly and removes nothing. Only one process
+	// may use Dir at a time. Default false: a throwaway cluster.
+	Persistent bool
 
 	// Install runs `apt-get install postgresql` when no binaries are found
 	// and the process is root. Default false.
@@ -81,6 +95,10 @@ type Cluster struct {
 	port    int
 	runAs   *syscall.Credential
 	stopped bool
+
+	// Set in persistent mode only.
+	password string
+	lock     *os.File
 }
 
 // Start initialises and starts a new cluster. The caller must call Stop.
@@ -99,6 +117,9 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	}
 	cfg.BinDir = bin
 
+	if cfg.Persistent {
+		return startPersistent(ctx, cfg)
+	}
 	c := &Cluster{cfg: cfg, dir: cfg.Dir}
 	if c.dir == "" {
 		if c.dir, err = os.MkdirTemp("", "argus-pg-"); err != nil {
@@ -116,48 +137,61 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 			return nil, fmt.Errorf("hand %s to the postgres user: %w", c.dir, err)
 		}
 	}
-	if err := c.start(ctx); err != nil {
+	started := time.Now()
+	if err := c.initdb(ctx, "--auth=trust", "--no-sync"); err != nil {
 		c.removeDir()
 		return nil, err
 	}
+	if err := c.serve(ctx, 0); err != nil {
+		c.removeDir()
+		return nil, err
+	}
+	c.cfg.Logger.Info("throwaway PostgreSQL started", "dir", c.dir, "port", c.port, "took", time.Since(started).Round(time.Millisecond))
 	return c, nil
 }
 
-func (c *Cluster) start(ctx context.Context) error {
-	data := filepath.Join(c.dir, "data")
-	started := time.Now()
-	if out, err := c.run(ctx, "initdb", "-D", data, "-U", c.cfg.Superuser, "--auth=trust",
-		"-E", "UTF8", "--locale=C.UTF-8", "--no-sync"); err != nil {
+func (c *Cluster) dataDir() string { return filepath.Join(c.dir, "data") }
+
+// initdb creates the cluster's data directory.
+func (c *Cluster) initdb(ctx context.Context, auth ...string) error {
+	args := append([]string{"-D", c.dataDir(), "-U", c.cfg.Superuser, "-E", "UTF8", "--locale=C.UTF-8"}, auth...)
+	if out, err := c.run(ctx, "initdb", args...); err != nil {
 		return fmt.Errorf("initdb: %w\n%s", err, out)
 	}
+	return nil
+}
+
+// serve starts the server on port, or on a free port when port is 0 or
+// taken, and creates the extensions.
+func (c *Cluster) serve(ctx context.Context, port int) error {
 	// A free port can be taken by someone else between choosing and
 	// binding it; try a few.
 	var lastErr error
 	for range 5 {
-		port, err := freePort()
-		if err != nil {
-			return err
+		if port == 0 {
+			p, err := freePort()
+			if err != nil {
+				return err
+			}
+			port = p
 		}
-		opts := strings.Join([]string{
+		opts := strings.Join(append([]string{
 			"-c listen_addresses=127.0.0.1",
 			"-c port=" + strconv.Itoa(port),
-			"-c unix_socket_directories=" + c.dir,
-			// Durability is pointless for a throwaway cluster and costs
-			// most of the test time.
-			"-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
-			"-c max_connections=400", "-c shared_buffers=128MB",
-		}, " ")
-		out, err := c.run(ctx, "pg_ctl", "-D", data, "-w", "-t", "60", "-o", opts,
+			"-c unix_socket_directories=" + socketDir(c.dir, port),
+		}, c.tuning()...), " ")
+		out, err := c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-w", "-t", "60", "-o", opts,
 			"-l", filepath.Join(c.dir, "server.log"), "start")
 		if err == nil {
 			c.port = port
 			break
 		}
 		log, _ := os.ReadFile(filepath.Join(c.dir, "server.log"))
-		lastErr = fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, log)
+		lastErr = fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, tail(log, 4000))
 		if !bytes.Contains(log, []byte("Address already in use")) {
 			return lastErr
 		}
+		port = 0
 	}
 	if c.port == 0 {
 		return lastErr
@@ -166,8 +200,38 @@ func (c *Cluster) start(ctx context.Context) error {
 		_ = c.Stop()
 		return err
 	}
-	c.cfg.Logger.Info("throwaway PostgreSQL started", "dir", c.dir, "port", c.port, "took", time.Since(started).Round(time.Millisecond))
 	return nil
+}
+
+// tuning is the server configuration of the mode.
+func (c *Cluster) tuning() []string {
+	if c.cfg.Persistent {
+		return nil // PostgreSQL's defaults: durable
+	}
+	return []string{
+		// Durability is pointless for a throwaway cluster and costs
+		// most of the test time.
+		"-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
+		"-c max_connections=400", "-c shared_buffers=128MB",
+	}
+}
+
+// socketDir is where the server puts its unix socket: the cluster
+// directory, unless the socket's path would exceed the 107 bytes a unix
+// socket address holds; then TCP only.
+func socketDir(dir string, port int) string {
+	if len(dir)+len("/.s.PGSQL.")+len(strconv.Itoa(port)) > 107 {
+		return "''"
+	}
+	return dir
+}
+
+// tail keeps the end of a long server log for an error message.
+func tail(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[len(b)-n:]
+	}
+	return b
 }
 
 func (c *Cluster) createExtensions(ctx context.Context) error {
@@ -187,9 +251,13 @@ func (c *Cluster) createExtensions(ctx context.Context) error {
 // URL returns a connection URL for database db as the cluster's superuser,
 // over TCP on loopback.
 func (c *Cluster) URL(db string) string {
+	user := url.User(c.cfg.Superuser)
+	if c.password != "" {
+		user = url.UserPassword(c.cfg.Superuser, c.password)
+	}
 	u := url.URL{
 		Scheme:   "postgres",
-		User:     url.User(c.cfg.Superuser),
+		User:     user,
 		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)),
 		Path:     "/" + db,
 		RawQuery: "sslmode=disable",
@@ -203,15 +271,19 @@ func (c *Cluster) Dir() string { return c.dir }
 // Port is the loopback TCP port the server listens on.
 func (c *Cluster) Port() int { return c.port }
 
-// Stop shuts the server down immediately and removes its directory.
+// Stop shuts the server down immediately and removes its directory; a
+// persistent cluster is shut down cleanly and kept.
 func (c *Cluster) Stop() error {
 	if c.stopped {
 		return nil
 	}
 	c.stopped = true
+	if c.cfg.Persistent {
+		return c.stopPersistent()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	out, err := c.run(ctx, "pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
+	out, err := c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-m", "immediate", "-w", "stop")
 	c.removeDir()
 	if err != nil {
 		return fmt.Errorf("pg_ctl stop: %w\n%s", err, out)
