@@ -176,6 +176,18 @@ type Config struct {
 	// "https://api.github.com/".
 	GitHubAPIURL string
 
+	// MailListen is the SMTP address of the built-in test mailbox. Empty
+	// (the default) turns it off for argus serve; argus run uses
+	// 127.0.0.1:2525 when a test uses email.
+	MailListen string
+
+	// MailDomain is the domain of the test mailboxes. Default
+	// "mail.argus.test".
+	MailDomain string
+
+	// MailRetention is how long received test mail is kept. Default 24 h.
+	MailRetention time.Duration
+
 	// secretValues are the raw values of secret settings, masked in logs.
 	secretValues []string
 }

@@ -263,7 +263,7 @@ var All = []Setting{
 	DatabaseURL, SecretKey, SecretKeyID, OldSecretKeys, Listen, PublicURL,
 	Browser, GridURL, BrowserImage, BrowserNetwork, MaxAgents, BrowserIdleTimeout, PageLoadTimeout,
 	Model, BaseURL, Parallel, JUnitPath, ReportDir, LogLevel, LogFormat,
-	SMTPURL, MailFrom, Development, EmbeddedWorker, BlobDir,
+	SMTPURL, MailFrom, MailListen, MailDomain, MailRetention, Development, EmbeddedWorker, BlobDir,
 	JobTimeout, RescueAfter,
 	Server, APIKey, Project, Commit, Branch,
 	WebhookAllowPrivate, WebhookAllowCIDRs, TargetAllowPrivate, TargetAllowCIDRs, PostHogKey, PostHogHost,

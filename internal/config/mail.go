@@ -1,0 +1,49 @@
+package config
+
+import (
+	"errors"
+	"net"
+	"time"
+
+	"github.com/argusqa/argus/integrations/mail"
+)
+
+// Settings of the built-in test mailbox (integrations/mail).
+var (
+	MailListen = Setting{
+		Env: "ARGUS_MAIL_LISTEN", Flag: "mail-listen",
+		Usage:   "SMTP address of the built-in test mailbox that applications under test send to; argus serve: empty turns it off; argus run: 127.0.0.1:2525 when empty and a test uses email",
+		Example: "127.0.0.1:2525",
+		apply: func(c *Config, raw string) error {
+			if raw == "" {
+				c.MailListen = ""
+				return nil
+			}
+			if _, _, err := net.SplitHostPort(raw); err != nil {
+				return errors.New("must be host:port or :port")
+			}
+			c.MailListen = raw
+			return nil
+		},
+	}
+	MailDomain = Setting{
+		Env: "ARGUS_MAIL_DOMAIN", Flag: "mail-domain", Default: mail.DefaultDomain,
+		Usage:   "domain of the test mailboxes: addresses are name@<project>.<domain>; mail for any other domain is refused",
+		Example: "mail.argus.example.com",
+		apply: func(c *Config, raw string) error {
+			if err := mail.CheckDomain(raw); err != nil {
+				return errors.New("must be a lower-case domain of at least two labels")
+			}
+			c.MailDomain = raw
+			return nil
+		},
+	}
+	MailRetention = durationSetting("ARGUS_MAIL_RETENTION", "mail-retention", "24h",
+		"received test mail is deleted this long after it arrived", func(c *Config) *time.Duration { return &c.MailRetention })
+)
+
+// MailConfig is the receiver's configuration from these settings; the
+// caller adds the Store and Logger.
+func (c *Config) MailConfig() mail.Config {
+	return mail.Config{Listen: c.MailListen, Domain: c.MailDomain}
+}
