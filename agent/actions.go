@@ -48,6 +48,20 @@ func (at *attempt) act(ctx context.Context, st suite.Step, pin *browser.Element)
 			at.sec.typedIntoPassword(value)
 		}
 		return fmt.Sprintf("typed %q into %s", at.sec.forRecord(st.Value), el.Label()), err
+	case suite.VerbTypeTOTP:
+		names := st.Secrets()
+		if len(names) != 1 {
+			return "", fmt.Errorf("%w: type totp needs one {{secret.NAME}}", browser.ErrInvalidTarget)
+		}
+		code, err := at.sec.totpCode(ctx, names[0])
+		if err != nil {
+			if ctx.Err() != nil {
+				return "", err
+			}
+			return "", fmt.Errorf("%w: %v", browser.ErrInvalidTarget, err)
+		}
+		el, err := at.sess.Type(ctx, target, code, browser.TypeOptions{Clear: true})
+		return fmt.Sprintf("typed the current one-time code of %s into %s", st.Value, el.Label()), err
 	case suite.VerbClear:
 		el, err := at.sess.Type(ctx, target, "", browser.TypeOptions{Clear: true})
 		return "cleared " + el.Label(), err

@@ -5,8 +5,13 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
 )
 
 // The application under test in these tests: a login form, a dashboard,
@@ -15,12 +20,25 @@ import (
 const (
 	appEmail    = "ada@example.com"
 	appPassword = "correct-horse-battery"
+	// appTOTPSeed is the authenticator seed of the /otp page.
+	appTOTPSeed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 )
 
 type testApp struct {
 	*httptest.Server
 	// renamed changes the login button's text, as a redesign would.
 	renamed atomic.Bool
+
+	mu sync.Mutex
+	// codes are the one-time codes the /otp page received.
+	codes []string
+}
+
+// receivedCodes returns the codes typed into the /otp page so far.
+func (app *testApp) receivedCodes() []string {
+	app.mu.Lock()
+	defer app.mu.Unlock()
+	return append([]string(nil), app.codes...)
 }
 
 func newTestApp(t *testing.T) *testApp {
@@ -74,6 +92,28 @@ document.getElementById("save").addEventListener("click", async () => {
 	})
 	mux.HandleFunc("POST /api/settings", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "database is read-only", http.StatusInternalServerError)
+	})
+	otpForm := func(w http.ResponseWriter, msg string) {
+		page(w, "Two-factor check", `<h1>Enter the code from your authenticator app</h1>`+msg+`
+<form method="post" action="/otp">
+  <label>Code <input name="code" inputmode="numeric" autocomplete="one-time-code"></label>
+  <button type="submit">Verify</button>
+</form>`)
+	}
+	mux.HandleFunc("GET /otp", func(w http.ResponseWriter, r *http.Request) { otpForm(w, "") })
+	mux.HandleFunc("POST /otp", func(w http.ResponseWriter, r *http.Request) {
+		code := r.FormValue("code")
+		app.mu.Lock()
+		app.codes = append(app.codes, code)
+		app.mu.Unlock()
+		// One period either side, as most applications allow for clock skew.
+		ok, _ := totp.ValidateCustom(code, appTOTPSeed, time.Now(), totp.ValidateOpts{Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if !ok {
+			w.WriteHeader(http.StatusUnauthorized)
+			otpForm(w, `<p role="alert">That code is not valid.</p>`)
+			return
+		}
+		page(w, "Verified", `<h1>Two-factor check passed</h1>`)
 	})
 	mux.HandleFunc("GET /idle", func(w http.ResponseWriter, r *http.Request) {
 		page(w, "Idle", `<h1>Nothing happens here</h1><button>Do nothing</button>`)

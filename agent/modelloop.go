@@ -180,7 +180,7 @@ func (at *attempt) perform(ctx context.Context, st suite.Step, pin *browser.Elem
 		})
 	}
 	at.remember(st, pin)
-	if st.Verb == suite.VerbType && args.Submit {
+	if (st.Verb == suite.VerbType || st.Verb == suite.VerbTypeTOTP) && args.Submit {
 		if err := at.sess.PressKey(ctx, "Enter"); err != nil {
 			return at.toolBroke(ctx, rec, err.Error(), err, answer)
 		}
@@ -257,6 +257,13 @@ func (at *attempt) stepFor(name string, a toolArgs) (suite.Step, *browser.Elemen
 	case toolType:
 		pin, err = element()
 		st = suite.Step{Verb: suite.VerbType, Value: a.Text}
+		if name, ok := totpName(a.Text); ok {
+			// Saved as the step a person would write, so a replay types
+			// the code current at replay time.
+			st = suite.Step{Verb: suite.VerbTypeTOTP, Value: suite.SecretPlaceholder(name)}
+		} else if totpRE.MatchString(a.Text) && err == nil {
+			err = errors.New("type a one-time code on its own: text is exactly {{totp.NAME}}")
+		}
 	case toolSelect:
 		pin, err = element()
 		st = suite.Step{Verb: suite.VerbSelect, Value: a.Option}

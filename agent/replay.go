@@ -125,7 +125,7 @@ func UnmarshalReplay(data []byte) (*Replay, error) {
 
 func needsElement(v suite.Verb) bool {
 	switch v {
-	case suite.VerbClick, suite.VerbType, suite.VerbClear, suite.VerbSelect, suite.VerbCheck,
+	case suite.VerbClick, suite.VerbType, suite.VerbTypeTOTP, suite.VerbClear, suite.VerbSelect, suite.VerbCheck,
 		suite.VerbUncheck, suite.VerbUpload, suite.VerbScrollTo:
 		return true
 	}

@@ -1,15 +1,28 @@
 package agent
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/argusqa/argus/internal/redact"
+	"github.com/argusqa/argus/internal/totp"
 )
 
-var placeholderRE = regexp.MustCompile(`\{\{\s*secret\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}`)
+var (
+	placeholderRE = regexp.MustCompile(`\{\{\s*secret\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}`)
+	// totpRE is the model's spelling of "the current one-time code of this
+	// secret": the seed stays here, the model types {{totp.NAME}}.
+	totpRE = regexp.MustCompile(`\{\{\s*totp\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}`)
+)
+
+// totpFreshness is how much of a code's validity must be left when it is
+// typed: a code generated in the last seconds of its period may be stale by
+// the time the form is submitted, so the agent waits for the next one.
+const totpFreshness = 5 * time.Second
 
 // secrets keeps secret values on the browser's side of the agent: it
 // substitutes placeholders just before a browser action, turns values the
@@ -63,11 +76,50 @@ func (s *secrets) names() string {
 		return "none"
 	}
 	names := make([]string, 0, len(s.values))
-	for n := range s.values {
+	for n, v := range s.values {
 		names = append(names, "{{secret."+n+"}}")
+		if _, err := totp.Parse(v); err == nil {
+			names = append(names, "{{totp."+n+"}} (its current one-time code)")
+		}
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")
+}
+
+// totpName returns NAME when text is exactly {{totp.NAME}}.
+func totpName(text string) (string, bool) {
+	m := totpRE.FindStringSubmatch(text)
+	if m == nil || m[0] != text {
+		return "", false
+	}
+	return m[1], true
+}
+
+// totpCode returns the current one-time code of the secret called name and
+// masks it in everything recorded from now on. The code is as secret as a
+// password while it is valid, and the seed never leaves this type.
+func (s *secrets) totpCode(ctx context.Context, name string) (string, error) {
+	v, ok := s.values[name]
+	if !ok {
+		return "", fmt.Errorf("unknown secret %q: the secrets available are %s", name, s.names())
+	}
+	key, err := totp.Parse(v)
+	if err != nil {
+		return "", fmt.Errorf("secret %q does not hold a TOTP seed (an otpauth:// URL or a base32 seed): %v", name, err)
+	}
+	now := time.Now()
+	if left := key.Period() - time.Duration(now.UnixNano())%key.Period(); left < totpFreshness {
+		if err := sleep(ctx, left); err != nil {
+			return "", err
+		}
+		now = now.Add(left)
+	}
+	code, err := key.Code(now)
+	if err != nil {
+		return "", err
+	}
+	s.record.Add(code)
+	return code, nil
 }
 
 // forModel hides secret values in text bound for the model behind their

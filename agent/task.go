@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/argusqa/argus/internal/totp"
 	"github.com/argusqa/argus/suite"
 )
 
@@ -60,6 +61,12 @@ func TaskFromTest(t *suite.Test, baseURL, dir string, secrets map[string]string)
 		}
 	}
 	for i, st := range t.Steps {
+		if st.Verb == suite.VerbTypeTOTP {
+			name := st.Secrets()[0]
+			if _, err := totp.Parse(secrets[name]); err != nil {
+				return Task{}, fmt.Errorf("test %q step %d: {{secret.%s}} does not hold a TOTP seed (an otpauth:// URL or a base32 seed): %w", t.Name, i+1, name, err)
+			}
+		}
 		if st.Verb == suite.VerbUpload {
 			p := st.Value
 			if !filepath.IsAbs(p) {

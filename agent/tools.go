@@ -86,7 +86,7 @@ func tools() []llm.Tool {
 			Parameters: schema(`"url":{"type":"string"}`, "url")},
 		{Name: toolClick, Description: "Click an element by its index, with real mouse input.",
 			Parameters: schema(indexProp, "index")},
-		{Name: toolType, Description: "Type text into a field. Write secrets as their placeholders, e.g. {{secret.password}}; the real value is filled in for you. Replaces the field's content unless clear is false.",
+		{Name: toolType, Description: "Type text into a field. Write secrets as their placeholders, e.g. {{secret.password}}; the real value is filled in for you. For a one-time code from an authenticator, type {{totp.NAME}} on its own; the current code is filled in. Replaces the field's content unless clear is false.",
 			Parameters: schema(indexProp+`,"text":{"type":"string"},"clear":{"type":"boolean","description":"empty the field first (default true)"},"submit":{"type":"boolean","description":"press Enter after typing"}`, "index", "text")},
 		{Name: toolSelect, Description: "Choose an option of a select element by its label or value.",
 			Parameters: schema(indexProp+`,"option":{"type":"string"}`, "index", "option")},

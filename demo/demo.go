@@ -29,8 +29,8 @@ func SuiteFS() fs.FS { return suiteFS }
 func LoadSuite() ([]*suite.Test, error) { return suite.LoadFS(suiteFS, SuiteDir) }
 
 // Secrets returns the secrets the demo suite refers to, by name. The demo
-// account's password is public (it is a demo), but the suite still uses a
-// placeholder to show how secrets work.
+// accounts' password and authenticator seed are public (it is a demo), but
+// the suite still uses placeholders to show how secrets work.
 func Secrets() map[string]string {
-	return map[string]string{"demo_password": app.DemoPassword}
+	return map[string]string{"demo_password": app.DemoPassword, "demo_totp": app.DemoTOTPURL}
 }

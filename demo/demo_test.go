@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/argusqa/argus/demo/app"
+	"github.com/argusqa/argus/internal/totp"
 	"github.com/argusqa/argus/suite"
 )
 
@@ -175,6 +176,19 @@ func TestSuiteMatchesApp(t *testing.T) {
 		_, body := get(logged, p)
 		shown = append(shown, body)
 	}
+	// The account with two-step verification, logged in with a code from
+	// the suite's secret: the code page, then its dashboard.
+	secure := client(t)
+	shown = append(shown, post(secure, "/login", url.Values{"email": {app.DemoTOTPEmail}, "password": {Secrets()["demo_password"]}}))
+	key, err := totp.Parse(Secrets()["demo_totp"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := key.Code(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown = append(shown, post(secure, "/login/code", url.Values{"code": {code}}))
 	// The suite's invalid form posts, where validation messages appear.
 	shown = append(shown,
 		post(client(t), "/signup", url.Values{"name": {"Ada"}, "email": {"not-an-email"}, "password": {"short"}, "confirm": {"different"}}),

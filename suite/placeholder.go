@@ -37,8 +37,14 @@ func hasPlaceholder(s string) bool {
 }
 
 func looksLikeSecret(m string) bool {
-	return strings.Contains(strings.ToLower(m), "secret")
+	l := strings.ToLower(m)
+	return strings.Contains(l, "secret") || strings.Contains(l, "totp")
 }
+
+// totpRe is the model's spelling of a one-time code; a test file writes
+// the step type totp "{{secret.NAME}}" instead, so its secret is checked
+// when the suite loads.
+var totpRe = regexp.MustCompile(`\{\{\s*totp\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
 
 // checkPlaceholders rejects misspelt secret placeholders, which would
 // otherwise be typed into the page literally.
@@ -49,6 +55,9 @@ func checkPlaceholders(s string) error {
 	for _, m := range braceRe.FindAllString(s, -1) {
 		if !looksLikeSecret(m) {
 			continue
+		}
+		if t := totpRe.FindStringSubmatch(m); t != nil {
+			return fmt.Errorf(`%s is how the model types a one-time code; in a test write the step type totp "{{secret.%s}}" into "Code"`, m, t[1])
 		}
 		if !secretRe.MatchString(m) || secretRe.FindString(m) != m {
 			return fmt.Errorf("malformed secret placeholder %s: write {{secret.NAME}} with no spaces, NAME being letters, digits and _ (at most 64)", m)

@@ -42,6 +42,7 @@ const (
 	VerbExpectVisible              // expect visible <locator>
 	VerbExpectHidden               // expect hidden <locator>
 	VerbExpectNoConsoleErrors      // expect no console errors
+	VerbTypeTOTP                   // type totp "{{secret.NAME}}" into <locator>
 	numVerbs
 )
 
@@ -71,6 +72,7 @@ var verbNames = [numVerbs]string{
 	VerbExpectVisible:         "expect visible",
 	VerbExpectHidden:          "expect hidden",
 	VerbExpectNoConsoleErrors: "expect no console errors",
+	VerbTypeTOTP:              "type totp",
 }
 
 // String returns the verb's keywords as written in a step ("expect no text").
@@ -233,7 +235,8 @@ type Step struct {
 	// Target is the element acted on or checked.
 	Target Locator
 	// Value is the URL to navigate to, the text to type (which may contain
-	// {{secret.NAME}} placeholders), the option to select, the path to
+	// {{secret.NAME}} placeholders), the secret holding a TOTP seed (one
+	// {{secret.NAME}} placeholder), the option to select, the path to
 	// upload, or the text, URL part or title an expectation looks for.
 	Value string
 	// Key is the key or chord to press, canonically spelled ("Enter",
@@ -271,7 +274,7 @@ func (s Step) render() string {
 		arg(quote(s.Value))
 	case VerbClick, VerbScrollTo, VerbExpectVisible, VerbExpectHidden:
 		loc(locatorText)
-	case VerbType:
+	case VerbType, VerbTypeTOTP:
 		arg(quote(s.Value))
 		arg("into")
 		loc(locatorLabel)
@@ -402,6 +405,7 @@ const (
 	valueURL                       // a URL to navigate to: /path or http(s)://…
 	valueURLPart                   // a part of a URL to look for
 	valuePath                      // a local file path
+	valueTOTP                      // exactly one {{secret.NAME}}: the secret holding a TOTP seed
 )
 
 func validateValue(v string, kind valueKind) error {
@@ -410,6 +414,15 @@ func validateValue(v string, kind valueKind) error {
 	}
 	if kind == valueSecretOK {
 		return checkPlaceholders(v)
+	}
+	if kind == valueTOTP {
+		if err := checkPlaceholders(v); err != nil {
+			return err
+		}
+		if secretRe.FindString(v) != v {
+			return fmt.Errorf(`the secret holding the TOTP seed is written as one placeholder, e.g. type totp "{{secret.shop_totp}}" into "Code"; got %s`, quote(v))
+		}
+		return nil
 	}
 	if hasPlaceholder(v) {
 		return errors.New("secret placeholders are only allowed in the value of type, expect text and expect no text")

@@ -34,6 +34,7 @@ var verbSynonyms = map[string]string{
 	"choose": "select", "pick": "select", "tick": "check", "untick": "uncheck",
 	"sleep": "wait", "pause": "wait", "refresh": "reload", "back": "go",
 	"attach": "upload",
+	"totp": "type totp", "otp": "type totp",
 }
 
 const verbHelp = `steps start with navigate, go to, go back, reload, click, type, clear, select, check, uncheck, press, scroll, upload, wait or expect`
@@ -407,6 +408,14 @@ func (p *stepParser) navigate() (Step, error) {
 }
 
 func (p *stepParser) typeStep() (Step, error) {
+	if _, ok := p.acceptWord("totp"); ok {
+		return p.typeTOTP()
+	}
+	if t, ok := p.peek(); ok && t.kind == tokWord && !isBarePlaceholder(t.text) {
+		if w := strings.ToLower(t.text); w == "otp" || w == "2fa" || w == "mfa" || w == "one-time" || suggest(w, []string{"totp"}) == "totp" {
+			return Step{}, p.errAt(t.off, `type: unknown word %q (did you mean "totp"? type totp "{{secret.NAME}}" into "Code" types the current one-time code)`, t.text)
+		}
+	}
 	t, err := p.str("the text to type", isBarePlaceholder)
 	if err != nil {
 		return Step{}, err
@@ -419,6 +428,23 @@ func (p *stepParser) typeStep() (Step, error) {
 	}
 	loc, err := p.locator(locatorLabel)
 	return Step{Verb: VerbType, Value: t.text, Target: loc}, err
+}
+
+// typeTOTP reads the rest of type totp "{{secret.NAME}}" into FIELD.
+func (p *stepParser) typeTOTP() (Step, error) {
+	p.verb = "type totp"
+	t, err := p.str(`the secret holding the TOTP seed, e.g. "{{secret.shop_totp}}",`, isBarePlaceholder)
+	if err != nil {
+		return Step{}, err
+	}
+	if err := validateValue(t.text, valueTOTP); err != nil {
+		return Step{}, p.errAt(t.off, "type totp: %v", err)
+	}
+	if _, err := p.word(`"into" and the field, e.g. type totp "{{secret.shop_totp}}" into "Code"`, "into", "in"); err != nil {
+		return Step{}, err
+	}
+	loc, err := p.locator(locatorLabel)
+	return Step{Verb: VerbTypeTOTP, Value: t.text, Target: loc}, err
 }
 
 func isBarePlaceholder(w string) bool { return secretRe.FindString(w) == w }

@@ -67,6 +67,8 @@ func TestParseStep(t *testing.T) {
 		{`expect visible "Log out"`, Step{Verb: VerbExpectVisible, Target: Locator{Text: "Log out"}}, ""},
 		{`expect hidden css=.spinner`, Step{Verb: VerbExpectHidden, Target: Locator{CSS: ".spinner"}}, ""},
 		{`expect no console errors`, Step{Verb: VerbExpectNoConsoleErrors}, ""},
+		{`type totp "{{secret.shop_totp}}" into "Code"`, Step{Verb: VerbTypeTOTP, Value: "{{secret.shop_totp}}", Target: Locator{Label: "Code"}}, ""},
+		{`type totp {{secret.shop_totp}} in css=#otp`, Step{Verb: VerbTypeTOTP, Value: "{{secret.shop_totp}}", Target: Locator{CSS: "#otp"}}, `type totp "{{secret.shop_totp}}" into css=#otp`},
 		{"  click\t\"Sign in\"  ", Step{Verb: VerbClick, Target: Locator{Text: "Sign in"}}, `click "Sign in"`},
 		{`click "Café ☕"`, Step{Verb: VerbClick, Target: Locator{Text: "Café ☕"}}, ""},
 		{`click "\u00e9"`, Step{Verb: VerbClick, Target: Locator{Text: "é"}}, `click "é"`},
@@ -130,6 +132,15 @@ func TestParseStepErrors(t *testing.T) {
 		{`type hello into "Email"`, 5, "in double quotes"},
 		{`type "{{ secret.pw }}" into "Password"`, 5, "malformed secret placeholder"},
 		{`type "{{secrets.pw}}" into "Password"`, 5, "malformed secret placeholder"},
+		{`type totp "123456" into "Code"`, 10, "written as one placeholder"},
+		{`type totp "{{secret.a}}{{secret.b}}" into "Code"`, 10, "written as one placeholder"},
+		{`type totp "{{secret.a}}"`, 24, `expected "into"`},
+		{`type totp "{{ secret.a }}" into "Code"`, 10, "malformed secret placeholder"},
+		{`type otp "{{secret.a}}" into "Code"`, 5, `did you mean "totp"?`},
+		{`type topt "{{secret.a}}" into "Code"`, 5, `did you mean "totp"?`},
+		{`totp "{{secret.a}}" into "Code"`, 0, `did you mean "type totp"?`},
+		{`type "{{totp.shop}}" into "Code"`, 5, `write the step type totp "{{secret.shop}}" into "Code"`},
+		{`expect text "{{totp.shop}}"`, 12, `type totp "{{secret.shop}}"`},
 		{`navigate "login"`, 9, "write a path starting with /"},
 		{`navigate "//evil.example"`, 9, "has no scheme"},
 		{`navigate "ftp://x/y"`, 9, "http:// or https://"},
@@ -288,6 +299,10 @@ func TestStepSecrets(t *testing.T) {
 	if got != "user,pw" {
 		t.Fatalf("Secrets() = %s", got)
 	}
+	totp, err := ParseStep(`type totp "{{secret.shop_totp}}" into "Code"`)
+	if err != nil || strings.Join(totp.Secrets(), ",") != "shop_totp" {
+		t.Fatalf("type totp Secrets() = %v, %v", totp.Secrets(), err)
+	}
 }
 
 func TestVerb(t *testing.T) {
@@ -299,7 +314,7 @@ func TestVerb(t *testing.T) {
 	if got := Verb(99).String(); got != "Verb(99)" {
 		t.Errorf("Verb(99).String() = %q", got)
 	}
-	if !VerbExpectNoConsoleErrors.IsExpectation() || !VerbExpectText.IsExpectation() || VerbClick.IsExpectation() || VerbWaitForURL.IsExpectation() {
+	if !VerbExpectNoConsoleErrors.IsExpectation() || !VerbExpectText.IsExpectation() || VerbClick.IsExpectation() || VerbWaitForURL.IsExpectation() || VerbTypeTOTP.IsExpectation() {
 		t.Error("IsExpectation is wrong")
 	}
 }

@@ -47,4 +47,5 @@ var verbShapes = [numVerbs]shape{
 	VerbExpectVisible:         {target: required},
 	VerbExpectHidden:          {target: required},
 	VerbExpectNoConsoleErrors: {},
+	VerbTypeTOTP:              {value: required, kind: valueTOTP, target: required},
 }

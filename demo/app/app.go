@@ -74,6 +74,8 @@ func (a *App) routes() http.Handler {
 	mux.HandleFunc("POST /signup", a.signup)
 	mux.HandleFunc("GET /login", a.loginPage)
 	mux.HandleFunc("POST /login", a.login)
+	mux.HandleFunc("GET /login/code", a.codePage)
+	mux.HandleFunc("POST /login/code", a.checkCode)
 	mux.HandleFunc("POST /logout", a.logout)
 	mux.HandleFunc("GET /products", a.products)
 	mux.HandleFunc("GET /api/products", a.apiProducts)

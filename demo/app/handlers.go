@@ -81,6 +81,10 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	if u.TOTPSeed != "" {
+		a.askForCode(w, r, u, next)
+		return
+	}
 	a.startSession(w, u)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -22,6 +22,17 @@ const (
 	DemoPassword = "argus-demo-password"
 )
 
+// The seeded account with two-factor authentication: the same password,
+// then a one-time code from an authenticator holding DemoTOTPURL. The seed
+// is public, like the password, because this is a demo; the suite still
+// refers to it only through {{secret.demo_totp}}.
+const (
+	DemoTOTPName  = "Secure Demo"
+	DemoTOTPEmail = "2fa@example.com"
+	DemoTOTPSeed  = "KRUGS4ZANFZSAYJAMRSW23ZAONSWKZBB"
+	DemoTOTPURL   = "otpauth://totp/Lumen%20Office%20Supply:2fa@example.com?secret=" + DemoTOTPSeed + "&issuer=Lumen%20Office%20Supply&algorithm=SHA1&digits=6&period=30"
+)
+
 var errEmailTaken = errors.New("email already registered")
 
 type user struct {
@@ -32,6 +43,9 @@ type user struct {
 	Phone        string
 	Website      string
 	Bio          string
+	// TOTPSeed, when set, makes a login ask for a one-time code after the
+	// password.
+	TOTPSeed string
 }
 
 type session struct {
@@ -48,13 +62,16 @@ type store struct {
 	byID     map[int]*user
 	nextID   int
 	sessions map[[32]byte]session // by SHA-256 of the cookie token
+	// pending are logins that passed the password and wait for a code,
+	// by SHA-256 of their cookie token.
+	pending map[[32]byte]session
 	// dummyHash is compared against when an email is unknown, so a failed
 	// login takes as long whether or not the account exists.
 	dummyHash []byte
 }
 
 func newStore(cost int) (*store, error) {
-	s := &store{cost: cost, users: map[string]*user{}, byID: map[int]*user{}, sessions: map[[32]byte]session{}}
+	s := &store{cost: cost, users: map[string]*user{}, byID: map[int]*user{}, sessions: map[[32]byte]session{}, pending: map[[32]byte]session{}}
 	var err error
 	if s.dummyHash, err = bcrypt.GenerateFromPassword([]byte("no such account"), cost); err != nil {
 		return nil, err
@@ -62,6 +79,11 @@ func newStore(cost int) (*store, error) {
 	if _, err := s.createUser(DemoName, DemoEmail, DemoPassword); err != nil {
 		return nil, err
 	}
+	secure, err := s.createUser(DemoTOTPName, DemoTOTPEmail, DemoPassword)
+	if err != nil {
+		return nil, err
+	}
+	secure.TOTPSeed = DemoTOTPSeed
 	return s, nil
 }
 
