@@ -34,7 +34,7 @@ var verbSynonyms = map[string]string{
 	"choose": "select", "pick": "select", "tick": "check", "untick": "uncheck",
 	"sleep": "wait", "pause": "wait", "refresh": "reload", "back": "go",
 	"attach": "upload",
-	"totp": "type totp", "otp": "type totp",
+	"totp":   "type totp", "otp": "type totp",
 }
 
 const verbHelp = `steps start with navigate, go to, go back, reload, click, type, clear, select, check, uncheck, press, scroll, upload, wait or expect`
