@@ -14,6 +14,7 @@ import (
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/agent/llm"
 	"github.com/argusqa/argus/browser"
+	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/store"
 )
@@ -112,8 +113,11 @@ type Config struct {
 	DiscardedJobRetention time.Duration
 
 	// PurgeInterval is how often the periodic purge of expired sessions,
-	// reset tokens and OAuth states runs. Default 10 minutes.
+	// reset tokens, OAuth states and old test mail runs. Default 10 minutes.
 	PurgeInterval time.Duration
+	// MailRetention is how long received test mail is kept
+	// (ARGUS_MAIL_RETENTION). Default 24 h (mail.DefaultRetention).
+	MailRetention time.Duration
 	// ReconcileInterval is how often agents left open by a job that
 	// ended without them (a worker killed on the last attempt) are
 	// recorded as errors with reason "worker_lost". Default 1 minute.
@@ -181,6 +185,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.PurgeInterval == 0 {
 		c.PurgeInterval = DefaultPurgeInterval
+	}
+	if c.MailRetention <= 0 {
+		c.MailRetention = mail.DefaultRetention
 	}
 	if c.ReconcileInterval == 0 {
 		c.ReconcileInterval = DefaultReconcileInterval

@@ -8,12 +8,14 @@ import (
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 
+	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/jobs"
 	"github.com/argusqa/argus/store"
 )
 
 // TestPeriodicPurge: with a short purge interval, the periodic job deletes
-// expired sessions, reset tokens and OAuth states — at start and again on
+// expired sessions, reset tokens, OAuth states and mail older than the
+// mail retention — at start and again on
 // each period — and leaves live ones alone.
 func TestPeriodicPurge(t *testing.T) {
 	ctx := context.Background()
@@ -29,6 +31,14 @@ func TestPeriodicPurge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	deliver := func(age time.Duration) {
+		t.Helper()
+		m := &mail.Message{To: "x@shop.mail.argus.test", Subject: "code", Text: "123456", Received: time.Now().Add(-age)}
+		if err := f.store.DeliverMail(ctx, f.tenant.ID, f.project.ID, 100, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deliver(time.Hour) // inside the 24 h mail retention: kept
 	expire := func() {
 		t.Helper()
 		if _, err := f.store.CreateSession(ctx, user.ID, f.tenant.ID); err != nil {
@@ -40,7 +50,8 @@ func TestPeriodicPurge(t *testing.T) {
 		if _, err := f.store.CreateOAuthState(ctx, f.tenant.ID, store.OAuthState{Provider: "github"}); err != nil {
 			t.Fatal(err)
 		}
-		// Everything but the live session expires now.
+		deliver(mail.DefaultRetention + time.Minute)
+		// Everything but the live session and the young mail expires now.
 		for _, q := range []struct {
 			sql  string
 			args []any
@@ -57,15 +68,16 @@ func TestPeriodicPurge(t *testing.T) {
 	expired := func() (n int) {
 		t.Helper()
 		err := f.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM user_sessions WHERE expires_at < now())
-			+ (SELECT count(*) FROM password_reset_tokens) + (SELECT count(*) FROM oauth_states)`).Scan(&n)
+			+ (SELECT count(*) FROM password_reset_tokens) + (SELECT count(*) FROM oauth_states)
+			+ (SELECT count(*) FROM mail_messages WHERE received_at < now() - interval '24 hours')`).Scan(&n)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return n
 	}
 	expire()
-	if n := expired(); n != 3 {
-		t.Fatalf("setup: %d expired rows, want 3", n)
+	if n := expired(); n != 4 {
+		t.Fatalf("setup: %d expired rows, want 4", n)
 	}
 
 	j := f.newJobs(jobs.Config{Browser: &fakeProvider{}, PurgeInterval: 300 * time.Millisecond})
@@ -99,6 +111,9 @@ func TestPeriodicPurge(t *testing.T) {
 	}
 	if _, err := f.store.LookupSession(ctx, live.Token); err != nil {
 		t.Fatalf("the live session was purged: %v", err)
+	}
+	if young, err := f.store.ListMail(ctx, f.tenant.ID, f.project.ID, 10); err != nil || len(young) != 1 {
+		t.Fatalf("young mail: %d messages, %v; want 1", len(young), err)
 	}
 }
 

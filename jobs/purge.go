@@ -3,11 +3,13 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 )
 
-// purgeWorker deletes expired sessions, reset tokens and OAuth states.
+// purgeWorker deletes expired sessions, reset tokens and OAuth states, and
+// test mail older than the mail retention.
 type purgeWorker struct {
 	river.WorkerDefaults[PurgeArgs]
 	j *Jobs
@@ -18,6 +20,10 @@ func (w *purgeWorker) Work(ctx context.Context, _ *river.Job[PurgeArgs]) error {
 	if err != nil {
 		return fmt.Errorf("purge expired: %w", err)
 	}
-	w.j.cfg.Logger.Debug("purged expired rows", "sessions", n.Sessions, "reset_tokens", n.ResetTokens, "oauth_states", n.OAuthStates)
+	m, err := w.j.cfg.Store.PurgeMail(ctx, time.Now().Add(-w.j.cfg.MailRetention))
+	if err != nil {
+		return fmt.Errorf("purge mail: %w", err)
+	}
+	w.j.cfg.Logger.Debug("purged expired rows", "sessions", n.Sessions, "reset_tokens", n.ResetTokens, "oauth_states", n.OAuthStates, "mail", m)
 	return nil
 }

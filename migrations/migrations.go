@@ -74,10 +74,12 @@ func parse(fsys fs.FS, dir string) ([]Migration, error) {
 		out = append(out, *m)
 	}
 	slices.SortFunc(out, func(a, b Migration) int { return a.Version - b.Version })
-	for i, m := range out {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migration versions must be 1, 2, 3…; found %04d at position %d", m.Version, i+1)
-		}
+	// Versions are numbered from 1. A gap is allowed: numbers are handed
+	// out to pieces of work done in parallel, which land in any order, and
+	// Up applies every version not yet recorded, so a lower number that
+	// lands later is still applied.
+	if len(out) > 0 && out[0].Version != 1 {
+		return nil, fmt.Errorf("migration versions start at 0001; found %04d first", out[0].Version)
 	}
 	return out, nil
 }

@@ -210,7 +210,10 @@ $$`)
 
 // Status reports applied and pending migrations.
 func (m *Migrator) Status(ctx context.Context) (*Status, error) {
-	st := &Status{Latest: len(m.migrations)}
+	st := &Status{}
+	if n := len(m.migrations); n > 0 {
+		st.Latest = m.migrations[n-1].Version
+	}
 	var exists bool
 	if err := m.pool.QueryRow(ctx, `SELECT to_regclass('argus_schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
 		return nil, err

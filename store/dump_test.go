@@ -55,6 +55,9 @@ func TestDumpHoldsNoPlaintext(t *testing.T) {
 		"oauth state":         state,
 		"password":            "correct horse acme",
 		"api key (body only)": strings.TrimPrefix(w.key.Plaintext, token.APIKeyPrefix),
+		"mail link token":     "tok-acme",
+		"mail subject":        w.mail.Subject,
+		"mail code":           "314159",
 	}
 	for what, value := range plaintexts {
 		if strings.Contains(dump, value) {
@@ -66,6 +69,7 @@ func TestDumpHoldsNoPlaintext(t *testing.T) {
 		"session hash":     token.Hash(w.session.Token),
 		"reset token hash": token.Hash(reset),
 		"user email":       w.admin.Email,
+		"mail recipient":   w.mail.To,
 	} {
 		if !strings.Contains(dump, stored) {
 			t.Errorf("pg_dump lacks the %s; is the dump complete?", what)

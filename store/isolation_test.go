@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/store"
 )
 
@@ -22,7 +23,10 @@ var notTenantScoped = []string{
 	"Pool", "InTenant", "CreateTenant", "FindTenant", "GetTenant", "RenameTenant", "DeleteTenant",
 	"CreateUser", "FindUserByEmail", "Authenticate", "SetPassword", "AddMember",
 	"LookupAPIKey", "LookupSession", "DeleteSession", "CreateResetToken", "ResetPassword",
-	"ConsumeOAuthState", "PurgeExpired", "ListMembers", "ListAPIKeys", "CreateAPIKey", "CreateOAuthState",
+	"ConsumeOAuthState", "PurgeExpired",
+	// The SMTP receiver finds a mailbox from a recipient's address before
+	// any tenant is known; retention deletes every tenant's old mail.
+	"ResolveMailLabel", "PurgeMail", "ListMembers", "ListAPIKeys", "CreateAPIKey", "CreateOAuthState",
 	"ListProjects", "CreateProject", "ListRuns",
 	// A person's own memberships, read at login before a tenant is chosen.
 	"UserMemberships",
@@ -199,6 +203,21 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 		"RemoveMember":      func() error { return notFound(s.RemoveMember(ctx, B, a.admin.ID)) },
 		"GetUser":           func() error { _, err := s.GetUser(ctx, B, a.admin.ID); return notFound(err) },
 		"CreateSession":     func() error { _, err := s.CreateSession(ctx, a.admin.ID, B); return notFound(err) },
+		"ProjectMailLabel":  func() error { _, err := s.ProjectMailLabel(ctx, B, a.project.ID); return notFound(err) },
+		"DeliverMail": func() error {
+			return notFound(s.DeliverMail(ctx, B, a.project.ID, 100, &mail.Message{To: "x@y.z", Received: time.Now()}))
+		},
+		"FindMail": func() error { l, err := s.FindMail(ctx, B, a.project.ID, mail.Query{}); return empty(len(l), err) },
+		"ListMail": func() error { l, err := s.ListMail(ctx, B, a.project.ID, 100); return empty(len(l), err) },
+		"GetMail":  func() error { _, err := s.GetMail(ctx, B, a.project.ID, a.mail.ID); return notFound(err) },
+		"GetMail with own project": func() error {
+			_, err := s.GetMail(ctx, B, b.project.ID, a.mail.ID)
+			return notFound(err)
+		},
+		"MailReader": func() error {
+			l, err := s.MailReader(B, a.project.ID).Find(ctx, mail.Query{To: a.mail.To})
+			return empty(len(l), err)
+		},
 	}
 	for name, call := range cases {
 		if err := call(); err != nil {
@@ -267,6 +286,12 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 	if r, _ := s.Membership(ctx, A, a.admin.ID); r != store.RoleAdmin {
 		t.Errorf("A's admin role became %q", r)
 	}
+	if l, err := s.ListMail(ctx, A, a.project.ID, 100); err != nil || len(l) != 1 || l[0].Subject != "Confirm alpha" {
+		t.Errorf("A's mail: %+v %v", l, err)
+	}
+	if label, _ := s.ProjectMailLabel(ctx, A, a.project.ID); label != a.mailLabel {
+		t.Errorf("A's mail label became %q", label)
+	}
 }
 
 func errString(err error) string {
@@ -287,7 +312,7 @@ func TestRowLevelSecurityBackstop(t *testing.T) {
 	b := makeWorld(t, s, "beta")
 
 	tables := []string{"tenants", "memberships", "api_keys", "user_sessions", "projects", "secrets", "tests",
-		"runs", "agents", "steps", "webhook_deliveries", "integrations", "users", "replays"}
+		"runs", "agents", "steps", "webhook_deliveries", "integrations", "users", "replays", "mail_messages"}
 	// The connection's own role sees both tenants' rows...
 	for _, table := range tables {
 		var n int

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/internal/pgtest"
 	"github.com/argusqa/argus/internal/seal"
 	"github.com/argusqa/argus/store"
@@ -48,6 +49,9 @@ type world struct {
 	agent   store.Agent
 	key     *store.APIKey
 	session *store.Session
+	// mailLabel names the project's mailbox, which holds mail.
+	mailLabel string
+	mail      *mail.Message
 }
 
 func makeWorld(t *testing.T, s *store.Store, name string) *world {
@@ -90,6 +94,12 @@ func makeWorld(t *testing.T, s *store.Store, name string) *world {
 	must(err)
 	_, err = s.PutReplay(ctx, w.tenant.ID, w.test.ID, strings.Repeat("0", 64), []byte(`{"version":1,"test":"`+w.test.Name+`"}`))
 	must(err)
+	w.mailLabel, err = s.ProjectMailLabel(ctx, w.tenant.ID, w.project.ID)
+	must(err)
+	w.mail = &mail.Message{To: "signup-" + name + "@" + w.mailLabel + ".mail.argus.test", Subject: "Confirm " + name, From: "shop@example.com",
+		Text: "code 314159 https://shop.example.com/confirm?token=tok-" + name, Links: []mail.Link{{Text: "Confirm", URL: "https://shop.example.com/confirm?token=tok-" + name}},
+		Codes: []string{"314159"}, Received: time.Now(), Size: 100}
+	must(s.DeliverMail(ctx, w.tenant.ID, w.project.ID, 100, w.mail))
 	return w
 }
 

@@ -32,7 +32,7 @@ and an embedded worker hands unfinished agents back to the queue.`
 var serveSettings = append([]config.Setting{
 	config.DatabaseURL, config.SecretKey, config.SecretKeyID, config.OldSecretKeys,
 	config.Listen, config.PublicURL, config.SMTPURL, config.MailFrom, config.Development,
-	config.EmbeddedWorker, config.BlobDir,
+	config.EmbeddedWorker, config.BlobDir, config.MailRetention,
 	// Used by an embedded worker only.
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model, config.JobTimeout, config.RescueAfter,
@@ -142,7 +142,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // releases the browsers.
 func openScheduler(ctx context.Context, e *env, cfg *config.Config, st *store.Store, dl *delivery, m *metrics.Metrics, log *slog.Logger) (*jobs.Jobs, func(), error) {
 	jcfg := jobs.Config{Pool: st.Pool(), Store: st, Blobs: dl.blobs, MaxAgents: cfg.MaxAgents,
-		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, Observer: agentMetrics{m}, Logger: log}
+		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention, Observer: agentMetrics{m}, Logger: log}
 	dl.wire(&jcfg)
 	closeBrowsers := func() {}
 	if cfg.EmbeddedWorker {

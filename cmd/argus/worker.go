@@ -25,6 +25,8 @@ var workerSettings = append([]config.Setting{
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model,
 	config.JobTimeout, config.RescueAfter, config.LogLevel, config.LogFormat, config.MetricsListen,
+	// The purge job deletes older test mail.
+	config.MailRetention,
 	// For the links in webhooks and GitHub issues.
 	config.PublicURL,
 }, deliverySettings...)
@@ -98,7 +100,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	jcfg := jobs.Config{
 		Pool: st.Pool(), Store: st, Blobs: dl.blobs, Browser: browsers, Model: model,
 		Agent:     agent.Config{Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log},
-		MaxAgents: cfg.MaxAgents, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter,
+		MaxAgents: cfg.MaxAgents, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention,
 		Observer: agentMetrics{m}, Logger: log,
 	}
 	dl.wire(&jcfg)

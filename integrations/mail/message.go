@@ -15,6 +15,8 @@ type Message struct {
 	From     string
 	Subject  string
 	Received time.Time
+	// Size is the message's size on the wire, in bytes.
+	Size int
 	// Preview is the start of the text, at most PreviewChars characters.
 	Preview string
 	// Text is the readable body: the text/plain part, or the text of the

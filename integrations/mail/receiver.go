@@ -212,6 +212,7 @@ func (s *session) Data(r io.Reader) error {
 		m.ID = uuid.New()
 		m.To = rc.addr
 		m.Received = now
+		m.Size = len(raw)
 		switch err := s.r.cfg.Store.Deliver(ctx, rc.mb, s.r.cfg.Quota, &m); {
 		case errors.Is(err, ErrQuota):
 			return errFull

@@ -1,0 +1,2 @@
+DROP TABLE mail_messages;
+ALTER TABLE projects DROP COLUMN mail_label;
