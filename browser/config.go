@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -75,6 +76,11 @@ type SessionConfig struct {
 
 	// PageLoadTimeout bounds every navigation; 0 means 30 s.
 	PageLoadTimeout time.Duration
+	// Identity is the language, time zone and user agent the browser
+	// presents; the zero value keeps Chromium's own. A time zone or locale
+	// needs DevTools (the CDP pass-through), so DisableCDP cannot go with
+	// them.
+	Identity Identity
 	// ScriptTimeout bounds ExecuteScript; 0 means 30 s.
 	ScriptTimeout time.Duration
 	// ActionTimeout is how long actions wait for their element to become
@@ -158,6 +164,12 @@ func (c SessionConfig) validate() error {
 	if c.PageLoadTimeout < 0 || c.ScriptTimeout < 0 || c.ActionTimeout < 0 {
 		return fmt.Errorf("browser: negative timeout in session config")
 	}
+	if err := c.Identity.Validate(); err != nil {
+		return fmt.Errorf("browser: %w", err)
+	}
+	if c.DisableCDP && (c.Identity.Locale != "" || c.Identity.Timezone != "") {
+		return errors.New("browser: a locale or time zone needs DevTools, which DisableCDP turns off")
+	}
 	switch c.PromptBehavior {
 	case "accept", "dismiss", "accept and notify", "dismiss and notify", "ignore":
 	default:
@@ -170,7 +182,19 @@ func (c SessionConfig) validate() error {
 func (c SessionConfig) capabilities() webdriver.Capabilities {
 	args := append([]string(nil), c.ChromeArgs...)
 	args = append(args, "--window-size="+strconv.Itoa(c.Width)+","+strconv.Itoa(c.Height))
+	if c.Identity.UserAgent != "" {
+		args = append(args, "--user-agent="+c.Identity.UserAgent)
+	}
+	if c.Identity.Locale != "" {
+		args = append(args, "--lang="+c.Identity.Locale)
+	}
 	chrome := map[string]any{"args": args}
+	if c.Identity.Locale != "" {
+		// The preference is what Chromium sends as Accept-Language and
+		// reports as navigator.languages; --lang alone does not set it on
+		// Linux.
+		chrome["prefs"] = map[string]any{"intl.accept_languages": acceptLanguage(c.Identity.Locale)}
+	}
 	if c.ChromeBinary != "" {
 		chrome["binary"] = c.ChromeBinary
 	}

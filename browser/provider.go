@@ -41,6 +41,10 @@ type AcquireOptions struct {
 	// PageLoadTimeout overrides the provider's page load timeout for this
 	// session; zero keeps it (DefaultPageLoadTimeout unless configured).
 	PageLoadTimeout time.Duration
+	// Identity is the language, time zone and user agent the session
+	// presents (a persona's); zero keeps the browser's own. The profile
+	// is fresh regardless.
+	Identity Identity
 }
 
 // WithDefaults returns o with zero fields set to their defaults.
@@ -58,6 +62,9 @@ func (o AcquireOptions) WithDefaults() AcquireOptions {
 func (o AcquireOptions) Validate() error {
 	if o.PageLoadTimeout < 0 {
 		return fmt.Errorf("browser: negative page load timeout %s", o.PageLoadTimeout)
+	}
+	if err := o.Identity.Validate(); err != nil {
+		return fmt.Errorf("browser: %w", err)
 	}
 	if o.Width < 100 || o.Height < 100 || o.Width > 8192 || o.Height > 8192 {
 		return fmt.Errorf("browser: viewport %d×%d out of range (100–8192 pixels per side)", o.Width, o.Height)

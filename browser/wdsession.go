@@ -185,8 +185,36 @@ func (s *wdSession) setup(ctx context.Context, endpoint string) error {
 			return fmt.Errorf("browser: probe CDP pass-through: %w", err)
 		}
 	}
+	if err := s.applyIdentity(ctx); err != nil {
+		return err
+	}
 	if s.cdp && !s.cfg.DisableDirectCDP && s.bidi != nil {
 		s.connectDevTools(ctx, endpoint)
+	}
+	return nil
+}
+
+// applyIdentity sets the time zone and the locale of Intl and
+// navigator.language for the page, which no command-line flag does
+// (the user agent and Accept-Language come from the capabilities). The
+// overrides belong to the page's target and last across its navigations.
+func (s *wdSession) applyIdentity(ctx context.Context) error {
+	id := s.cfg.Identity
+	if id.Locale == "" && id.Timezone == "" {
+		return nil
+	}
+	if !s.cdp {
+		return errors.New("browser: this endpoint offers no DevTools (CDP pass-through), which a persona's locale or time zone needs")
+	}
+	if id.Timezone != "" {
+		if _, err := s.wd.ExecuteCDP(ctx, "Emulation.setTimezoneOverride", map[string]any{"timezoneId": id.Timezone}); err != nil {
+			return fmt.Errorf("browser: set time zone %s: %w", id.Timezone, err)
+		}
+	}
+	if id.Locale != "" {
+		if _, err := s.wd.ExecuteCDP(ctx, "Emulation.setLocaleOverride", map[string]any{"locale": id.Locale}); err != nil {
+			return fmt.Errorf("browser: set locale %s: %w", id.Locale, err)
+		}
 	}
 	return nil
 }

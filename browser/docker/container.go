@@ -126,6 +126,7 @@ func (p *Provider) startBox(ctx context.Context, agent string, opts browser.Acqu
 		scfg.Name = "spare " + b.name
 	}
 	scfg.Width, scfg.Height = opts.Width, opts.Height
+	scfg.Identity = opts.Identity
 	scfg.IdleTimeout = p.cfg.IdleTimeout
 	scfg.HTTPClient = b.http
 	scfg.Logger = p.log

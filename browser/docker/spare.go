@@ -16,10 +16,10 @@ import (
 // refill only takes a slot that is free right now.
 
 // takeSpareLocked removes and returns the oldest ready spare whose session
-// has the viewport opts asks for, or nil. p.mu must be held.
+// has the viewport and identity opts asks for, or nil. p.mu must be held.
 func (p *Provider) takeSpareLocked(opts browser.AcquireOptions) *box {
 	for i, b := range p.ready {
-		if b.opts.Width == opts.Width && b.opts.Height == opts.Height {
+		if b.opts.Width == opts.Width && b.opts.Height == opts.Height && b.opts.Identity == opts.Identity {
 			p.ready = slices.Delete(p.ready, i, i+1)
 			return b
 		}

@@ -74,6 +74,7 @@ func (p *Provider) Acquire(ctx context.Context, opts browser.AcquireOptions) (br
 	scfg := p.cfg.Session
 	scfg.Name = opts.AgentID
 	scfg.Width, scfg.Height = opts.Width, opts.Height
+	scfg.Identity = opts.Identity
 	if opts.PageLoadTimeout > 0 {
 		scfg.PageLoadTimeout = opts.PageLoadTimeout
 	}

@@ -143,6 +143,7 @@ func (p *Provider) Acquire(ctx context.Context, opts browser.AcquireOptions) (br
 	scfg.ChromeBinary = p.cfg.ChromiumPath
 	scfg.ChromeArgs = append(append([]string(nil), p.cfg.ChromeArgs...), "--user-data-dir="+d.profileDir())
 	scfg.Width, scfg.Height = opts.Width, opts.Height
+	scfg.Identity = opts.Identity
 	if opts.PageLoadTimeout > 0 {
 		scfg.PageLoadTimeout = opts.PageLoadTimeout
 	}
