@@ -51,21 +51,7 @@ func Parse(raw []byte) (*Message, error) {
 	if err := w.part(m.Header, m.Body, 0); err != nil {
 		return nil, err
 	}
-	msg := &Message{Subject: clean(subject, 998), From: clean(from, 998)}
-	text, links := w.plain, []Link(nil)
-	if w.html != "" {
-		htmlText, htmlLinks := readHTML(w.html)
-		links = htmlLinks
-		if text == "" {
-			text = htmlText
-		}
-	}
-	links = append(links, textLinks(text)...)
-	msg.Text = truncate(clean(text, -1), MaxTextBytes)
-	msg.Links = dedupLinks(links)
-	msg.Codes = findCodes(msg.Subject + "\n" + msg.Text)
-	msg.Preview = preview(msg.Text)
-	return msg, nil
+	return FromParts(subject, from, w.plain, w.html), nil
 }
 
 // header is the part of a MIME header the walker needs.
