@@ -189,9 +189,9 @@ func graphError(status int, body []byte) error {
 		} `json:"error"`
 	}
 	if json.Unmarshal(body, &e) == nil && e.Error.Code != "" {
-		return fmt.Errorf("Graph answered HTTP %d: %s: %s", status, e.Error.Code, e.Error.Message)
+		return fmt.Errorf("graph answered HTTP %d: %s: %s", status, e.Error.Code, e.Error.Message)
 	}
-	return fmt.Errorf("Graph answered HTTP %d", status)
+	return fmt.Errorf("graph answered HTTP %d", status)
 }
 
 func tokenError(err error) error {
