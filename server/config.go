@@ -8,6 +8,7 @@ import (
 
 	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/server/metrics"
+	"github.com/argusqa/argus/server/ratelimit"
 )
 
 // Config configures a Server. App is required; every other field has a
@@ -39,6 +40,12 @@ type Config struct {
 	// exempt). Default 5 minutes each, from the trust-center spec.
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
+
+	// RateLimit bounds each client (IP, and bearer key when one is sent)
+	// on every route but /healthz, /readyz and /metrics: the UI and /mcp
+	// included. Default: 30 requests/s, bursts of 50, 10 in flight, no
+	// trusted proxies (see ratelimit.Config).
+	RateLimit ratelimit.Config
 
 	// ShutdownTimeout is how long Serve waits for requests in flight once
 	// its context ends. Default 30 s.

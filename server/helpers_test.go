@@ -24,6 +24,7 @@ import (
 	"github.com/argusqa/argus/internal/pgtest"
 	"github.com/argusqa/argus/internal/seal"
 	"github.com/argusqa/argus/server"
+	"github.com/argusqa/argus/server/ratelimit"
 	"github.com/argusqa/argus/store"
 )
 
@@ -145,7 +146,9 @@ func newEnv(t testing.TB, tweak func(*envConfig)) *env {
 	}
 	e := &env{t: t, store: st, sched: &fakeScheduler{}, mail: &captureMailer{c: make(chan app.Mail, 16)}, blobs: blobs}
 	cfg := envConfig{App: app.Config{Store: st, Scheduler: e.sched, Hub: hub, Blobs: blobs, Mailer: e.mail, APIKeyCacheTTL: -1,
-		TargetPolicy: netpolicy.Policy{Resolver: testResolver}}}
+		TargetPolicy: netpolicy.Policy{Resolver: testResolver}},
+		// Every test talks from 127.0.0.1; the limits have their own tests.
+		Server: server.Config{RateLimit: ratelimit.Config{Rate: -1, MaxConcurrent: -1}}}
 	if tweak != nil {
 		tweak(&cfg)
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strconv"
+	"time"
 )
 
 // securityHeaders sets the headers the trust-center spec lists on every
@@ -46,6 +48,35 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 				return
 			}
 		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// unlimited are the routes a limit must never refuse: probes and the
+// metrics scraper.
+var unlimited = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
+
+// limit admits a request under the per-client rate and concurrency limits
+// or answers 429 with Retry-After. It runs once, before routing, so every
+// route (API, UI, /mcp) is counted the same way.
+func (s *Server) limit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = s.limiter.WithClientIP(r)
+		if unlimited[r.URL.Path] {
+			next.ServeHTTP(w, r)
+			return
+		}
+		done, refused := s.limiter.Admit(r)
+		if refused != nil {
+			w.Header().Set("Retry-After", strconv.Itoa(int(refused.RetryAfter/time.Second)))
+			detail := "too many requests from this client; wait for Retry-After seconds"
+			if refused.Concurrent {
+				detail = "too many requests of this client are in flight at once; wait for one to finish"
+			}
+			WriteProblem(w, problem(http.StatusTooManyRequests, detail))
+			return
+		}
+		defer done()
 		next.ServeHTTP(w, r)
 	})
 }

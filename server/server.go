@@ -16,6 +16,7 @@ import (
 
 	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/server/metrics"
+	"github.com/argusqa/argus/server/ratelimit"
 )
 
 // Server serves the API. Make one with New; it is safe for concurrent use.
@@ -24,6 +25,7 @@ type Server struct {
 	app     *app.App
 	log     *slog.Logger
 	metrics *metrics.Metrics
+	limiter *ratelimit.Limiter
 
 	mux     *http.ServeMux
 	handler http.Handler
@@ -61,6 +63,7 @@ func New(cfg Config) (*Server, error) {
 		app:         cfg.App,
 		log:         cfg.Logger,
 		metrics:     cfg.Metrics,
+		limiter:     ratelimit.New(cfg.RateLimit),
 		mux:         http.NewServeMux(),
 		gzip:        gz,
 		streamsDone: make(chan struct{}),
@@ -84,12 +87,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Fallback != nil {
 		s.mux.Handle("/", s.compress(cfg.Fallback))
 	}
-	s.handler = s.recoverPanics(securityHeaders(http.HandlerFunc(s.serveMux)))
+	s.handler = s.recoverPanics(securityHeaders(s.limit(http.HandlerFunc(s.serveMux))))
 	return s, nil
 }
 
 // Handler is the server's whole HTTP handler: security headers, panic
-// recovery, metrics, routing.
+// recovery, rate limits, metrics, routing.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Metrics returns the collectors the server serves on /metrics, for an

@@ -24,6 +24,7 @@ import (
 	"github.com/argusqa/argus/internal/pgtest"
 	"github.com/argusqa/argus/internal/seal"
 	"github.com/argusqa/argus/server"
+	"github.com/argusqa/argus/server/ratelimit"
 	"github.com/argusqa/argus/store"
 	"github.com/argusqa/argus/web"
 )
@@ -193,8 +194,10 @@ func newEnv(t testing.TB, opts envOptions) *env {
 		t.Fatal(err)
 	}
 	// The UI as it is deployed: behind the API server, which sets the
-	// headers every response carries.
-	srv, err := server.New(server.Config{App: e.app, Fallback: ui.Handler(), Logger: log})
+	// headers every response carries (the rate limits, which have their
+	// own tests, off: every page and asset comes from 127.0.0.1).
+	srv, err := server.New(server.Config{App: e.app, Fallback: ui.Handler(), Logger: log,
+		RateLimit: ratelimit.Config{Rate: -1, MaxConcurrent: -1}})
 	if err != nil {
 		t.Fatal(err)
 	}

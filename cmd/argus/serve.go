@@ -17,6 +17,7 @@ import (
 	"github.com/argusqa/argus/mcp"
 	"github.com/argusqa/argus/server"
 	"github.com/argusqa/argus/server/metrics"
+	"github.com/argusqa/argus/server/ratelimit"
 	"github.com/argusqa/argus/store"
 	"github.com/argusqa/argus/web"
 )
@@ -33,6 +34,7 @@ var serveSettings = append([]config.Setting{
 	config.DatabaseURL, config.SecretKey, config.SecretKeyID, config.OldSecretKeys,
 	config.Listen, config.PublicURL, config.SMTPURL, config.MailFrom, config.Development,
 	config.EmbeddedWorker, config.BlobDir, config.MailRetention,
+	config.RateLimit, config.RateBurst, config.RateConcurrent, config.TrustedProxies,
 	// Used by an embedded worker only.
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model, config.JobTimeout, config.RescueAfter,
@@ -206,7 +208,7 @@ func newHTTP(cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.
 	if err != nil {
 		return nil, err
 	}
-	srv, err := server.New(server.Config{App: a, Fallback: ui.Handler(), Logger: log, Metrics: m})
+	srv, err := server.New(server.Config{App: a, Fallback: ui.Handler(), Logger: log, Metrics: m, RateLimit: rateLimits(cfg)})
 	if err != nil {
 		return nil, err
 	}
@@ -222,6 +224,19 @@ func newHTTP(cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.
 		}
 	}
 	return srv, nil
+}
+
+// rateLimits restates the settings for the server, where 0 means the
+// default and off is negative.
+func rateLimits(cfg *config.Config) ratelimit.Config {
+	rl := ratelimit.Config{Rate: cfg.RateLimit, Burst: cfg.RateBurst, MaxConcurrent: cfg.RateConcurrent, TrustedProxies: cfg.TrustedProxies}
+	if rl.Rate == 0 {
+		rl.Rate = -1
+	}
+	if rl.MaxConcurrent == 0 {
+		rl.MaxConcurrent = -1
+	}
+	return rl
 }
 
 // agentMetrics feeds an embedded worker's agents into the collectors this

@@ -113,6 +113,22 @@ type Config struct {
 	// (flag --with-worker). Default false.
 	EmbeddedWorker bool
 
+	// RateLimit is the requests per second one client may make to
+	// `argus serve`. Default 30; 0 turns the limit off.
+	RateLimit float64
+
+	// RateBurst is how many requests a quiet client may send at once.
+	// Default 50.
+	RateBurst int
+
+	// RateConcurrent caps one client's requests in flight. Default 10; 0
+	// turns the cap off.
+	RateConcurrent int
+
+	// TrustedProxies are the peers whose X-Forwarded-For is believed.
+	// Default none.
+	TrustedProxies []netip.Prefix
+
 	// BlobDir is the directory of local blob storage (screenshots).
 	// Default "data/blobs".
 	BlobDir string

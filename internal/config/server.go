@@ -2,6 +2,8 @@ package config
 
 import (
 	"errors"
+	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 )
@@ -36,6 +38,27 @@ var (
 	EmbeddedWorker = boolSetting("ARGUS_EMBEDDED_WORKER", "with-worker", "false",
 		"argus serve also runs agent workers in its own process",
 		func(c *Config) *bool { return &c.EmbeddedWorker })
+	RateLimit = Setting{
+		Env: "ARGUS_RATE_LIMIT", Flag: "rate-limit", Default: "30",
+		Usage: "requests per second one client (IP address, and API key when one is sent) may make to argus serve, /healthz, /readyz and /metrics exempt; 0 turns the limit off", Example: "30",
+		apply: func(c *Config, raw string) error {
+			f, err := strconv.ParseFloat(raw, 64)
+			if err != nil || f < 0 || f > 1e6 {
+				return errors.New("must be a number of requests per second from 0 (off) to 1000000")
+			}
+			c.RateLimit = f
+			return nil
+		},
+	}
+	RateBurst = intSetting("ARGUS_RATE_BURST", "rate-burst", "50", 1,
+		"requests a client that has been quiet may send at once before ARGUS_RATE_LIMIT applies",
+		func(c *Config) *int { return &c.RateBurst })
+	RateConcurrent = intSetting("ARGUS_RATE_CONCURRENT", "rate-concurrent", "10", 0,
+		"requests of one client in flight at once (open event streams and MCP sessions count); 0 turns the cap off",
+		func(c *Config) *int { return &c.RateConcurrent })
+	TrustedProxies = cidrSetting("ARGUS_TRUSTED_PROXIES", "trusted-proxies",
+		"reverse proxies whose X-Forwarded-For names the client, comma-separated CIDRs; from anyone else the header is ignored and the peer address is the client",
+		func(c *Config) *[]netip.Prefix { return &c.TrustedProxies })
 	BlobDir = Setting{
 		Env: "ARGUS_BLOB_DIR", Flag: "blob-dir", Default: "data/blobs",
 		Usage: "directory where screenshots and other blobs are kept (local blob storage)", Example: "/var/lib/argus/blobs",
@@ -48,6 +71,21 @@ var (
 		},
 	}
 )
+
+// intSetting parses a whole number of at least lowest.
+func intSetting(env, flag, def string, lowest int, usage string, field func(*Config) *int) Setting {
+	return Setting{
+		Env: env, Flag: flag, Default: def, Usage: usage, Example: def,
+		apply: func(c *Config, raw string) error {
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < lowest || n > 1000000 {
+				return fmt.Errorf("must be a whole number from %d to 1000000", lowest)
+			}
+			*field(c) = n
+			return nil
+		},
+	}
+}
 
 func boolSetting(env, flag, def, usage string, field func(*Config) *bool) Setting {
 	return Setting{
