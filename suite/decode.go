@@ -13,13 +13,14 @@ import (
 )
 
 // testKeys are the keys of a test, in the order documentation lists them.
-var testKeys = []string{"name", "url", "goal", "steps", "checkpoints", "tags", "timeout", "expected_failure"}
+var testKeys = []string{"name", "url", "goal", "steps", "checkpoints", "tags", "covers", "timeout", "expected_failure"}
 
 // keySynonyms maps keys people write by habit to the ones a test uses.
 var keySynonyms = map[string]string{
 	"title": "name", "path": "url", "start_url": "url", "page": "url", "link": "url",
 	"prompt": "goal", "task": "goal", "instructions": "goal", "objective": "goal",
 	"step": "steps", "actions": "steps", "tag": "tags", "labels": "tags",
+	"cover": "covers", "covered_paths": "covers",
 	"checkpoint": "checkpoints", "assertions": "checkpoints", "checks": "checkpoints",
 	"timeout_seconds": "timeout", "time_limit": "timeout",
 	"xfail": "expected_failure", "expect_failure": "expected_failure", "known_failure": "expected_failure",
@@ -77,6 +78,8 @@ func (d *decoder) test(m *ast.MappingNode, prefix string) {
 			}
 		case "tags":
 			t.Tags = d.tags(v, path)
+		case "covers":
+			t.Covers = d.covers(v, path)
 		case "timeout":
 			switch v.(type) {
 			case *ast.IntegerNode, *ast.FloatNode:

@@ -14,6 +14,7 @@ import (
 type Draft struct {
 	Name, URL, Goal          string
 	Steps, Checkpoints, Tags []string
+	Covers                   []string
 	Timeout                  time.Duration // 0: DefaultTimeout
 }
 
@@ -90,6 +91,18 @@ func (d Draft) Check() (*Test, []FieldProblem) {
 				continue
 			}
 			t.Tags = append(t.Tags, tag)
+		}
+	}
+	if len(d.Covers) > MaxCovers {
+		add("covers", "has %d items; at most %d are allowed", len(d.Covers), MaxCovers)
+	} else {
+		for i, g := range d.Covers {
+			g = strings.TrimSpace(g)
+			if msg := coverProblem(g, t.Covers); msg != "" {
+				add(fmt.Sprintf("covers[%d]", i), "%s", msg)
+				continue
+			}
+			t.Covers = append(t.Covers, g)
 		}
 	}
 	if t.Timeout == 0 {

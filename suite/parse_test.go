@@ -162,7 +162,7 @@ func TestParseErrors(t *testing.T) {
 		{"multi-line step", "name: a\nsteps:\n  - |\n    click \"x\"\n",
 			[]string{`t.yaml:3:5: steps[0]: a step is a single line`}},
 		{"unknown key", "name: a\ngoal: b\nstesp: []\n",
-			[]string{`t.yaml:3:1: unknown key "stesp" (did you mean "steps"?); a test has name, url, goal, steps, checkpoints, tags, timeout, expected_failure`}},
+			[]string{`t.yaml:3:1: unknown key "stesp" (did you mean "steps"?); a test has name, url, goal, steps, checkpoints, tags, covers, timeout, expected_failure`}},
 		{"synonym key", "title: a\ngoal: b\n",
 			[]string{`t.yaml:1:1: unknown key "title" (did you mean "name"?)`, `t.yaml:1:1: the test has no name`}},
 		{"description key", "name: a\ngoal: b\ndescription: c\n",

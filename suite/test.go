@@ -51,6 +51,10 @@ type Test struct {
 	Checkpoints []string
 	// Tags select tests to run (argus run --tag smoke).
 	Tags []string
+	// Covers are globs of repository paths (demo/templates/*.html,
+	// src/**/checkout.go) whose change this test checks: regression
+	// selection picks it when a change touches one.
+	Covers []string
 	// Timeout bounds the whole test; DefaultTimeout when not given.
 	Timeout time.Duration
 	// ExpectedFailure, when set, says why this test is expected to fail: a
