@@ -144,15 +144,37 @@ func (at *attempt) waitFor(ctx context.Context, st suite.Step) (string, error) {
 	return "waited until " + detail, nil
 }
 
+// appURL is the application's address: the base URL, or the start URL
+// for a test without one.
+func (at *attempt) appURL() string {
+	if at.task.BaseURL != "" {
+		return at.task.BaseURL
+	}
+	return at.task.StartURL
+}
+
 // verify checks an expectation, retrying for the expectation timeout so
 // pages that update in the background pass. detail says what was seen.
 func (at *attempt) verify(ctx context.Context, st suite.Step) (ok bool, detail string, err error) {
-	if st.Verb == suite.VerbExpectNoConsoleErrors {
+	switch st.Verb {
+	case suite.VerbExpectNoConsoleErrors:
 		at.ev.news()
 		if n := len(at.ev.errors); n > 0 {
 			return false, fmt.Sprintf("the console shows %d error(s): %s", n, strings.Join(limit(at.ev.errors, 3), " | ")), nil
 		}
 		return true, "no console errors", nil
+	case suite.VerbExpectNoFailedRequests, suite.VerbExpectNoFailedAppRequests:
+		at.ev.news()
+		keep, where := ownRequest, ""
+		if st.Verb == suite.VerbExpectNoFailedAppRequests {
+			app := sameOrigin(at.appURL())
+			keep = func(n browser.NetworkEvent) bool { return ownRequest(n) && app(n) }
+			where = " to the app"
+		}
+		if failed := at.ev.failedRequests(keep); len(failed) > 0 {
+			return false, fmt.Sprintf("%d request(s)%s failed: %s", len(failed), where, strings.Join(limit(failed, 3), " | ")), nil
+		}
+		return true, "no failed requests" + where, nil
 	}
 	return at.poll(ctx, st, at.cfg.ExpectTimeout)
 }

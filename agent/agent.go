@@ -84,6 +84,9 @@ type attempt struct {
 	// done holds the steps executed so far, for saving a replay.
 	done        []ReplayStep
 	checkpoints []CheckpointResult
+	// verified counts the positive expectations (text, url, title,
+	// visible) Argus verified on the page: steps, replayed checks, asserts.
+	verified int
 	// pending carries the model's thought and usage of a turn to the first
 	// step recorded for it.
 	pending stepMeta
@@ -267,13 +270,27 @@ func (at *attempt) endWith(v Verdict, reason, summary string) {
 	if at.res.Verdict != "" {
 		return
 	}
-	if v == VerdictFailed || v == VerdictError {
+	if pageBears(v, reason) {
 		at.ev.news()
 		if ev := at.ev.summary(); ev != "" {
 			summary += " " + ev
 		}
 	}
 	at.res.Verdict, at.res.Reason, at.res.Summary = v, reason, summary
+}
+
+// pageBears reports whether the page's console errors and failed requests
+// bear on an end: a failure, or a limit the page may have run the agent
+// into. A model that could not be reached, a lost browser or a cancelled
+// run say nothing about the page, and evidence from it would mislead.
+func pageBears(v Verdict, reason string) bool {
+	switch v {
+	case VerdictFailed:
+		return true
+	case VerdictError:
+		return reason == "loop" || reason == "iteration_limit" || reason == "token_limit"
+	}
+	return false
 }
 
 // pass ends the attempt as passed, keeping a replay of it when asked.

@@ -17,7 +17,17 @@
 // Verdicts stay sharp: passed means every checkpoint was verified on the
 // page by Argus itself (not merely claimed by the model); failed means the
 // application did not do what the test says; error means Argus could not
-// find out (browser gone, model unreachable, a limit hit).
+// find out (browser gone, model unreachable, a limit hit). A model's
+// "passed" is a claim Argus checks before it accepts it: every checkpoint
+// verified by an assert Argus ran; for a goal without checkpoints, at least
+// one positive check (text, visible, url, title) Argus verified during the
+// attempt; and no 5xx answer from the application's own origin. An unproven
+// claim is refused once, then fails the test (reason "unverified"); a
+// server error fails it at once (reason "server_error").
+//
+// Console errors and failed requests join a summary only where they bear
+// on the verdict: a failure, or a limit the page may have run the agent
+// into — not an error of the model, the browser or a cancelled run.
 //
 // Secrets reach the browser and nothing else: the model sees
 // {{secret.NAME}} placeholders, and every recorded, logged or returned text

@@ -2,6 +2,7 @@ package agent
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -15,8 +16,8 @@ type evidence struct {
 	sess        browser.Session
 	consoleSeen map[string]int // entry key → times seen, to spot new ones
 	netSeen     map[string]int
-	errors      []string // every console error so far, newest last
-	failed      []string // every failed request so far
+	errors      []string               // every console error so far, newest last
+	failed      []browser.NetworkEvent // every failed request so far
 }
 
 func newEvidence(sess browser.Session) *evidence {
@@ -49,9 +50,8 @@ func (e *evidence) news() (consoleErrors, failedRequests []string) {
 		counts[key]++
 		if counts[key] > e.netSeen[key] {
 			e.netSeen[key] = counts[key]
-			msg := describeRequest(n)
-			failedRequests = append(failedRequests, msg)
-			e.failed = append(e.failed, msg)
+			failedRequests = append(failedRequests, describeRequest(n))
+			e.failed = append(e.failed, n)
 		}
 	}
 	return consoleErrors, failedRequests
@@ -65,6 +65,39 @@ func describeRequest(n browser.NetworkEvent) string {
 	return fmt.Sprintf("%s %s → %s", n.Method, oneLine(n.URL, 150), status)
 }
 
+// failedRequests describes the failed requests seen so far that keep
+// returns true for.
+func (e *evidence) failedRequests(keep func(browser.NetworkEvent) bool) []string {
+	var out []string
+	for _, n := range e.failed {
+		if keep(n) {
+			out = append(out, describeRequest(n))
+		}
+	}
+	return out
+}
+
+// ownRequest reports whether a request was made by the page rather than by
+// the browser on its own: a missing /favicon.ico, which Chromium asks for on
+// every site, is not the application's failure.
+func ownRequest(n browser.NetworkEvent) bool {
+	u, err := url.Parse(n.URL)
+	return n.Document || err != nil || u.Path != "/favicon.ico"
+}
+
+// sameOrigin returns a filter for requests to the origin of base (scheme,
+// host and port); every request passes when base has no host.
+func sameOrigin(base string) func(browser.NetworkEvent) bool {
+	b, err := url.Parse(base)
+	if err != nil || b.Host == "" {
+		return func(browser.NetworkEvent) bool { return true }
+	}
+	return func(n browser.NetworkEvent) bool {
+		u, err := url.Parse(n.URL)
+		return err == nil && strings.EqualFold(u.Scheme, b.Scheme) && strings.EqualFold(u.Host, b.Host)
+	}
+}
+
 // summary is a sentence on the evidence seen in the whole run, for failure
 // summaries; empty when there is none.
 func (e *evidence) summary() string {
@@ -73,7 +106,7 @@ func (e *evidence) summary() string {
 		parts = append(parts, fmt.Sprintf("%d console error(s), last: %s", n, e.errors[n-1]))
 	}
 	if n := len(e.failed); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d failed request(s), last: %s", n, e.failed[n-1]))
+		parts = append(parts, fmt.Sprintf("%d failed request(s), last: %s", n, describeRequest(e.failed[n-1])))
 	}
 	if len(parts) == 0 {
 		return ""

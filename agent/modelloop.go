@@ -365,18 +365,31 @@ func (at *attempt) extract(ctx context.Context, a toolArgs, rec Step, answer rep
 var assertVerbs = map[string]suite.Verb{
 	"text": suite.VerbExpectText, "no_text": suite.VerbExpectNoText, "url": suite.VerbExpectURL,
 	"title": suite.VerbExpectTitle, "visible": suite.VerbExpectVisible, "no_console_errors": suite.VerbExpectNoConsoleErrors,
+	"no_failed_requests": suite.VerbExpectNoFailedRequests, "no_failed_app_requests": suite.VerbExpectNoFailedAppRequests,
+}
+
+// positive are the checks that observe something on the page, rather than
+// the absence of something; one of them must hold before a test without
+// checkpoints can pass.
+var positive = map[suite.Verb]bool{
+	suite.VerbExpectText: true, suite.VerbExpectURL: true, suite.VerbExpectTitle: true, suite.VerbExpectVisible: true,
+}
+
+// valueless are the checks that take no value.
+var valueless = map[suite.Verb]bool{
+	suite.VerbExpectNoConsoleErrors: true, suite.VerbExpectNoFailedRequests: true, suite.VerbExpectNoFailedAppRequests: true,
 }
 
 func (at *attempt) assert(ctx context.Context, a toolArgs, rec Step, answer reply) llm.ToolResult {
 	verb, ok := assertVerbs[a.Check]
-	if !ok || (verb != suite.VerbExpectNoConsoleErrors && a.Value == "") {
-		return at.refuse(ctx, rec, "check must be one of text, no_text, url, title, visible, no_console_errors, with a value", answer)
+	if !ok || (!valueless[verb] && a.Value == "") {
+		return at.refuse(ctx, rec, "check must be one of text, no_text, url, title, visible (with a value), no_console_errors, no_failed_requests, no_failed_app_requests", answer)
 	}
 	st := suite.Step{Verb: verb, Value: a.Value}
 	if verb == suite.VerbExpectVisible {
 		st = suite.Step{Verb: verb, Target: suite.Locator{Text: a.Value}}
 	}
-	if verb == suite.VerbExpectNoConsoleErrors {
+	if valueless[verb] {
 		st.Value = ""
 	}
 	began := time.Now()
@@ -396,6 +409,9 @@ func (at *attempt) assert(ctx context.Context, a toolArgs, rec Step, answer repl
 		return answer(rec.Outcome, false)
 	}
 	outcome := "verified: " + detail
+	if positive[verb] {
+		at.verified++
+	}
 	checkpoint := ""
 	if a.Checkpoint != "" {
 		if i := at.matchCheckpoint(a.Checkpoint); i >= 0 {
@@ -450,25 +466,20 @@ func (at *attempt) finish(ctx context.Context, a toolArgs, rec Step, t *turnStat
 	summary := strings.TrimSpace(a.Summary)
 	switch a.Verdict {
 	case "passed":
-		var open []string
-		for _, c := range at.checkpoints {
-			if !c.Verified {
-				open = append(open, fmt.Sprintf("%q", c.Checkpoint))
-			}
+		if server := at.serverErrors(); len(server) > 0 {
+			msg := fmt.Sprintf("The agent reported success, but the application answered %d request(s) with a server error: %s. %s",
+				len(server), strings.Join(limit(server, 3), " | "), summary)
+			return at.failAndEnd(ctx, rec, "refused a pass after a server error; the test fails", VerdictFailed, "server_error", msg,
+				func(string, bool) llm.ToolResult { return answer(msg, true) })
 		}
-		if len(open) > 0 {
+		if refusal, final := at.passUnproven(); refusal != "" {
 			t.finishRefusals++
 			if t.finishRefusals >= 2 {
-				msg := "The agent reported success but never verified: " + strings.Join(open, ", ") + ". " + summary
-				rec.Outcome, rec.Failed = "refused a pass without evidence; the test fails", true
-				at.record(ctx, rec)
-				at.res.FailedStep = at.nextIndex - 1
-				at.endWith(VerdictFailed, "unverified", msg)
-				return answer(msg, true)
+				msg := final + " " + summary
+				return at.failAndEnd(ctx, rec, "refused a pass without evidence; the test fails", VerdictFailed, "unverified", msg,
+					func(string, bool) llm.ToolResult { return answer(msg, true) })
 			}
-			msg := "Cannot pass yet: these checkpoints were not verified with assert: " + strings.Join(open, ", ") +
-				". Verify them on the page, or finish with verdict failed if they cannot be observed."
-			return at.refuse(ctx, rec, msg, answer)
+			return at.refuse(ctx, rec, refusal, answer)
 		}
 		rec.Outcome = "passed: " + summary
 		at.record(ctx, rec)
@@ -486,6 +497,40 @@ func (at *attempt) finish(ctx context.Context, a toolArgs, rec Step, t *turnStat
 	default:
 		return at.refuse(ctx, rec, `verdict must be "passed" or "failed"`, answer)
 	}
+}
+
+// passUnproven says why a pass is not proven yet: a checkpoint not
+// verified, or — for a test without checkpoints — no positive check (text,
+// visible, url, title) verified by Argus at all, so a model cannot pass a
+// test on its word alone. It returns what the model is told and the
+// failure summary, both empty when the pass stands.
+func (at *attempt) passUnproven() (refusal, final string) {
+	var open []string
+	for _, c := range at.checkpoints {
+		if !c.Verified {
+			open = append(open, fmt.Sprintf("%q", c.Checkpoint))
+		}
+	}
+	switch {
+	case len(open) > 0:
+		return "Cannot pass yet: these checkpoints were not verified with assert: " + strings.Join(open, ", ") +
+				". Verify them on the page, or finish with verdict failed if they cannot be observed.",
+			"The agent reported success but never verified: " + strings.Join(open, ", ") + "."
+	case at.verified == 0:
+		return "Cannot pass yet: nothing was verified on the page. Check the outcome the test asks for with assert (text, visible, url or title), " +
+				"or finish with verdict failed if it cannot be observed.",
+			"The agent reported success but verified nothing on the page."
+	}
+	return "", ""
+}
+
+// serverErrors lists the requests to the application's own origin that
+// were answered with a 5xx status: a flow the server broke in cannot pass,
+// whatever the page says afterwards ("Saved" over a failed save).
+func (at *attempt) serverErrors() []string {
+	at.ev.news()
+	app := sameOrigin(at.appURL())
+	return at.ev.failedRequests(func(n browser.NetworkEvent) bool { return n.Status >= 500 && app(n) })
 }
 
 // toolBroke records a tool that failed for a reason outside the page and

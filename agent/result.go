@@ -27,7 +27,8 @@ type Result struct {
 	Summary string
 	// Reason is a short machine-readable cause for errors and failures:
 	// "iteration_limit", "token_limit", "loop", "deadline", "browser",
-	// "model", "expectation", "step", "model_verdict", "cancelled".
+	// "model", "expectation", "step", "model_verdict", "unverified",
+	// "server_error", "cancelled".
 	Reason string
 	// FailedStep is the index of the recorded step that failed, -1 if none.
 	FailedStep int

@@ -67,6 +67,9 @@ func (at *attempt) runSteps(ctx context.Context, steps []ReplayStep, replaying b
 			}
 			if err == nil {
 				at.markCheckpoint(rs, outcome)
+				if positive[st.Verb] {
+					at.verified++
+				}
 			}
 		} else {
 			outcome, err = at.act(ctx, st, pin)

@@ -106,6 +106,7 @@ func TestUnreachableModelIsRetried(t *testing.T) {
 	f := newFixture(t, "https://shop.example.com")
 	srv := llmtest.NewOpenAI(t,
 		scripted.Step{Error: &scripted.Failure{Status: 503}},
+		toolCall("assert", map[string]any{"check": "text", "value": "Welcome to the fake shop"}),
 		toolCall("finish", map[string]any{"verdict": "passed", "summary": "The shop is there."}),
 	)
 	client, err := openai.New(openai.Config{Model: "gpt-test", BaseURL: srv.BaseURL(), APIKey: llmtest.APIKey})

@@ -17,62 +17,66 @@ type Verb int
 // The verbs of the step language. The comment after each one is its
 // canonical spelling, the one Step.String produces.
 const (
-	VerbInvalid               Verb = iota
-	VerbNavigate                   // navigate "URL"
-	VerbBack                       // go back
-	VerbReload                     // reload
-	VerbClick                      // click <locator>
-	VerbType                       // type "value" into <locator>
-	VerbClear                      // clear <locator>
-	VerbSelect                     // select "Option" in <locator>
-	VerbCheck                      // check <locator>
-	VerbUncheck                    // uncheck <locator>
-	VerbPress                      // press KEY [in <locator>]
-	VerbScrollDown                 // scroll down
-	VerbScrollUp                   // scroll up
-	VerbScrollTo                   // scroll to <locator>
-	VerbUpload                     // upload "path" to <locator>
-	VerbWait                       // wait DURATION
-	VerbWaitFor                    // wait for <locator> [within DURATION]
-	VerbWaitForURL                 // wait for url "part" [within DURATION]
-	VerbExpectText                 // expect text "…"
-	VerbExpectNoText               // expect no text "…"
-	VerbExpectURL                  // expect url "part"
-	VerbExpectTitle                // expect title "…"
-	VerbExpectVisible              // expect visible <locator>
-	VerbExpectHidden               // expect hidden <locator>
-	VerbExpectNoConsoleErrors      // expect no console errors
-	VerbTypeTOTP                   // type totp "{{secret.NAME}}" into <locator>
+	VerbInvalid                   Verb = iota
+	VerbNavigate                       // navigate "URL"
+	VerbBack                           // go back
+	VerbReload                         // reload
+	VerbClick                          // click <locator>
+	VerbType                           // type "value" into <locator>
+	VerbClear                          // clear <locator>
+	VerbSelect                         // select "Option" in <locator>
+	VerbCheck                          // check <locator>
+	VerbUncheck                        // uncheck <locator>
+	VerbPress                          // press KEY [in <locator>]
+	VerbScrollDown                     // scroll down
+	VerbScrollUp                       // scroll up
+	VerbScrollTo                       // scroll to <locator>
+	VerbUpload                         // upload "path" to <locator>
+	VerbWait                           // wait DURATION
+	VerbWaitFor                        // wait for <locator> [within DURATION]
+	VerbWaitForURL                     // wait for url "part" [within DURATION]
+	VerbExpectText                     // expect text "…"
+	VerbExpectNoText                   // expect no text "…"
+	VerbExpectURL                      // expect url "part"
+	VerbExpectTitle                    // expect title "…"
+	VerbExpectVisible                  // expect visible <locator>
+	VerbExpectHidden                   // expect hidden <locator>
+	VerbExpectNoConsoleErrors          // expect no console errors
+	VerbTypeTOTP                       // type totp "{{secret.NAME}}" into <locator>
+	VerbExpectNoFailedRequests         // expect no failed requests
+	VerbExpectNoFailedAppRequests      // expect no failed requests from the app
 	numVerbs
 )
 
 var verbNames = [numVerbs]string{
-	VerbInvalid:               "invalid",
-	VerbNavigate:              "navigate",
-	VerbBack:                  "go back",
-	VerbReload:                "reload",
-	VerbClick:                 "click",
-	VerbType:                  "type",
-	VerbClear:                 "clear",
-	VerbSelect:                "select",
-	VerbCheck:                 "check",
-	VerbUncheck:               "uncheck",
-	VerbPress:                 "press",
-	VerbScrollDown:            "scroll down",
-	VerbScrollUp:              "scroll up",
-	VerbScrollTo:              "scroll to",
-	VerbUpload:                "upload",
-	VerbWait:                  "wait",
-	VerbWaitFor:               "wait for",
-	VerbWaitForURL:            "wait for url",
-	VerbExpectText:            "expect text",
-	VerbExpectNoText:          "expect no text",
-	VerbExpectURL:             "expect url",
-	VerbExpectTitle:           "expect title",
-	VerbExpectVisible:         "expect visible",
-	VerbExpectHidden:          "expect hidden",
-	VerbExpectNoConsoleErrors: "expect no console errors",
-	VerbTypeTOTP:              "type totp",
+	VerbInvalid:                   "invalid",
+	VerbNavigate:                  "navigate",
+	VerbBack:                      "go back",
+	VerbReload:                    "reload",
+	VerbClick:                     "click",
+	VerbType:                      "type",
+	VerbClear:                     "clear",
+	VerbSelect:                    "select",
+	VerbCheck:                     "check",
+	VerbUncheck:                   "uncheck",
+	VerbPress:                     "press",
+	VerbScrollDown:                "scroll down",
+	VerbScrollUp:                  "scroll up",
+	VerbScrollTo:                  "scroll to",
+	VerbUpload:                    "upload",
+	VerbWait:                      "wait",
+	VerbWaitFor:                   "wait for",
+	VerbWaitForURL:                "wait for url",
+	VerbExpectText:                "expect text",
+	VerbExpectNoText:              "expect no text",
+	VerbExpectURL:                 "expect url",
+	VerbExpectTitle:               "expect title",
+	VerbExpectVisible:             "expect visible",
+	VerbExpectHidden:              "expect hidden",
+	VerbExpectNoConsoleErrors:     "expect no console errors",
+	VerbTypeTOTP:                  "type totp",
+	VerbExpectNoFailedRequests:    "expect no failed requests",
+	VerbExpectNoFailedAppRequests: "expect no failed requests from the app",
 }
 
 // String returns the verb's keywords as written in a step ("expect no text").
@@ -87,7 +91,7 @@ func (v Verb) String() string {
 // on it. A failed expectation is the test's verdict: an agent must never
 // "heal" it by trying something else.
 func (v Verb) IsExpectation() bool {
-	return v >= VerbExpectText && v <= VerbExpectNoConsoleErrors
+	return v >= VerbExpectText && v <= VerbExpectNoConsoleErrors || v == VerbExpectNoFailedRequests || v == VerbExpectNoFailedAppRequests
 }
 
 // Limits and defaults of the step language.

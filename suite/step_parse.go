@@ -557,7 +557,7 @@ func (p *stepParser) duration() (time.Duration, error) {
 var expectWords = []string{"text", "no", "url", "title", "visible", "hidden"}
 
 func (p *stepParser) expect() (Step, error) {
-	w, err := p.word(`text, no text, url, title, visible, hidden or no console errors after "expect"`, expectWords...)
+	w, err := p.word(`text, no text, url, title, visible, hidden, no console errors or no failed requests after "expect"`, expectWords...)
 	if err != nil {
 		return Step{}, err
 	}
@@ -581,21 +581,43 @@ func (p *stepParser) expect() (Step, error) {
 		s.Target, err = p.locator(locatorText)
 	case "no":
 		var what string
-		if what, err = p.word(`text "…" or console errors after "expect no"`, "text", "console"); err != nil {
+		if what, err = p.word(`text "…", console errors or failed requests after "expect no"`, "text", "console", "failed"); err != nil {
 			return Step{}, err
 		}
-		if what == "text" {
+		switch what {
+		case "text":
 			p.verb = "expect no text"
 			s.Verb = VerbExpectNoText
 			s.Value, err = p.textValue("the text", valueSecretOK)
-			break
-		}
-		p.verb = "expect no console"
-		if _, err = p.word(`"errors"`, "errors"); err == nil {
-			s.Verb = VerbExpectNoConsoleErrors
+		case "console":
+			p.verb = "expect no console"
+			if _, err = p.word(`"errors"`, "errors"); err == nil {
+				s.Verb = VerbExpectNoConsoleErrors
+			}
+		case "failed":
+			s.Verb, err = p.failedRequests()
 		}
 	}
 	return s, err
+}
+
+// failedRequests reads the rest of "expect no failed requests [from the
+// app]".
+func (p *stepParser) failedRequests() (Verb, error) {
+	p.verb = "expect no failed"
+	if _, err := p.word(`"requests"`, "requests"); err != nil {
+		return VerbInvalid, err
+	}
+	p.verb = "expect no failed requests"
+	if _, ok := p.acceptWord("from"); !ok {
+		return VerbExpectNoFailedRequests, nil
+	}
+	for _, w := range []string{"the", "app"} {
+		if _, err := p.word(`"from the app" (requests to the application's own origin)`, w); err != nil {
+			return VerbInvalid, err
+		}
+	}
+	return VerbExpectNoFailedAppRequests, nil
 }
 
 const locatorHelp = `an element: "Text", text "…", label "…", role ROLE "Name" or css=SELECTOR`

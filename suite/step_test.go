@@ -67,6 +67,8 @@ func TestParseStep(t *testing.T) {
 		{`expect visible "Log out"`, Step{Verb: VerbExpectVisible, Target: Locator{Text: "Log out"}}, ""},
 		{`expect hidden css=.spinner`, Step{Verb: VerbExpectHidden, Target: Locator{CSS: ".spinner"}}, ""},
 		{`expect no console errors`, Step{Verb: VerbExpectNoConsoleErrors}, ""},
+		{`expect no failed requests`, Step{Verb: VerbExpectNoFailedRequests}, ""},
+		{`expect  no failed requests from the app`, Step{Verb: VerbExpectNoFailedAppRequests}, `expect no failed requests from the app`},
 		{`type totp "{{secret.shop_totp}}" into "Code"`, Step{Verb: VerbTypeTOTP, Value: "{{secret.shop_totp}}", Target: Locator{Label: "Code"}}, ""},
 		{`type totp {{secret.shop_totp}} in css=#otp`, Step{Verb: VerbTypeTOTP, Value: "{{secret.shop_totp}}", Target: Locator{CSS: "#otp"}}, `type totp "{{secret.shop_totp}}" into css=#otp`},
 		{"  click\t\"Sign in\"  ", Step{Verb: VerbClick, Target: Locator{Text: "Sign in"}}, `click "Sign in"`},
@@ -164,7 +166,11 @@ func TestParseStepErrors(t *testing.T) {
 		{`wait for url "/a b"`, 13, "cannot contain spaces"},
 		{`expect "Welcome"`, 7, "text, no text, url, title"},
 		{`expect txt "Welcome"`, 7, `did you mean "text"?`},
-		{`expect no "Error"`, 10, `text "…" or console errors`},
+		{`expect no "Error"`, 10, `text "…", console errors or failed requests`},
+		{`expect no failed`, 16, `expected "requests"`},
+		{`expect no failed requests from`, 30, `"from the app"`},
+		{`expect no failed requests from the site`, 35, `"from the app"`},
+		{`expect no failed requests now`, 26, `unexpected`},
 		{`expect no console`, 17, `expected "errors"`},
 		{`expect title "{{secret.x}}"`, 13, "placeholders are only allowed"},
 		{`upload "cv.pdf" "Resume"`, 16, `expected "to"`},
@@ -314,7 +320,7 @@ func TestVerb(t *testing.T) {
 	if got := Verb(99).String(); got != "Verb(99)" {
 		t.Errorf("Verb(99).String() = %q", got)
 	}
-	if !VerbExpectNoConsoleErrors.IsExpectation() || !VerbExpectText.IsExpectation() || VerbClick.IsExpectation() || VerbWaitForURL.IsExpectation() || VerbTypeTOTP.IsExpectation() {
+	if !VerbExpectNoConsoleErrors.IsExpectation() || !VerbExpectNoFailedAppRequests.IsExpectation() || VerbTypeTOTP.IsExpectation() || !VerbExpectText.IsExpectation() || VerbClick.IsExpectation() || VerbWaitForURL.IsExpectation() || VerbTypeTOTP.IsExpectation() {
 		t.Error("IsExpectation is wrong")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/argusqa/argus/browser"
 )
@@ -28,6 +29,12 @@ type FakePage struct {
 	// position (1, 2, …) when zero; an element with an Href navigates
 	// there when clicked.
 	Elements []browser.Element
+	// Requests are what the page's loading asks the network for, recorded
+	// (with the time of the load) each time the page is shown, e.g. a
+	// POST /api/save answered 500 behind a page that says "Saved".
+	Requests []browser.NetworkEvent
+	// Console is what the page logs each time it is shown.
+	Console []browser.ConsoleEntry
 }
 
 // FakeSession is a browser.Session over pages held in memory, for tests
@@ -43,6 +50,8 @@ type FakeSession struct {
 	history []string
 	values  map[int]string
 	calls   []string
+	network []browser.NetworkEvent
+	console []browser.ConsoleEntry
 	closed  bool
 }
 
@@ -102,7 +111,22 @@ func (s *FakeSession) page() FakePage {
 func (s *FakeSession) goTo(url string) {
 	s.history = append(s.history, s.url)
 	s.url = url
+	s.load()
+}
+
+// load shows the current page anew: fields reset, its requests and console
+// entries recorded.
+func (s *FakeSession) load() {
 	clear(s.values)
+	p, now := s.page(), time.Now()
+	for _, n := range p.Requests {
+		n.Time = now
+		s.network = append(s.network, n)
+	}
+	for _, c := range p.Console {
+		c.Time = now
+		s.console = append(s.console, c)
+	}
 }
 
 // Navigate implements browser.Session; only http(s) URLs and about:blank
@@ -129,7 +153,7 @@ func (s *FakeSession) Back(ctx context.Context) error {
 	}
 	if n := len(s.history); n > 0 {
 		s.url, s.history = s.history[n-1], s.history[:n-1]
-		clear(s.values)
+		s.load()
 	}
 	return nil
 }
@@ -149,7 +173,7 @@ func (s *FakeSession) Refresh(ctx context.Context) error {
 	if err := s.begin(ctx, "refresh"); err != nil {
 		return err
 	}
-	clear(s.values)
+	s.load()
 	return nil
 }
 
@@ -347,11 +371,21 @@ func (s *FakeSession) ExecuteScript(ctx context.Context, script string, args ...
 	return nil, ErrNoScripts
 }
 
-// Console implements browser.Session; a fake page logs nothing.
-func (s *FakeSession) Console() []browser.ConsoleEntry { return nil }
+// Console implements browser.Session: the entries of the pages shown so
+// far (FakePage.Console).
+func (s *FakeSession) Console() []browser.ConsoleEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]browser.ConsoleEntry(nil), s.console...)
+}
 
-// Network implements browser.Session; a fake page makes no requests.
-func (s *FakeSession) Network() []browser.NetworkEvent { return nil }
+// Network implements browser.Session: the requests of the pages shown so
+// far (FakePage.Requests).
+func (s *FakeSession) Network() []browser.NetworkEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]browser.NetworkEvent(nil), s.network...)
+}
 
 // Close implements browser.Session.
 func (s *FakeSession) Close(ctx context.Context) error {
