@@ -101,3 +101,21 @@ func HealthView(h *store.TestHealth) api.TestHealth {
 	}
 	return v
 }
+
+// RerunFailing starts one run of every test whose latest verdict is failed
+// or error, among those carrying all of tags: the board's "re-run all
+// failing". With none failing it is bad input (nothing to run).
+func (a *App) RerunFailing(ctx context.Context, p *Principal, project uuid.UUID, tags []string, idempotencyKey string) (*StartedRun, error) {
+	cards, err := a.ProjectHealth(ctx, p, HealthRequest{Project: project, Tags: tags, Status: HealthFailing})
+	if err != nil {
+		return nil, err
+	}
+	if len(cards) == 0 {
+		return nil, invalid("no failing test to re-run", FieldError{Field: "status", Message: "no test's latest verdict is failed or error"})
+	}
+	ids := make([]string, len(cards))
+	for i := range cards {
+		ids[i] = cards[i].Test.ID.String()
+	}
+	return a.StartRun(ctx, p, RunRequest{Project: project, TestIDs: ids, IdempotencyKey: idempotencyKey})
+}

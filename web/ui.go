@@ -64,6 +64,8 @@ func (u *UI) routes() http.Handler {
 	member("GET /projects", u.projectList)
 	member("POST /projects", u.projectCreate)
 	member("GET /projects/{id}", u.testList)
+	member("GET /projects/{id}/health", u.healthBoard)
+	member("POST /projects/{id}/health/rerun-failing", u.healthRerunFailing)
 	member("GET /projects/{id}/runs", u.runList)
 	member("POST /projects/{id}/runs", u.runCreate)
 	member("GET /projects/{id}/settings", u.projectSettings)
