@@ -108,6 +108,16 @@ type SessionConfig struct {
 	// empty.
 	DisableBiDi bool
 
+	// Egress is where the browser may send requests: with it, the
+	// browser's only way out is a proxy of this process that checks every
+	// request (see EgressPolicy). Nil lets every request through.
+	Egress *EgressPolicy
+	// EgressProxyListen is where that proxy listens, an address the
+	// browser reaches it at: "127.0.0.1:0" (the default) for a browser on
+	// this machine or on the host's network, the Docker network's gateway
+	// address for containers on a bridge.
+	EgressProxyListen string
+
 	// UploadFile makes a local file readable by the browser and returns
 	// its path there, for Upload. Nil means the browser shares this host's
 	// filesystem (the local provider); remote providers copy the file.
@@ -179,8 +189,8 @@ func (c SessionConfig) validate() error {
 }
 
 // capabilities builds the W3C capabilities for a new session.
-func (c SessionConfig) capabilities() webdriver.Capabilities {
-	args := append([]string(nil), c.ChromeArgs...)
+func (c SessionConfig) capabilities(extraArgs ...string) webdriver.Capabilities {
+	args := append(append([]string(nil), c.ChromeArgs...), extraArgs...)
 	args = append(args, "--window-size="+strconv.Itoa(c.Width)+","+strconv.Itoa(c.Height))
 	if c.Identity.UserAgent != "" {
 		args = append(args, "--user-agent="+c.Identity.UserAgent)

@@ -50,10 +50,14 @@ type NetworkEvent struct {
 	// Document is true for page loads (navigations), false for
 	// subresources and fetch/XHR.
 	Document bool
+	// Blocked is why the target policy refused the request (see
+	// EgressPolicy), e.g. "127.0.0.2 is a loopback address"; the request
+	// never left the machine.
+	Blocked string
 }
 
 // Failed reports a request that got no response or an HTTP error status.
-func (e NetworkEvent) Failed() bool { return e.Error != "" || e.Status >= 400 }
+func (e NetworkEvent) Failed() bool { return e.Error != "" || e.Blocked != "" || e.Status >= 400 }
 
 // ring is a bounded FIFO that drops the oldest entry when full. It is
 // safe for concurrent use: BiDi events arrive on their own goroutine.

@@ -45,6 +45,10 @@ type AcquireOptions struct {
 	// presents (a persona's); zero keeps the browser's own. The profile
 	// is fresh regardless.
 	Identity Identity
+	// Egress is where this agent's browser may send requests (the
+	// server's address policy, the project's origins). Nil lets every
+	// request through.
+	Egress *EgressPolicy
 }
 
 // WithDefaults returns o with zero fields set to their defaults.

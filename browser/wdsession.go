@@ -40,6 +40,7 @@ type wdSession struct {
 
 	console *ring[ConsoleEntry]
 	network *ring[NetworkEvent]
+	egress  *egressProxy // the browser's only way out; nil without an EgressPolicy
 
 	// closing is cancelled when the session starts closing, which aborts
 	// calls in flight.
@@ -117,8 +118,20 @@ func openWebDriver(ctx context.Context, endpoint string, cfg SessionConfig) (*wd
 		runOnClose()
 		return nil, fmt.Errorf("browser: %w", err)
 	}
+	network := newRing[NetworkEvent](MaxNetworkEvents)
+	var egress *egressProxy
+	var proxyArgs []string
+	if cfg.Egress != nil {
+		if egress, err = startEgressProxy(cfg.EgressProxyListen, cfg.Egress, cfg.Logger, network.add); err != nil {
+			runOnClose()
+			return nil, err
+		}
+		proxyArgs = egress.chromeArgs()
+		onClose := runOnClose
+		runOnClose = func() { onClose(); egress.close() }
+	}
 	start := time.Now()
-	wd, err := client.NewSession(ctx, cfg.capabilities())
+	wd, err := client.NewSession(ctx, cfg.capabilities(proxyArgs...))
 	if err != nil {
 		runOnClose()
 		return nil, fmt.Errorf("browser: start session on %s: %w", endpoint, err)
@@ -129,7 +142,8 @@ func openWebDriver(ctx context.Context, endpoint string, cfg SessionConfig) (*wd
 		key:        newAgentKey(),
 		logger:     cfg.Logger.With("session", wd.ID()),
 		console:    newRing[ConsoleEntry](MaxConsoleEntries),
-		network:    newRing[NetworkEvent](MaxNetworkEvents),
+		network:    network,
+		egress:     egress,
 		closeDone:  make(chan struct{}),
 		lastActive: time.Now(),
 	}
@@ -440,6 +454,9 @@ func (s *wdSession) cleanup(parent context.Context) {
 		}
 	} else if delErr != nil {
 		errs = append(errs, delErr)
+	}
+	if s.egress != nil {
+		s.egress.close()
 	}
 	if err := errors.Join(errs...); err != nil {
 		s.closeErr = fmt.Errorf("browser: close session: %w", err)

@@ -38,7 +38,11 @@ func (s *wdSession) onEvent(e webdriver.Event) {
 			s.logger.Debug("undecodable BiDi network event", "err", err)
 			return
 		}
-		s.network.add(NetworkEvent{Time: orNow(ne.Time), Method: ne.Method, URL: clipText(ne.URL), Status: ne.Status, Size: ne.Size, Error: ne.Error, Document: ne.Navigation})
+		ev := NetworkEvent{Time: orNow(ne.Time), Method: ne.Method, URL: clipText(ne.URL), Status: ne.Status, Size: ne.Size, Error: ne.Error, Document: ne.Navigation}
+		if s.egress != nil && ev.Failed() && s.egress.matchesRefusal(ev) {
+			return // recorded by the proxy when it refused it, with the reason
+		}
+		s.network.add(ev)
 	case eventUserPromptOpened:
 		var p struct {
 			Type    string `json:"type"`

@@ -21,26 +21,39 @@ func (s *wdSession) Navigate(ctx context.Context, rawURL string) error {
 	default:
 		return fmt.Errorf("browser: navigate: %w", fmtErr(ErrInvalidTarget, "URL %q: only absolute http(s) URLs and about:blank are allowed", rawURL))
 	}
-	return s.navCommand(ctx, "navigate to "+u.Redacted(), func(ctx context.Context) error { return s.wd.Navigate(ctx, u.String()) })
+	return s.navCommand(ctx, "navigate to "+u.Redacted(), u.String(), func(ctx context.Context) error { return s.wd.Navigate(ctx, u.String()) })
 }
 
-func (s *wdSession) Back(ctx context.Context) error { return s.navCommand(ctx, "go back", s.wd.Back) }
+func (s *wdSession) Back(ctx context.Context) error { return s.navCommand(ctx, "go back", "", s.wd.Back) }
 
 func (s *wdSession) Forward(ctx context.Context) error {
-	return s.navCommand(ctx, "go forward", s.wd.Forward)
+	return s.navCommand(ctx, "go forward", "", s.wd.Forward)
 }
 
 func (s *wdSession) Refresh(ctx context.Context) error {
-	return s.navCommand(ctx, "refresh", s.wd.Refresh)
+	return s.navCommand(ctx, "refresh", "", s.wd.Refresh)
 }
 
-func (s *wdSession) navCommand(ctx context.Context, op string, cmd func(context.Context) error) error {
+// navCommand runs a navigation. One the target policy refused ends in
+// ErrBlocked, whatever the driver answered (a refused page load may
+// "succeed" onto an error page).
+func (s *wdSession) navCommand(ctx context.Context, op, target string, cmd func(context.Context) error) error {
 	ctx, done, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
-	if err := cmd(ctx); err != nil {
+	var mark uint64
+	if s.egress != nil {
+		mark = s.egress.mark()
+	}
+	err = cmd(ctx)
+	if s.egress != nil {
+		if berr := s.egress.refusedSince(mark, target); berr != nil {
+			return s.fail(op, berr)
+		}
+	}
+	if err != nil {
 		if errors.Is(err, webdriver.ErrTimeout) {
 			err = fmt.Errorf("%w after %s: %w", ErrPageLoadTimeout, s.cfg.PageLoadTimeout, err)
 		}

@@ -127,6 +127,7 @@ func (p *Provider) startBox(ctx context.Context, agent string, opts browser.Acqu
 	}
 	scfg.Width, scfg.Height = opts.Width, opts.Height
 	scfg.Identity = opts.Identity
+	scfg.Egress = opts.Egress
 	scfg.IdleTimeout = p.cfg.IdleTimeout
 	scfg.HTTPClient = b.http
 	scfg.Logger = p.log

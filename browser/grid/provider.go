@@ -78,6 +78,7 @@ func (p *Provider) Acquire(ctx context.Context, opts browser.AcquireOptions) (br
 	if opts.PageLoadTimeout > 0 {
 		scfg.PageLoadTimeout = opts.PageLoadTimeout
 	}
+	scfg.Egress = opts.Egress
 	scfg.HTTPClient = p.cfg.HTTPClient
 	if scfg.Logger == nil {
 		scfg.Logger = p.logger
