@@ -113,7 +113,6 @@ func (x *egressProxy) dial(ctx context.Context, network, addr string) (net.Conn,
 	return pol.DialContext(ctx, pol.Dialer(dialTimeout), network, addr)
 }
 
-
 // chromeArgs route every request of the browser through the proxy:
 // loopback too (Chromium bypasses proxies for it by default), and no
 // WebRTC traffic outside it.

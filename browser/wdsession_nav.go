@@ -24,7 +24,9 @@ func (s *wdSession) Navigate(ctx context.Context, rawURL string) error {
 	return s.navCommand(ctx, "navigate to "+u.Redacted(), u.String(), func(ctx context.Context) error { return s.wd.Navigate(ctx, u.String()) })
 }
 
-func (s *wdSession) Back(ctx context.Context) error { return s.navCommand(ctx, "go back", "", s.wd.Back) }
+func (s *wdSession) Back(ctx context.Context) error {
+	return s.navCommand(ctx, "go back", "", s.wd.Back)
+}
 
 func (s *wdSession) Forward(ctx context.Context) error {
 	return s.navCommand(ctx, "go forward", "", s.wd.Forward)
