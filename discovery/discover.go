@@ -203,7 +203,11 @@ func (d *discoverer) worker(ctx context.Context, f *frontier, persona bool, n in
 
 // open starts a browser, signed in as the persona when asked.
 func (d *discoverer) open(ctx context.Context, persona bool, n int) (browser.Session, error) {
-	s, err := d.cfg.Browser.Acquire(ctx, browser.AcquireOptions{AgentID: fmt.Sprintf("discovery-%d", n)})
+	egress, err := browser.NewEgressPolicy(&d.cfg.Policy, d.cfg.BaseURL, d.cfg.AllowedOrigins, false)
+	if err != nil {
+		return nil, fmt.Errorf("discovery: %w", err)
+	}
+	s, err := d.cfg.Browser.Acquire(ctx, browser.AcquireOptions{AgentID: fmt.Sprintf("discovery-%d", n), Egress: egress})
 	if err != nil {
 		return nil, fmt.Errorf("discovery: start a browser: %w", err)
 	}

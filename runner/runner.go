@@ -12,12 +12,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/browser"
+	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/report"
 	"github.com/argusqa/argus/suite"
 )
@@ -40,6 +42,16 @@ type Config struct {
 	// Parallel is how many tests run at once. Default 5, the per-node
 	// browser cap.
 	Parallel int
+
+	// Target is the address policy every request of the browsers must
+	// pass (see browser.EgressPolicy). Nil allows every address but cloud
+	// metadata.
+	Target *netpolicy.Policy
+	// AllowedOrigins are origins beyond the base URL's and each test's
+	// start URL's that navigations may reach.
+	AllowedOrigins []string
+	// BlockThirdParty refuses every request outside those origins.
+	BlockThirdParty bool
 
 	// Secrets are the values behind {{secret.NAME}} placeholders, by name.
 	// A test that uses a secret missing here does not start (error).
@@ -170,7 +182,11 @@ func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string) report.
 
 	ctx, cancel := context.WithTimeout(ctx, t.Timeout)
 	defer cancel()
-	sess, err := r.cfg.Browser.Acquire(ctx, browser.AcquireOptions{AgentID: slug})
+	egress, err := r.egress(ctx, task)
+	if err != nil {
+		return rec.Finish(nil, err)
+	}
+	sess, err := r.cfg.Browser.Acquire(ctx, browser.AcquireOptions{AgentID: slug, Egress: egress})
 	if err != nil {
 		return rec.Finish(nil, fmt.Errorf("could not get a browser: %w", err))
 	}
@@ -206,3 +222,29 @@ func (silent) Started(*suite.Test)           {}
 func (silent) Step(*suite.Test, report.Step) {}
 func (silent) Finished(report.TestRun)       {}
 func (silent) Close()                        {}
+
+// egress is the target policy of one test's browser: its start URL must
+// pass the address policy (else the test errs before a browser starts),
+// and navigations stay on the base URL's, the start URL's and the allowed
+// origins.
+func (r *Runner) egress(ctx context.Context, task agent.Task) (*browser.EgressPolicy, error) {
+	start, err := url.Parse(task.BaseURL)
+	if err == nil {
+		start, err = start.Parse(task.StartURL)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("the start URL %q does not parse: %w", task.StartURL, err)
+	}
+	policy := r.cfg.Target
+	if policy == nil {
+		policy = &netpolicy.Policy{AllowPrivate: true}
+	}
+	if _, err := policy.CheckHost(ctx, start.Hostname()); err != nil {
+		var be *netpolicy.BlockedError
+		if errors.As(err, &be) {
+			return nil, fmt.Errorf("%s is refused by the target policy: %s", start.Redacted(), be)
+		}
+	}
+	origins := append([]string{start.String()}, r.cfg.AllowedOrigins...)
+	return browser.NewEgressPolicy(policy, task.BaseURL, origins, r.cfg.BlockThirdParty)
+}

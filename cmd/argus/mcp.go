@@ -26,6 +26,7 @@ var mcpSettings = []config.Setting{
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork,
 	config.MaxAgents, config.BrowserIdleTimeout, config.PageLoadTimeout,
 	config.Model, config.BaseURL, config.Parallel, config.ReportDir,
+	config.TargetAllowPrivateLocal, config.TargetAllowCIDRs, config.BlockThirdParty,
 	config.LogLevel, config.LogFormat,
 }
 
@@ -79,6 +80,7 @@ func runMCP(ctx context.Context, e *env, args []string) error {
 	backend, err := mcp.NewLocalBackend(mcp.LocalConfig{Dir: dir, Runner: runner.Config{
 		Browser: browsers, BaseURL: cfg.BaseURL, Parallel: parallel, Secrets: secrets, NoReplay: *noReplay,
 		ReportDir: reportDir, Logger: log,
+		Target: new(cfg.TargetPolicy()), BlockThirdParty: cfg.BlockThirdParty,
 		Agent: agent.Config{Model: model, Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log},
 	}})
 	if err != nil {

@@ -26,6 +26,7 @@ var runSettings = []config.Setting{
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork,
 	config.MaxAgents, config.BrowserIdleTimeout, config.PageLoadTimeout,
 	config.Model, config.BaseURL, config.Parallel, config.JUnitPath, config.ReportDir,
+	config.TargetAllowPrivateLocal, config.TargetAllowCIDRs, config.BlockThirdParty,
 	config.LogLevel, config.LogFormat,
 	config.Server, config.APIKey, config.Project, config.Commit, config.Branch,
 }
@@ -37,6 +38,7 @@ type runOptions struct {
 	secrets     multiFlag
 	noReplay    bool
 	replayDir   string
+	origins     multiFlag
 }
 
 // multiFlag is a repeatable string flag.
@@ -53,6 +55,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	fs.Var(&opts.secrets, "secret", "a secret as NAME=VALUE for {{secret.NAME}} (repeatable); ARGUS_SECRET_<NAME> works too and keeps it out of the shell history")
 	fs.BoolVar(&opts.noReplay, "no-replay", false, "ignore saved replays and save none: every test runs from scratch")
 	fs.StringVar(&opts.replayDir, "replay-dir", "", "keep replays here instead of .argus/replays beside each test file")
+	fs.Var(&opts.origins, "allow-origin", "a further origin the browser may navigate to, scheme://host[:port] (repeatable); the base URL's and each test's own origin always are")
 	cfg, paths, err := loadConfig(e, fs, args, runSettings...)
 	if err != nil {
 		return err
@@ -81,6 +84,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	}
 	return execute(ctx, e, cfg, tests, runPlan{
 		baseURL: cfg.BaseURL, secrets: secrets, noReplay: opts.noReplay, replayDir: opts.replayDir,
+		allowedOrigins: opts.origins,
 	})
 }
 
@@ -91,6 +95,8 @@ type runPlan struct {
 	secrets   map[string]string
 	noReplay  bool
 	replayDir string
+	// allowedOrigins are further origins navigations may reach.
+	allowedOrigins []string
 	// footer, when set, is printed after the summary.
 	footer func(w io.Writer, runs []report.TestRun)
 }
@@ -124,6 +130,7 @@ func execute(ctx context.Context, e *env, cfg *config.Config, tests []*suite.Tes
 	r, err := runner.New(runner.Config{
 		Browser: browsers, BaseURL: plan.baseURL, Parallel: parallel, Secrets: plan.secrets,
 		ReplayDir: plan.replayDir, NoReplay: plan.noReplay, ReportDir: cfg.ReportDir,
+		Target: new(cfg.TargetPolicy()), AllowedOrigins: plan.allowedOrigins, BlockThirdParty: cfg.BlockThirdParty,
 		Progress: progress, Logger: log,
 		Agent: agent.Config{Model: model, Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log},
 	})

@@ -168,6 +168,10 @@ type Config struct {
 	// when TargetAllowPrivate is off. Default none.
 	TargetAllowCIDRs []netip.Prefix
 
+	// BlockThirdParty makes `argus run` refuse every request outside the
+	// allowed origins. Default false.
+	BlockThirdParty bool
+
 	// PostHogKey is the PostHog project API key; empty turns product
 	// analytics off. Default empty.
 	PostHogKey string

@@ -28,6 +28,9 @@ var (
 		s.Default = "true"
 		return s
 	}()
+	BlockThirdParty = boolSetting("ARGUS_BLOCK_THIRD_PARTY", "block-third-party", "false",
+		"`argus run`: refuse every request of the browser outside the base URL's origin and the allowed origins (subresources too), for hermetic tests; a server takes it from each project's block_third_party_requests",
+		func(c *Config) *bool { return &c.BlockThirdParty })
 	TargetAllowCIDRs = cidrSetting("ARGUS_TARGET_ALLOW_CIDRS", "target-allow-cidrs",
 		"non-public address ranges the browser may reach when ARGUS_TARGET_ALLOW_PRIVATE is off, comma-separated CIDRs (an address alone means just it)",
 		func(c *Config) *[]netip.Prefix { return &c.TargetAllowCIDRs })

@@ -267,7 +267,7 @@ var All = []Setting{
 	RateLimit, RateBurst, RateConcurrent, TrustedProxies, BlobDir,
 	JobTimeout, RescueAfter,
 	Server, APIKey, Project, Commit, Branch,
-	WebhookAllowPrivate, WebhookAllowCIDRs, TargetAllowPrivate, TargetAllowCIDRs, PostHogKey, PostHogHost,
+	WebhookAllowPrivate, WebhookAllowCIDRs, TargetAllowPrivate, TargetAllowCIDRs, BlockThirdParty, PostHogKey, PostHogHost,
 	BlobURL, GitHubAppID, GitHubAppPrivateKey, GitHubAPIURL,
 }
 
