@@ -42,12 +42,14 @@ type ProjectPatch struct {
 
 // TestWrite creates or replaces a test.
 type TestWrite struct {
-	Name           string   `json:"name"`
-	URL            string   `json:"url"`
-	Goal           string   `json:"goal"`
-	Steps          []string `json:"steps"`
-	Checkpoints    []string `json:"checkpoints"`
-	Tags           []string `json:"tags"`
+	Name        string   `json:"name"`
+	URL         string   `json:"url"`
+	Goal        string   `json:"goal"`
+	Steps       []string `json:"steps"`
+	Checkpoints []string `json:"checkpoints"`
+	Tags        []string `json:"tags"`
+	// Covers are covers: globs; omitted on PUT keeps the test's own.
+	Covers         []string `json:"covers,omitempty"`
 	TimeoutSeconds int      `json:"timeout_seconds"`
 }
 
@@ -70,6 +72,23 @@ type RunCreate struct {
 	Names     []string `json:"names,omitempty"`
 	CommitSHA string   `json:"commit_sha,omitempty"`
 	Branch    string   `json:"branch,omitempty"`
+}
+
+// SelectCreate asks which tests a change touches (POST
+// /api/v1/projects/{id}/select).
+type SelectCreate struct {
+	Commits      []SelectCommit `json:"commits,omitempty"`
+	ChangedFiles []string       `json:"changed_files,omitempty"`
+	Limit        int            `json:"limit,omitempty"`
+	DryRun       bool           `json:"dry_run,omitempty"`
+	CommitSHA    string         `json:"commit_sha,omitempty"`
+	Branch       string         `json:"branch,omitempty"`
+}
+
+// SelectCommit is one commit of the change.
+type SelectCommit struct {
+	SHA     string `json:"sha,omitempty"`
+	Message string `json:"message"`
 }
 
 // SecretPut sets a secret's value.

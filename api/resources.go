@@ -51,6 +51,7 @@ type Test struct {
 	Steps          []string  `json:"steps"`
 	Checkpoints    []string  `json:"checkpoints"`
 	Tags           []string  `json:"tags"`
+	Covers         []string  `json:"covers"`
 	TimeoutSeconds int       `json:"timeout_seconds"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
@@ -271,4 +272,20 @@ type Verdict struct {
 	FinishedAt time.Time `json:"finished_at"`
 	DurationMS int64     `json:"duration_ms"`
 	Tokens     int64     `json:"tokens"`
+}
+
+// Selection is the answer of POST /api/v1/projects/{id}/select: the tests
+// picked with their reasons, and the run started (none for a dry run or
+// when nothing was picked).
+type Selection struct {
+	Method string         `json:"method"`
+	Tests  []SelectedTest `json:"tests"`
+	Run    *Run           `json:"run"`
+}
+
+// SelectedTest is one picked test.
+type SelectedTest struct {
+	ID     uuid.UUID `json:"id"`
+	Name   string    `json:"name"`
+	Reason string    `json:"reason"`
 }

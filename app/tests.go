@@ -68,11 +68,20 @@ func (a *App) CreateTest(ctx context.Context, p *Principal, project uuid.UUID, d
 	return a.store.CreateTest(ctx, p.TenantID, project, in)
 }
 
-// UpdateTest replaces a test's editable fields.
+// UpdateTest replaces a test's editable fields. A draft without covers
+// (nil, as the web form and an API body without the field give it) keeps
+// the test's covers: globs, which usually come from its test file.
 func (a *App) UpdateTest(ctx context.Context, p *Principal, id uuid.UUID, d suite.Draft) (*store.Test, error) {
 	in, err := testInput(d)
 	if err != nil {
 		return nil, err
+	}
+	if d.Covers == nil {
+		cur, err := a.store.GetTest(ctx, p.TenantID, id)
+		if err != nil {
+			return nil, err
+		}
+		in.Covers = cur.Covers
 	}
 	return a.store.UpdateTest(ctx, p.TenantID, id, in)
 }
@@ -106,7 +115,7 @@ func storeInput(t *suite.Test) store.TestInput {
 		url = "" // the default is not stored, so it can change with the format
 	}
 	return store.TestInput{Name: t.Name, StartURL: url, Goal: t.Goal, Steps: steps,
-		Checkpoints: t.Checkpoints, Tags: t.Tags, Timeout: t.Timeout}
+		Checkpoints: t.Checkpoints, Tags: t.Tags, Covers: t.Covers, Timeout: t.Timeout}
 }
 
 // TestFile is one YAML test file.

@@ -33,7 +33,7 @@ func ProjectView(p *store.Project) api.Project {
 // TestView is t's wire form.
 func TestView(t *store.Test) api.Test {
 	return api.Test{ID: t.ID, ProjectID: t.ProjectID, Name: t.Name, URL: t.StartURL, Goal: t.Goal,
-		Steps: nonNil(t.Steps), Checkpoints: nonNil(t.Checkpoints), Tags: nonNil(t.Tags),
+		Steps: nonNil(t.Steps), Checkpoints: nonNil(t.Checkpoints), Tags: nonNil(t.Tags), Covers: nonNil(t.Covers),
 		TimeoutSeconds: int(t.Timeout / time.Second), CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
 }
 

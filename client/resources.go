@@ -18,6 +18,9 @@ type (
 	Run        = api.Run
 	Agent      = api.Agent
 	Step       = api.Step
+	Selection  = api.Selection
+	// SelectRequest is the change to pick tests for.
+	SelectRequest = api.SelectCreate
 )
 
 // RunRequest starts a run: tests by id, tag or name (all of the
@@ -68,6 +71,21 @@ func (c *Client) StartRun(ctx context.Context, project uuid.UUID, req RunRequest
 		return nil, err
 	}
 	return &run, nil
+}
+
+// Select asks which of the project's tests a change touches and, unless
+// req.DryRun, starts a run of them (Selection.Run). idempotencyKey works
+// as for StartRun.
+func (c *Client) Select(ctx context.Context, project uuid.UUID, req SelectRequest, idempotencyKey string) (*Selection, error) {
+	h := http.Header{}
+	if idempotencyKey != "" {
+		h.Set("Idempotency-Key", idempotencyKey)
+	}
+	var sel Selection
+	if err := c.do(ctx, http.MethodPost, "/api/v1/projects/"+project.String()+"/select", h, req, &sel); err != nil {
+		return nil, err
+	}
+	return &sel, nil
 }
 
 // Run returns a run with its agents.

@@ -23,6 +23,7 @@ func sampleBodies(w *tenantWorld) map[string]any {
 		"POST /api/v1/projects/{id}/test-files":    map[string]any{"files": []any{map[string]any{"path": "a.yaml", "content": "name: From file\ngoal: do it\n"}}},
 		"PUT /api/v1/tests/{id}":                   map[string]any{"name": "Checkout", "goal": "buy two things"},
 		"POST /api/v1/projects/{id}/runs":          map[string]any{"tags": []string{"smoke"}},
+		"POST /api/v1/projects/{id}/select":        map[string]any{"changed_files": []string{"demo/templates/checkout.html"}, "dry_run": true},
 		"POST /api/v1/api-keys":                    map[string]any{"name": "new key"},
 		"POST /api/v1/members":                     map[string]any{"email": "new-person@example.com", "role": "member"},
 		"PATCH /api/v1/members/{user_id}":          map[string]any{"role": "member"},

@@ -85,6 +85,7 @@ func (s *Server) builtinRoutes() []Route {
 		r("DELETE", "/api/v1/tests/{id}", Member, s.deleteTest),
 
 		r("POST", "/api/v1/projects/{id}/runs", Member, s.createRun),
+		r("POST", "/api/v1/projects/{id}/select", Member, s.selectTests),
 		r("GET", "/api/v1/projects/{id}/runs", Member, s.listRuns),
 		r("GET", "/api/v1/runs/{id}", Member, s.getRun),
 		r("POST", "/api/v1/runs/{id}/cancel", Member, s.cancelRun),

@@ -22,9 +22,11 @@ type Test struct {
 	Steps       []string
 	Checkpoints []string
 	Tags        []string
-	Timeout     time.Duration
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Covers are the test's covers: globs (suite.MatchCover syntax).
+	Covers    []string
+	Timeout   time.Duration
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TestInput is the editable part of a test.
@@ -35,6 +37,7 @@ type TestInput struct {
 	Steps       []string
 	Checkpoints []string
 	Tags        []string
+	Covers      []string
 	Timeout     time.Duration // default 10 minutes
 }
 
@@ -57,7 +60,7 @@ func (in *TestInput) normalise() error {
 	if in.Timeout < time.Second || in.Timeout > 24*time.Hour {
 		return invalidf("", "timeout_seconds", "timeout must be between 1s and 24h")
 	}
-	for _, list := range []*[]string{&in.Steps, &in.Checkpoints, &in.Tags} {
+	for _, list := range []*[]string{&in.Steps, &in.Checkpoints, &in.Tags, &in.Covers} {
 		if *list == nil {
 			*list = []string{}
 		}
@@ -71,13 +74,13 @@ func (in *TestInput) normalise() error {
 	return nil
 }
 
-const testColumns = `id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, timeout_seconds, created_at, updated_at`
+const testColumns = `id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, created_at, updated_at`
 
 func scanTest(r pgx.Row) (Test, error) {
 	var t Test
 	var steps, checkpoints []byte
 	var timeout int
-	err := r.Scan(&t.ID, &t.TenantID, &t.ProjectID, &t.Name, &t.StartURL, &t.Goal, &steps, &checkpoints, &t.Tags, &timeout, &t.CreatedAt, &t.UpdatedAt)
+	err := r.Scan(&t.ID, &t.TenantID, &t.ProjectID, &t.Name, &t.StartURL, &t.Goal, &steps, &checkpoints, &t.Tags, &t.Covers, &timeout, &t.CreatedAt, &t.UpdatedAt)
 	if err != nil {
 		return t, err
 	}
@@ -96,9 +99,9 @@ func (s *Store) CreateTest(ctx context.Context, tenant, project uuid.UUID, in Te
 	var t Test
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		t, err = scanTest(tx.QueryRow(ctx, `
-			INSERT INTO tests (id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, timeout_seconds)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+testColumns,
-			newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, int(in.Timeout.Seconds())))
+			INSERT INTO tests (id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING `+testColumns,
+			newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds())))
 		return err
 	})
 	if err != nil {
@@ -129,9 +132,9 @@ func (s *Store) UpdateTest(ctx context.Context, tenant, id uuid.UUID, in TestInp
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		t, err = scanTest(tx.QueryRow(ctx, `
 			UPDATE tests SET name = $3, start_url = $4, goal = $5, steps = $6, checkpoints = $7, tags = $8,
-			       timeout_seconds = $9, updated_at = now()
+			       covers = $9, timeout_seconds = $10, updated_at = now()
 			WHERE tenant_id = $1 AND id = $2 RETURNING `+testColumns,
-			tenant, id, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, int(in.Timeout.Seconds())))
+			tenant, id, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds())))
 		return err
 	})
 	if err != nil {

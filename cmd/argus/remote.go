@@ -42,16 +42,39 @@ func runRemote(ctx context.Context, e *env, cfg *config.Config, tests []*suite.T
 	if err != nil {
 		return err
 	}
+	ch, err := readChange(ctx, e, cfg)
+	if err != nil {
+		return err
+	}
 	ids, local, err := syncTests(ctx, c, project.ID, tests)
 	if err != nil {
 		return err
 	}
 
 	started := time.Now()
-	run, err := startRemoteRun(ctx, c, project.ID, client.RunRequest{
-		TestIDs: ids, CommitSHA: cmp.Or(cfg.Commit, e.getenv("GITHUB_SHA")), Branch: cmp.Or(cfg.Branch, e.getenv("GITHUB_REF_NAME")),
-	})
-	if err != nil {
+	commit, branch := cmp.Or(cfg.Commit, e.getenv("GITHUB_SHA")), cmp.Or(cfg.Branch, e.getenv("GITHUB_REF_NAME"))
+	var run *client.Run
+	if ch != nil && len(ch.files) == 0 && len(ch.commits) == 0 {
+		fmt.Fprintln(e.stdout, "selection: the change is empty; nothing to run")
+		return nil
+	}
+	if ch != nil {
+		// The server picks among the project's tests and starts the run
+		// of its choice in the same request.
+		sel, err := c.Select(ctx, project.ID, client.SelectRequest{ChangedFiles: ch.files, Commits: ch.commits,
+			CommitSHA: commit, Branch: branch}, uuid.NewString())
+		if err != nil {
+			return remoteError("selecting the tests of the change", err)
+		}
+		printSelection(e, sel)
+		if sel.Run == nil {
+			return nil
+		}
+		run, ids = sel.Run, make([]uuid.UUID, len(sel.Tests))
+		for i, t := range sel.Tests {
+			ids[i] = t.ID
+		}
+	} else if run, err = startRemoteRun(ctx, c, project.ID, client.RunRequest{TestIDs: ids, CommitSHA: commit, Branch: branch}); err != nil {
 		return remoteError("starting the run", err)
 	}
 	fmt.Fprintf(e.stdout, "run %s started on %s: %d %s\n", run.ID, cfg.Server, len(ids), plural(len(ids), "test", "tests"))

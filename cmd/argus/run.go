@@ -28,7 +28,7 @@ var runSettings = []config.Setting{
 	config.Model, config.BaseURL, config.Parallel, config.JUnitPath, config.ReportDir,
 	config.TargetAllowPrivateLocal, config.TargetAllowCIDRs, config.BlockThirdParty,
 	config.LogLevel, config.LogFormat,
-	config.Server, config.APIKey, config.Project, config.Commit, config.Branch,
+	config.Server, config.APIKey, config.Project, config.Commit, config.Branch, config.ChangedFiles, config.Since,
 }
 
 // runOptions are `argus run`'s flags that have no environment variable:
@@ -77,6 +77,9 @@ func runRun(ctx context.Context, e *env, args []string) error {
 			return usagef("--secret is for in-process runs; a server uses the project's secrets (set them in the web UI or the API)")
 		}
 		return runRemote(ctx, e, cfg, tests)
+	}
+	if cfg.ChangedFiles != "" || cfg.Since != "" {
+		return usagef("--changed-files and --since select tests on a server; add --server (ARGUS_SERVER)")
 	}
 	secrets, err := collectSecrets(tests, opts.secrets, e.getenv)
 	if err != nil {

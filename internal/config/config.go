@@ -113,6 +113,14 @@ type Config struct {
 	// (flag --with-worker). Default false.
 	EmbeddedWorker bool
 
+	// ChangedFiles is the file (- for stdin) of changed paths `argus run
+	// --server` selects tests by. Empty: no selection.
+	ChangedFiles string
+
+	// Since is the git ref `argus run --server` selects tests by the
+	// change since. Empty: no selection.
+	Since string
+
 	// RateLimit is the requests per second one client may make to
 	// `argus serve`. Default 30; 0 turns the limit off.
 	RateLimit float64

@@ -47,4 +47,20 @@ var (
 		Usage: "argus run --server: the branch under test, recorded on the run (default $GITHUB_REF_NAME)", Example: "main",
 		apply: func(c *Config, raw string) error { c.Branch = raw; return nil },
 	}
+	ChangedFiles = Setting{
+		Env: "ARGUS_CHANGED_FILES", Flag: "changed-files",
+		Usage: "argus run --server: a file listing the changed paths, one a line (- for standard input); the server picks the tests whose covers: globs or tags they touch (at most 5) and runs only those", Example: "changed.txt",
+		apply: func(c *Config, raw string) error { c.ChangedFiles = raw; return nil },
+	}
+	Since = Setting{
+		Env: "ARGUS_SINCE", Flag: "since",
+		Usage: "argus run --server: a git ref; the change since it (git diff --name-only REF...HEAD and git log REF..HEAD) selects the tests to run, as --changed-files does", Example: "origin/main",
+		apply: func(c *Config, raw string) error {
+			if strings.HasPrefix(raw, "-") {
+				return errors.New("must be a git ref such as origin/main, not an option")
+			}
+			c.Since = raw
+			return nil
+		},
+	}
 )

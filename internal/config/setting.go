@@ -266,7 +266,7 @@ var All = []Setting{
 	SMTPURL, MailFrom, MailListen, MailDomain, MailRetention, Development, EmbeddedWorker,
 	RateLimit, RateBurst, RateConcurrent, TrustedProxies, BlobDir,
 	JobTimeout, RescueAfter,
-	Server, APIKey, Project, Commit, Branch,
+	Server, APIKey, Project, Commit, Branch, ChangedFiles, Since,
 	WebhookAllowPrivate, WebhookAllowCIDRs, TargetAllowPrivate, TargetAllowCIDRs, BlockThirdParty, PostHogKey, PostHogHost,
 	BlobURL, GitHubAppID, GitHubAppPrivateKey, GitHubAPIURL,
 }

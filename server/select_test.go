@@ -1,0 +1,134 @@
+package server_test
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/argusqa/argus/api"
+)
+
+// Regression selection without a model, on the demo suite's covers: globs:
+// a change to the demo app's templates picks the tests of those pages,
+// with reasons, at most limit; a change nothing covers picks nothing; a
+// tag named by a commit message counts; without dry_run the picked tests
+// run.
+func TestSelectFromDemoSuite(t *testing.T) {
+	e := newEnv(t, nil)
+	a := e.world("acme")
+	k := key(a.memberKey)
+	proj := "/api/v1/projects/" + a.project.ID.String()
+
+	paths, err := filepath.Glob("../demo/suite/*.yaml")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("demo suite: %v", err)
+	}
+	var files []map[string]string
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, map[string]string{"path": "demo/suite/" + filepath.Base(p), "content": string(b)})
+	}
+	if r := e.do("POST", proj+"/test-files", k, map[string]any{"files": files}); r.status != http.StatusOK {
+		t.Fatalf("sync: %d %s", r.status, r.body)
+	}
+
+	pick := func(body map[string]any, wantStatus int) api.Selection {
+		t.Helper()
+		r := e.do("POST", proj+"/select", k, body)
+		if r.status != wantStatus {
+			t.Fatalf("select %v: %d %s", body, r.status, r.body)
+		}
+		var sel api.Selection
+		r.json(t, &sel)
+		return sel
+	}
+	names := func(sel api.Selection) []string {
+		var out []string
+		for _, s := range sel.Tests {
+			out = append(out, s.Name)
+		}
+		return out
+	}
+
+	sel := pick(map[string]any{"changed_files": []string{"demo/app/templates/products.html"}, "dry_run": true}, http.StatusOK)
+	want := []string{"A search can be opened from its link", "Find the price of the ergonomic mouse",
+		"Search filters the product list as you type", "Searching for something not sold says so"}
+	if !slices.Equal(names(sel), want) || sel.Method != "covers" || sel.Run != nil {
+		t.Fatalf("products.html: %+v; want %q", sel, want)
+	}
+	for _, s := range sel.Tests {
+		if s.Reason != "covers demo/app/templates/products.html matches demo/app/templates/products.html" {
+			t.Errorf("reason %q", s.Reason)
+		}
+	}
+
+	// More matched paths rank first.
+	sel = pick(map[string]any{"changed_files": []string{"demo/app/templates/signup.html", "demo/app/forms.go"}, "dry_run": true}, http.StatusOK)
+	if got := names(sel); len(got) != 3 || got[0] != "Sign-up explains what is wrong with the form" {
+		t.Fatalf("signup change: %q", got)
+	}
+	if !strings.Contains(sel.Tests[0].Reason, "and 1 more changed files") {
+		t.Errorf("reason %q", sel.Tests[0].Reason)
+	}
+
+	// The limit.
+	sel = pick(map[string]any{"changed_files": []string{"demo/app/templates/products.html"}, "limit": 2, "dry_run": true}, http.StatusOK)
+	if len(sel.Tests) != 2 {
+		t.Fatalf("limit 2: %q", names(sel))
+	}
+	// Five at most by default.
+	sel = pick(map[string]any{"changed_files": []string{"demo/app/templates/products.html", "demo/app/templates/login.html", "demo/app/templates/settings.html"}, "dry_run": true}, http.StatusOK)
+	if len(sel.Tests) != 5 {
+		t.Fatalf("default limit: %q", names(sel))
+	}
+
+	// Nothing covers the README; a commit naming a tag picks its tests.
+	if sel = pick(map[string]any{"changed_files": []string{"README.md"}}, http.StatusOK); len(sel.Tests) != 0 || sel.Run != nil {
+		t.Fatalf("README change: %+v", sel)
+	}
+	sel = pick(map[string]any{"changed_files": []string{"README.md"}, "commits": []map[string]string{{"message": "Settings: keep the toggle"}}, "dry_run": true}, http.StatusOK)
+	if got := names(sel); !slices.Equal(got, []string{"Save notification settings"}) || !strings.Contains(sel.Tests[0].Reason, "tag settings") {
+		t.Fatalf("commit naming a tag: %+v", sel)
+	}
+
+	// Not a dry run: the picked tests run.
+	before, _ := e.sched.counts()
+	sel = pick(map[string]any{"changed_files": []string{"demo/app/templates/products.html"}, "limit": 2, "commit_sha": "abc123"}, http.StatusCreated)
+	if sel.Run == nil || len(sel.Run.Agents) != 2 || sel.Run.CommitSHA != "abc123" {
+		t.Fatalf("run of the selection: %+v", sel.Run)
+	}
+	if after, _ := e.sched.counts(); after-before != 2 {
+		t.Fatalf("%d agents queued", after-before)
+	}
+
+	// Editing a test without covers keeps its globs.
+	var list struct {
+		Items []api.Test `json:"items"`
+	}
+	e.do("GET", proj+"/tests?q=ergonomic", k, nil).json(t, &list)
+	if len(list.Items) != 1 || !slices.Equal(list.Items[0].Covers, []string{"demo/app/templates/products.html"}) {
+		t.Fatalf("test view: %+v", list.Items)
+	}
+	tc := list.Items[0]
+	if r := e.do("PUT", "/api/v1/tests/"+tc.ID.String(), k, map[string]any{"name": tc.Name, "goal": tc.Goal + " Quickly."}); r.status != http.StatusOK {
+		t.Fatalf("PUT: %d %s", r.status, r.body)
+	}
+	var got api.Test
+	e.do("GET", "/api/v1/tests/"+tc.ID.String(), k, nil).json(t, &got)
+	if !slices.Equal(got.Covers, tc.Covers) {
+		t.Fatalf("covers after PUT without them: %q", got.Covers)
+	}
+
+	// Bad input: 400 problems.
+	for _, body := range []string{`{}`, `{"changed_files": ["a"], "limit": 99}`, `{"changed_files": [""]}`, `{"changed_files": "a"}`} {
+		if r := e.do("POST", proj+"/select", k, body); r.status != http.StatusBadRequest || !isProblem(r) {
+			t.Errorf("%s: %d %s", body, r.status, r.body)
+		}
+	}
+}
