@@ -51,6 +51,7 @@ func (s *Server) builtinRoutes() []Route {
 		r("GET", "/readyz", Public, s.readyz),
 		r("GET", "/metrics", Public, s.serveMetrics),
 		r("GET", "/api/v1/openapi.json", Public, s.openAPI),
+		r("GET", "/llm.txt", Public, s.llmText),
 
 		r("POST", "/api/v1/auth/login", Public, s.login),
 		r("POST", "/api/v1/auth/logout", Public, s.logout),

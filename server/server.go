@@ -37,6 +37,11 @@ type Server struct {
 	// from 404; one per route, index-aligned with routes.
 	pathMuxes []*http.ServeMux
 
+	// llm.txt, built once on its first request (see llmText).
+	llmOnce sync.Once
+	llmDoc  []byte
+	llmErr  error
+
 	// streamsDone is closed when the server shuts down, ending every
 	// event stream so Shutdown need not wait for them.
 	streamsDone  chan struct{}
