@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -284,6 +285,8 @@ func TestMCPOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var project struct{ ID string }
+	_ = json.NewDecoder(resp.Body).Decode(&project)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("create project: %d", resp.StatusCode)
@@ -326,4 +329,60 @@ func TestMCPOverHTTP(t *testing.T) {
 	}
 	globex.call(ctx, "run_tests", map[string]any{"project": "Shop", "names": []string{"Home page"}}, true)
 	globex.call(ctx, "save_test", map[string]any{"project": "Shop", "path": "x.yaml", "yaml": mcpHomeTest}, true)
+
+	// Cancelling a run_tests call over HTTP cancels the run on the
+	// server: its event stream ends and its agent is cancelled.
+	long := "name: Long\nurl: /\nsteps:\n" + strings.Repeat("  - expect text \"Everything for a calm desk\"\n", 40)
+	acme.call(ctx, "save_test", map[string]any{"project": "Shop", "path": "long.yaml", "yaml": long}, false)
+	for len(acme.step) > 0 {
+		<-acme.step
+	}
+	cctx, stop := context.WithCancel(ctx)
+	go func() { <-acme.step; stop() }()
+	params := &sdk.CallToolParams{Name: "run_tests", Arguments: map[string]any{"project": "Shop", "names": []string{"Long"}}}
+	params.SetProgressToken("cancel-me")
+	if _, err := acme.cs.CallTool(cctx, params); err == nil {
+		t.Fatal("a cancelled run_tests call answered")
+	}
+	stop()
+	apiGet := func(path string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, "GET", url+path, nil)
+		req.Header.Set("Authorization", "Bearer "+keys["Acme"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	var runs struct {
+		Items []struct {
+			ID string
+		}
+	}
+	resp = apiGet("/api/v1/projects/" + project.ID + "/runs")
+	_ = json.NewDecoder(resp.Body).Decode(&runs)
+	resp.Body.Close()
+	if len(runs.Items) == 0 {
+		t.Fatal("no runs listed")
+	}
+	// Newest first: the cancelled one. Its stream ends once it is over.
+	events := apiGet("/api/v1/runs/" + runs.Items[0].ID + "/events")
+	sc := bufio.NewScanner(events.Body)
+	for sc.Scan() && sc.Text() != "event: end" {
+	}
+	events.Body.Close()
+	var cancelled struct {
+		Status string
+		Agents []struct {
+			TestName string `json:"test_name"`
+			Status   string
+		}
+	}
+	resp = apiGet("/api/v1/runs/" + runs.Items[0].ID)
+	_ = json.NewDecoder(resp.Body).Decode(&cancelled)
+	resp.Body.Close()
+	if cancelled.Status != "cancelled" || len(cancelled.Agents) != 1 || cancelled.Agents[0].TestName != "Long" || cancelled.Agents[0].Status != "cancelled" {
+		t.Fatalf("run after the cancelled call: %+v", cancelled)
+	}
 }
