@@ -1,7 +1,6 @@
 package browser_test
 
 import (
-	"context"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -140,7 +139,7 @@ func BenchmarkSessionLifecycle(b *testing.B) {
 	if err != nil {
 		b.Skip(err)
 	}
-	ctx := context.Background()
+	ctx := b.Context()
 	defer p.Close(ctx)
 	srv := browsertest.NewServer(b)
 	var start, closing latencies

@@ -28,6 +28,22 @@
 // All three produce the same observations; WebDriver stays in charge of the
 // session, navigation, screenshots and page-load waiting.
 //
+// # What the model reads
+//
+// Observation.Render is one line per interactive element, then the page's
+// text. Real pages often leave fields unlabelled (a <table> of <th> labels
+// and bare inputs, text in front of a field, a name attribute only), so a
+// field without aria-labelledby, aria-label or a <label> is named the way
+// a person would name it: its table cell's row and column headers, the
+// label-like text beside it (after a checkbox, before anything else), then
+// its title, placeholder, or name/id attribute ("auth[username]" →
+// "username"). Steps find a field by any of these names. The text leaves
+// out what the element lines already carry: the option lists of closed
+// selects, and lines that are exactly an element's name (a menu, a row of
+// buttons). On the sample pages of browsertest this is under a fifth of
+// the raw HTML's tokens with every interactive element kept
+// (BenchmarkObserveTokenRatio, TestObservationSize).
+//
 // # Untrusted content stays in memory
 //
 // Pages are untrusted and may hold personal data. Page HTML, page text,

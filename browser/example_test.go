@@ -72,9 +72,9 @@ func ExampleObservation_Render() {
 	// [1] textbox "Email" type=email
 	// [2] textbox "Password" type=password value="••••••••"
 	// [3] button "Sign in"
-	// [4] link "Forgot password?" href=/reset offscreen
+	// (offscreen:)
+	// [4] link "Forgot password?" href=/reset
 	// Text:
-	// Sign in
 	// Welcome back.
 }
 

@@ -132,8 +132,10 @@ func (e Element) Label() string {
 }
 
 // Render returns the compact text the model sees: URL, title, one line per
-// element (`[12] button "Sign in"`), then the visible text and, if
-// requested, the HTML. It is a pure function of the observation.
+// element (`[12] button "Sign in"`, runs of elements outside the viewport
+// under an "(offscreen:)" line), then the visible text without the lines
+// the elements already carry and, if requested, the HTML. It is a pure
+// function of the observation.
 func (o *Observation) Render() string {
 	var b strings.Builder
 	b.Grow(64*len(o.Elements) + len(o.Text) + len(o.HTML) + 256)
@@ -150,11 +152,19 @@ func (o *Observation) Render() string {
 	if len(o.Elements) == 0 {
 		b.WriteString("(none)\n")
 	}
+	// Elements outside the viewport come in runs (below the fold, or
+	// scrolled past): one marker line per run says so, instead of a word on
+	// every line of a long table.
+	inView := true
 	for _, e := range o.Elements {
+		if e.InViewport != inView {
+			inView = e.InViewport
+			b.WriteString(map[bool]string{true: "(in view:)\n", false: "(offscreen:)\n"}[inView])
+		}
 		o.renderElement(&b, e, base)
 	}
 	b.WriteString("Text:\n")
-	b.WriteString(o.Text)
+	b.WriteString(textBesides(o.Text, o.Elements))
 	if o.TextTruncated {
 		fmt.Fprintf(&b, "\n[text truncated at %d characters]", MaxTextChars)
 	}
@@ -210,7 +220,6 @@ func (o *Observation) renderElement(b *strings.Builder, e Element, base *url.URL
 		{e.Checked, " checked"},
 		{e.Selected, " selected"},
 		{e.Index == o.Focused, " focused"},
-		{!e.InViewport, " offscreen"},
 		{e.Frame != "", " in-frame"},
 	} {
 		if f.on {
@@ -218,6 +227,51 @@ func (o *Observation) renderElement(b *strings.Builder, e Element, base *url.URL
 		}
 	}
 	b.WriteByte('\n')
+}
+
+// lookAhead bounds how far textBesides searches the element list for a
+// line's element, so a long page costs lines × lookAhead comparisons at
+// most.
+const lookAhead = 200
+
+// textBesides is the page's text without the lines that are exactly an
+// element's name: a navigation menu, a row of buttons, a card's link, each
+// already written as an element line above. Lines are matched to elements
+// in document order; an element is passed over only when no line ahead
+// carries its name, so a heading that reads like a later link stays. Text
+// inside a sentence is never cut.
+func textBesides(text string, els []Element) string {
+	if len(els) == 0 || text == "" {
+		return text
+	}
+	ahead := map[string]int{} // trimmed lines not yet passed
+	for line := range strings.Lines(text) {
+		ahead[strings.TrimSpace(line)]++
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	next, prevBlank := 0, true
+	for line := range strings.Lines(text) {
+		t := strings.TrimSpace(line)
+		cut := false
+		for j := next; t != "" && j < len(els) && j < next+lookAhead; j++ {
+			if els[j].Name == t {
+				next, cut = j+1, true
+				break
+			}
+			if n := els[j].Name; n != "" && ahead[n] > 0 {
+				break
+			}
+		}
+		ahead[t]--
+		// A cut can leave blank lines around it: keep one at most.
+		if cut || (t == "" && prevBlank) {
+			continue
+		}
+		b.WriteString(line)
+		prevBlank = t == ""
+	}
+	return strings.Trim(b.String(), "\n")
 }
 
 // impliedType reports input types the role already says.

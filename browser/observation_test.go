@@ -21,7 +21,7 @@ func TestRender(t *testing.T) {
 			{Index: 9, Tag: "button", Role: "button", Name: "Pay", Frame: "/html/body/iframe", InViewport: true},
 		},
 		Focused:  3,
-		Text:     "Your cart\nTotal 12 €",
+		Text:     "Home\nDocs\nYour cart\nRead the Docs first\nTotal 12 €\nPay",
 		Viewport: Viewport{Width: 1280, Height: 800, ScrollY: 100, PageHeight: 2000},
 	}
 	want := `URL: https://shop.example/cart?x=1
@@ -34,11 +34,14 @@ Elements:
 [4] textbox "Password" type=password value="••••••••"
 [5] combobox "Country" value="Belgium" options=[Belgium|France]
 [6] checkbox "Terms" checked
-[7] button "Say \"hi\"" disabled offscreen
+(offscreen:)
+[7] button "Say \"hi\"" disabled
+(in view:)
 [8] input "Avatar" type=file
 [9] button "Pay" in-frame
 Text:
 Your cart
+Read the Docs first
 Total 12 €
 `
 	if got := o.Render(); got != want {
@@ -58,6 +61,27 @@ Total 12 €
 	}
 	if got := (&Observation{}).Render(); !strings.Contains(got, "Elements:\n(none)\n") {
 		t.Errorf("empty render:\n%s", got)
+	}
+}
+
+// TestTextBesides checks that lines carried by element lines leave the
+// text, in document order, and that nothing else does.
+func TestTextBesides(t *testing.T) {
+	els := []Element{{Name: "Home"}, {Name: "Shop"}, {Name: "Sign in"}}
+	for _, c := range []struct{ text, want string }{
+		{"Home\nShop\nWelcome\nSign in", "Welcome"},
+		// "Sign in" as a heading before the Home link is not the button:
+		// the button's line comes later and is the one cut.
+		{"Sign in\nHome\nShop\nSign in to shop\nSign in", "Sign in\nSign in to shop"},
+		{"  Home  \n\nPrices start at 5 €", "Prices start at 5 €"},
+		{"No elements here", "No elements here"},
+	} {
+		if got := textBesides(c.text, els); got != c.want {
+			t.Errorf("textBesides(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+	if got := textBesides("Home", nil); got != "Home" {
+		t.Errorf("without elements: %q", got)
 	}
 }
 

@@ -182,18 +182,38 @@
     return squash(out.join(' '));
   }
 
-  // fieldLabel is the name a form field gets from its labelling only
-  // (aria-labelledby, aria-label, <label>, title, placeholder).
-  function fieldLabel(el) {
-    var v = el.getAttribute('aria-labelledby');
-    if (v) { v = byIdText(el, v); if (v) return v; }
-    v = squash(el.getAttribute('aria-label'));
-    if (v) return v;
-    v = labelText(el);
-    if (v) return v;
-    v = squash(el.getAttribute('title'));
-    if (v) return v;
-    return squash(el.getAttribute('placeholder'));
+  // labelSources are the names a form field goes by, best first: its
+  // labelling (aria-labelledby, aria-label, <label>); then, for the many
+  // real pages that leave fields unlabelled, what a person would call it:
+  // the visible context (its table headers, the label-like text beside
+  // it), its title, its placeholder, and its name or id attribute.
+  var labelSources = [
+    function (el) { var v = el.getAttribute('aria-labelledby'); return v ? byIdText(el, v) : ''; },
+    function (el) { return squash(el.getAttribute('aria-label')); },
+    labelText,
+    contextName,
+    function (el) { return squash(el.getAttribute('title')); },
+    function (el) { return squash(el.getAttribute('placeholder')); },
+    function (el) { return attrName(el.getAttribute('name')) || attrName(el.id); }
+  ];
+
+  // fieldLabel is the best name of a form field (see labelSources).
+  function fieldLabel(el, r) {
+    for (var i = 0; i < labelSources.length; i++) {
+      var v = labelSources[i](el, r);
+      if (v) return v;
+    }
+    return '';
+  }
+
+  // fieldLabels is every name of a form field, for finding it by label.
+  function fieldLabels(el, r) {
+    var out = [];
+    for (var i = 0; i < labelSources.length; i++) {
+      var v = labelSources[i](el, r);
+      if (v) out.push(v);
+    }
+    return out;
   }
 
   // contentName uses innerText when the element has children, so block
@@ -210,9 +230,122 @@
     return squash(el.getAttribute('title'));
   }
 
+  // ---- names for unlabelled fields -----------------------------------------
+
+  var FIELD_SEL = 'input:not([type=hidden]),select,textarea,[contenteditable=""],[contenteditable=true]';
+  var LABEL_MAX = 60; // longer text is prose, not a label
+
+  // contextName names a field by what surrounds it on screen: the headers
+  // of its table cell (Adminer's login: <th>Username<td><input>), else the
+  // label-like text right after a checkbox or radio button, else the text
+  // right before the field.
+  function contextName(el, r) {
+    var v = cellHeaders(el);
+    if (v) return v;
+    var t = el.tagName === 'INPUT' ? inputType(el) : '';
+    if (t === 'checkbox' || t === 'radio' || r === 'checkbox' || r === 'radio' || r === 'switch') {
+      v = nearText(el, true);
+      if (v) return v;
+    }
+    return nearText(el, false);
+  }
+
+  // labelLike cleans a candidate label ("Username:", "Email *") and refuses
+  // prose.
+  function labelLike(t) {
+    t = squash(t).replace(/\s*[:*]+\s*$/, '');
+    return t && t.length <= LABEL_MAX ? t : '';
+  }
+
+  // cellHeaders names a control inside a table cell by its row header (the
+  // row's <th>, or failing that its first other cell with text, such as an
+  // invoice number) and its column header (the <th> above it), e.g.
+  // "Username" or "INV-1042 Copies". A header row has no row header.
+  function cellHeaders(el) {
+    var cell = el.closest('td,th');
+    if (!cell) return '';
+    var row = cell.parentElement, table = cell.closest('table');
+    if (!row || !table || row.tagName !== 'TR') return '';
+    var cells = row.cells, rowName = '', firstText = '', col = -1, at = 0, headerRow = true, i, c;
+    for (i = 0; i < cells.length; i++) {
+      c = cells[i];
+      if (c === cell) col = at;
+      at += c.colSpan || 1;
+      if (c.tagName !== 'TH') headerRow = false;
+    }
+    for (i = 0; !headerRow && i < cells.length; i++) {
+      c = cells[i];
+      if (c === cell || c.querySelector(FIELD_SEL)) continue;
+      var t = labelLike(c.innerText);
+      if (!t) continue;
+      if (c.tagName === 'TH') { rowName = t; break; }
+      if (!firstText) firstText = t;
+    }
+    rowName = rowName || firstText;
+    var colName = '';
+    var head = table.tHead && table.tHead.rows.length ? table.tHead.rows[table.tHead.rows.length - 1] : null;
+    if (!head) {
+      var first = table.rows[0];
+      if (first && !first.querySelector('td')) head = first;
+    }
+    if (head && head !== row) {
+      for (i = 0, at = 0; i < head.cells.length; i++) {
+        var span = head.cells[i].colSpan || 1;
+        if (col >= at && col < at + span) { colName = labelLike(head.cells[i].innerText); break; }
+        at += span;
+      }
+    }
+    if (rowName && colName && rowName !== colName) return clip(rowName + ' ' + colName, MAX_NAME);
+    return rowName || colName;
+  }
+
+  // nearText is the label-like text right before el (or right after it,
+  // for a checkbox), looking through siblings and up to four ancestors but
+  // never past another control, whose text that would be (a search box
+  // after the navigation is not called "Sign in").
+  function nearText(el, after) {
+    var node = el;
+    for (var depth = 0; node && depth < 4; depth++) {
+      for (var s = after ? node.nextSibling : node.previousSibling; s; s = after ? s.nextSibling : s.previousSibling) {
+        if (s.nodeType === 3) {
+          if (s.data.trim()) return labelLike(s.data);
+          continue;
+        }
+        if (s.nodeType !== 1 || s.tagName === 'SCRIPT' || s.tagName === 'STYLE') continue;
+        if (s.matches(INTERACTIVE_SEL) || s.querySelector(INTERACTIVE_SEL)) return '';
+        var t = s.innerText;
+        if (!t || !t.trim()) continue;
+        var lines = t.trim().split('\n');
+        return labelLike(after ? lines[0] : lines[lines.length - 1]);
+      }
+      node = node.parentElement;
+      if (!node || node.tagName === 'BODY' || node.tagName === 'FORM' || node.tagName === 'TD' || node.tagName === 'TH' || node.tagName === 'LI') return '';
+    }
+    return '';
+  }
+
+  // attrName turns a name or id attribute into words: auth[username] →
+  // "username", first_name → "first name", billingZip → "billing zip".
+  // Generated ids (":r1:", "input-17", "ext-gen42") say nothing and are
+  // refused.
+  function attrName(v) {
+    if (!v) return '';
+    var m = v.match(/\[([^\[\]]+)\]$/);
+    if (m) v = m[1];
+    if (/^[:_\-]|\d{2,}|^\W*$/.test(v) || v.length > 40) return '';
+    v = v.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_\-.]+/g, ' ').trim().toLowerCase();
+    return /[a-z]/.test(v) ? v : '';
+  }
+
   // name approximates the accessible name computation closely enough to
-  // tell a model and a replay what an element is called.
+  // tell a model and a replay what an element is called. Fields without
+  // labelling get the name a person would use (see labelSources); other
+  // elements without a name fall back to their name or id attribute.
   function name(el, tag, r) {
+    return accName(el, tag, r) || clip(attrName(el.getAttribute('name')) || attrName(el.id), MAX_NAME);
+  }
+
+  function accName(el, tag, r) {
     var v = el.getAttribute('aria-labelledby');
     if (v) { v = byIdText(el, v); if (v) return clip(v, MAX_NAME); }
     v = squash(el.getAttribute('aria-label'));
@@ -223,14 +356,14 @@
         return clip(squash(el.value) || labelText(el) || (t === 'submit' ? 'Submit' : t === 'reset' ? 'Reset' : ''), MAX_NAME);
       }
       if (t === 'image') return clip(squash(el.getAttribute('alt')) || 'Submit', MAX_NAME);
-      return clip(fieldLabel(el), MAX_NAME);
+      return clip(fieldLabel(el, r), MAX_NAME);
     }
-    if (tag === 'SELECT' || tag === 'TEXTAREA') return clip(fieldLabel(el), MAX_NAME);
+    if (tag === 'SELECT' || tag === 'TEXTAREA') return clip(fieldLabel(el, r), MAX_NAME);
     if (tag === 'LABEL') return clip(squash(el.textContent), MAX_NAME);
     if (tag === 'IMG') return clip(squash(el.getAttribute('alt') || el.getAttribute('title')), MAX_NAME);
     if (tag === 'IFRAME' || tag === 'FRAME') return clip(squash(el.getAttribute('title') || el.getAttribute('name')), MAX_NAME);
     if (r === 'textbox' || r === 'combobox' || r === 'searchbox') {
-      v = labelText(el) || squash(el.getAttribute('title'));
+      v = labelText(el) || squash(el.getAttribute('title')) || contextName(el, r);
       if (v) return clip(v, MAX_NAME);
     }
     return clip(contentName(el), MAX_NAME);
@@ -492,6 +625,24 @@
     }
   }
 
+  // withoutSelects cuts the option lists of <select> elements out of a
+  // document's text: a closed select shows only its chosen option, which
+  // its element line carries with the options, and a 43-language list
+  // repeated as text costs tokens and says nothing. Selects come in
+  // document order, as their text does.
+  function withoutSelects(text, selects) {
+    var out = '', pos = 0;
+    for (var i = 0; i < selects.length; i++) {
+      var t = selects[i].innerText;
+      if (!t || !t.trim()) continue;
+      var at = text.indexOf(t, pos);
+      if (at < 0) continue;
+      out += text.slice(pos, at);
+      pos = at + t.length;
+    }
+    return out + text.slice(pos);
+  }
+
   function tidy(s) {
     return s.replace(/[ \t\u00a0]+\n/g, '\n').replace(/\n[ \t]+/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
   }
@@ -524,7 +675,9 @@
       if (t.trim()) extra.push(t);
     };
     var pointers = new Set();
+    var selects = [];
     walk(document, ctx, function (el, tag, c) {
+      if (tag === 'SELECT' && c.doc === document) selects.push(el);
       if (el.shadowRoot) {
         var parts = [];
         shadowText(el.shadowRoot, parts);
@@ -545,7 +698,7 @@
     if (refs.size > 4 * els.length + 1000) {
       refs.forEach(function (r, i) { if (!r.deref()) refs.delete(i); });
     }
-    var text = tidy(docText(document) + (extra.length ? '\n\n' + extra.join('\n\n') : ''));
+    var text = tidy(withoutSelects(docText(document), selects) + (extra.length ? '\n\n' + extra.join('\n\n') : ''));
     var de = document.documentElement;
     var out = {
       tok: token,
@@ -644,6 +797,22 @@
     return exact || part;
   }
 
+  // pickAny is pick over elements with several names each: an exact
+  // match of any name first, then the first partial one.
+  function pickAny(list, q, keys) {
+    var part = null;
+    for (var i = 0; i < list.length; i++) {
+      var ks = keys(list[i]);
+      for (var j = 0; j < ks.length; j++) {
+        var v = norm(ks[j]);
+        if (!v) continue;
+        if (v === q) return list[i];
+        if (!part && v.indexOf(q) >= 0) part = list[i];
+      }
+    }
+    return part;
+  }
+
   function find(req) {
     var list, hit, q;
     if (req.css) {
@@ -672,7 +841,7 @@
         var t = (c.proxy || c.el).tagName;
         return t === 'INPUT' || t === 'SELECT' || t === 'TEXTAREA' || c.role === 'textbox' || c.role === 'combobox' || c.role === 'searchbox' || c.role === 'checkbox' || c.role === 'radio' || c.role === 'switch';
       });
-      hit = pick(fields, q, function (c) { return c.proxy ? c.el.textContent : fieldLabel(c.el) || name(c.el, c.tag, c.role); });
+      hit = pickAny(fields, q, function (c) { return c.proxy ? [c.el.textContent] : fieldLabels(c.el, c.role).concat([name(c.el, c.tag, c.role)]); });
       if (!hit) return { err: 'notfound', msg: 'no field labelled ' + JSON.stringify(req.label) };
       return { el: hit.el };
     }

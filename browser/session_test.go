@@ -2,7 +2,6 @@ package browser_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -18,7 +17,7 @@ import (
 // open starts chromedriver and a session on it, closed when the test ends.
 func open(t testing.TB, cfg browser.SessionConfig) (context.Context, browser.Session) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 120*time.Second)
 	t.Cleanup(cancel)
 	endpoint := browsertest.StartChromedriver(t)
 	cfg.ChromeBinary = browsertest.ChromiumPath(t)
@@ -71,7 +70,7 @@ func TestIdleTimeoutSpansLongCalls(t *testing.T) {
 }
 
 func TestOpenFailureRunsOnClose(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	endpoint := browsertest.StartChromedriver(t)
 	called := 0
@@ -182,68 +181,6 @@ func TestInputPathsAgree(t *testing.T) {
 		}
 		if renders[0] != renders[1] || renders[0] != renders[2] {
 			t.Errorf("%s: observations differ\ndevtools:\n%s\npass-through:\n%s\nclassic:\n%s", path, renders[0], renders[1], renders[2])
-		}
-	}
-}
-
-// TestObservationSize checks the compact observation against the raw HTML
-// on realistic pages: at most 25 % of its size (characters/4, the usual
-// token estimate, on both sides) while every rendered interactive element
-// is listed.
-func TestObservationSize(t *testing.T) {
-	ctx, s := open(t, browser.SessionConfig{})
-	srv := browsertest.NewServer(t)
-	for _, name := range browsertest.SamplePages() {
-		if err := s.Navigate(ctx, srv.URL("/sample/"+name)); err != nil {
-			t.Fatal(err)
-		}
-		o, err := s.Observe(ctx, browser.ObserveOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw, err := s.ExecuteScript(ctx, "return document.documentElement.outerHTML")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var html string
-		_ = json.Unmarshal(raw, &html)
-		compact := utf8.RuneCountInString(o.Render()) / 4
-		full := utf8.RuneCountInString(html) / 4
-		ratio := float64(compact) / float64(full)
-		t.Logf("%-10s %4d elements, compact %5d tokens, HTML %6d tokens: %.1f %%", name, len(o.Elements), compact, full, 100*ratio)
-		if ratio > 0.25 {
-			t.Errorf("%s: compact observation is %.1f %% of the HTML, over 25 %%", name, 100*ratio)
-		}
-		// An independent census of rendered interactive elements by
-		// selector, matched to the observation by bounding box.
-		raw, err = s.ExecuteScript(ctx, `
-			var sel = 'a[href],button,input:not([type=hidden]),select,textarea,summary,[role=button],[role=link],[role=checkbox],[role=tab],[role=menuitem],[contenteditable=""],[contenteditable=true],[onclick],[tabindex]:not([tabindex^="-"])';
-			return Array.from(document.querySelectorAll(sel)).filter(function (e) {
-				var r = e.getBoundingClientRect();
-				return e.checkVisibility({visibilityProperty: true}) && r.width > 0 && r.height > 0;
-			}).map(function (e) {
-				var r = e.getBoundingClientRect();
-				return [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height), e.outerHTML.slice(0, 80)];
-			});`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want [][5]any
-		if err := json.Unmarshal(raw, &want); err != nil {
-			t.Fatal(err)
-		}
-		boxes := map[[4]float64]bool{}
-		for _, e := range o.Elements {
-			boxes[[4]float64{e.Box.X, e.Box.Y, e.Box.Width, e.Box.Height}] = true
-		}
-		for _, w := range want {
-			key := [4]float64{w[0].(float64), w[1].(float64), w[2].(float64), w[3].(float64)}
-			if !boxes[key] {
-				t.Errorf("%s: interactive element missing from the observation: %v", name, w[4])
-			}
-		}
-		if len(want) == 0 || len(o.Elements) < len(want) {
-			t.Errorf("%s: %d elements observed, %d found by selector", name, len(o.Elements), len(want))
 		}
 	}
 }

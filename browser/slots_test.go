@@ -14,7 +14,7 @@ func TestSlotsCap(t *testing.T) {
 	if s.Cap() != DefaultMaxSessions {
 		t.Fatalf("default cap %d, want %d", s.Cap(), DefaultMaxSessions)
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	var releases []func()
 	for range DefaultMaxSessions {
 		r, err := s.Acquire(ctx)
@@ -61,9 +61,9 @@ func TestSlotsCap(t *testing.T) {
 
 func TestSlotsContext(t *testing.T) {
 	s := NewSlots(1)
-	r, _ := s.Acquire(context.Background())
+	r, _ := s.Acquire(t.Context())
 	defer r()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, err := s.Acquire(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("Acquire on a cancelled context: %v", err)
@@ -76,7 +76,7 @@ func TestSlotsConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 50 {
 		wg.Go(func() {
-			r, err := s.Acquire(context.Background())
+			r, err := s.Acquire(t.Context())
 			if err != nil {
 				t.Error(err)
 				return

@@ -287,10 +287,16 @@ document.querySelector('.grid').addEventListener('click', function (e) {
 	return b.String()
 }
 
-// SamplePages names the realistic pages (a shop listing, a news article, an
-// admin dashboard) served at /sample/{name}; the observation-size test and
+// SamplePages names the realistic pages served at /sample/{name}: a shop
+// listing, a news article, an admin dashboard, a database tool's login
+// (Adminer's markup: a <table> of <th> labels and unlabelled inputs, a
+// 43-language select), a long quote-request form whose fields are labelled
+// only by the text beside them, and an invoice table with row checkboxes
+// and per-row inputs. The observation-size test, the naming test and the
 // benchmarks use them.
-func SamplePages() []string { return []string{"shop", "article", "dashboard"} }
+func SamplePages() []string {
+	return []string{"shop", "article", "dashboard", "adminer", "longform", "table"}
+}
 
 func validSample(name string) bool {
 	for _, n := range SamplePages() {
