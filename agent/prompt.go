@@ -46,6 +46,9 @@ func (at *attempt) taskPrompt(context string) string {
 			fmt.Fprintf(&b, "- %s\n", c)
 		}
 	}
+	if p := at.task.Persona; p != nil {
+		b.WriteString(personaPrompt(p))
+	}
 	if len(at.task.Secrets) > 0 {
 		fmt.Fprintf(&b, "Secrets you may type: %s\n", at.sec.names())
 	}
@@ -86,4 +89,31 @@ func (at *attempt) observationPrompt(obs *browser.Observation, news string, note
 	b.WriteString("\n")
 	b.WriteString(obs.Render())
 	return at.sec.forModel(b.String())
+}
+
+// personaPrompt says who the agent is acting as: the facts a person would
+// type, and the placeholders of the credentials.
+func personaPrompt(p *Persona) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "You act as the persona %q", p.Name)
+	if p.DisplayName != "" {
+		fmt.Fprintf(&b, ", %s", p.DisplayName)
+	}
+	b.WriteString(".\n")
+	if p.Username != "" {
+		fmt.Fprintf(&b, "- sign in as: %s\n", p.Username)
+	}
+	if p.Email != "" {
+		fmt.Fprintf(&b, "- email address: %s\n", p.Email)
+	}
+	if p.PasswordSecret != "" {
+		fmt.Fprintf(&b, "- password: {{secret.%s}}\n", p.PasswordSecret)
+	}
+	if p.TOTPSecret != "" {
+		fmt.Fprintf(&b, "- one-time code from the authenticator app: {{totp.%s}}\n", p.TOTPSecret)
+	}
+	if p.Locale != "" || p.Timezone != "" {
+		fmt.Fprintf(&b, "- the browser is set to language %q and time zone %q; expect the application in that language\n", p.Locale, p.Timezone)
+	}
+	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/argusqa/argus/browser"
 	"github.com/argusqa/argus/internal/totp"
 	"github.com/argusqa/argus/suite"
 )
@@ -38,6 +39,30 @@ type Task struct {
 	// Key identifies the test's content (suite.Test.Hash); a replay saved
 	// under another key is ignored.
 	Key string
+	// Persona, when set, is who the test runs as. Its browser identity is
+	// the provider's business (browser.AcquireOptions.Identity); the agent
+	// tells the model who it is and which placeholders hold its
+	// credentials.
+	Persona *Persona
+}
+
+// Identity is what the browser presents for the persona; zero for none.
+func (p *Persona) Identity() browser.Identity {
+	if p == nil {
+		return browser.Identity{}
+	}
+	return browser.Identity{Locale: p.Locale, Timezone: p.Timezone, UserAgent: p.UserAgent}
+}
+
+// Persona is the identity a test runs as, as the model may know it: plain
+// facts, and the names of the secrets behind its password and one-time
+// codes, never their values.
+type Persona struct {
+	Name, DisplayName, Email, Username string
+	// PasswordSecret and TOTPSecret name entries of Task.Secrets.
+	PasswordSecret, TOTPSecret string
+	// Locale, Timezone and UserAgent are what the browser presents.
+	Locale, Timezone, UserAgent string
 }
 
 // ErrNoModel is returned by Run for a test that needs a model (a goal and
@@ -92,6 +117,13 @@ func SecretEnvVar(secret string) string {
 func (t *Task) validate() error {
 	if strings.TrimSpace(t.Name) == "" {
 		return errors.New("task has no name")
+	}
+	if p := t.Persona; p != nil {
+		for _, name := range []string{p.PasswordSecret, p.TOTPSecret} {
+			if _, ok := t.Secrets[name]; name != "" && !ok {
+				return fmt.Errorf("persona %q uses secret %q, which is not set", p.Name, name)
+			}
+		}
 	}
 	if t.Goal == "" && len(t.Steps) == 0 {
 		return fmt.Errorf("test %q has neither a goal nor steps", t.Name)

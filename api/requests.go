@@ -51,6 +51,7 @@ type TestWrite struct {
 	// Covers are covers: globs; omitted on PUT keeps the test's own.
 	Covers         []string `json:"covers,omitempty"`
 	TimeoutSeconds int      `json:"timeout_seconds"`
+	Persona        string   `json:"persona,omitempty"`
 }
 
 // TestFile is one test file (the YAML of docs/test-files.md).
@@ -119,4 +120,16 @@ type MemberPatch struct {
 // TenantDelete confirms deleting the tenant with its slug.
 type TenantDelete struct {
 	Confirm string `json:"confirm"`
+}
+
+// PersonaPut creates or replaces a persona under the name in the path.
+type PersonaPut struct {
+	DisplayName    string `json:"display_name"`
+	Email          string `json:"email"`
+	Username       string `json:"username"`
+	PasswordSecret string `json:"password_secret"`
+	TOTPSecret     string `json:"totp_secret"`
+	Locale         string `json:"locale"`
+	Timezone       string `json:"timezone"`
+	UserAgent      string `json:"user_agent"`
 }

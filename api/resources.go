@@ -53,6 +53,7 @@ type Test struct {
 	Tags           []string  `json:"tags"`
 	Covers         []string  `json:"covers"`
 	TimeoutSeconds int       `json:"timeout_seconds"`
+	Persona        string    `json:"persona,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
 }
@@ -288,4 +289,12 @@ type SelectedTest struct {
 	ID     uuid.UUID `json:"id"`
 	Name   string    `json:"name"`
 	Reason string    `json:"reason"`
+}
+
+// Persona is a named identity of a project that tests run as (persona:
+// NAME). The secret fields name vault secrets; values are never shown.
+type Persona struct {
+	Name string `json:"name"`
+	PersonaPut
+	UpdatedAt time.Time `json:"updated_at"`
 }

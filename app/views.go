@@ -34,7 +34,7 @@ func ProjectView(p *store.Project) api.Project {
 func TestView(t *store.Test) api.Test {
 	return api.Test{ID: t.ID, ProjectID: t.ProjectID, Name: t.Name, URL: t.StartURL, Goal: t.Goal,
 		Steps: nonNil(t.Steps), Checkpoints: nonNil(t.Checkpoints), Tags: nonNil(t.Tags), Covers: nonNil(t.Covers),
-		TimeoutSeconds: int(t.Timeout / time.Second), CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
+		TimeoutSeconds: int(t.Timeout / time.Second), Persona: t.Persona, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
 }
 
 // RunView is r's wire form with its agents (none in lists).
@@ -136,4 +136,11 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// PersonaView is p's wire form.
+func PersonaView(p *store.Persona) api.Persona {
+	return api.Persona{Name: p.Name, UpdatedAt: p.UpdatedAt.UTC(), PersonaPut: api.PersonaPut{
+		DisplayName: p.DisplayName, Email: p.Email, Username: p.Username, PasswordSecret: p.PasswordSecret,
+		TOTPSecret: p.TOTPSecret, Locale: p.Locale, Timezone: p.Timezone, UserAgent: p.UserAgent}}
 }

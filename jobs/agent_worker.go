@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -116,7 +117,7 @@ func (r *attemptRun) run(ctx context.Context) error {
 		return r.infraFailure(ctx, "database", setupErr, nil)
 	}
 
-	sess, err := r.j.cfg.Browser.Acquire(ctx, browser.AcquireOptions{AgentID: r.agent.ID.String()})
+	sess, err := r.j.cfg.Browser.Acquire(ctx, browser.AcquireOptions{AgentID: r.agent.ID.String(), Identity: task.Persona.Identity()})
 	if err != nil {
 		if ctx.Err() != nil {
 			return r.interrupted(ctx, nil)
@@ -191,8 +192,24 @@ func (r *attemptRun) task(ctx context.Context) (agent.Task, time.Duration, error
 	if err != nil {
 		return agent.Task{}, 0, &setupError{ReasonSetup, "the test cannot run: " + err.Error()}
 	}
+	var persona *store.Persona
+	names := st.Secrets()
+	if st.Persona != "" {
+		persona, err = s.GetPersona(ctx, r.tenant, t.ProjectID, st.Persona)
+		if errors.Is(err, store.ErrNotFound) {
+			return agent.Task{}, 0, &setupError{ReasonSetup, fmt.Sprintf("the test runs as persona %q, which project %q does not have: add it under the project's personas", st.Persona, p.Name)}
+		}
+		if err != nil {
+			return agent.Task{}, 0, err
+		}
+		for _, n := range []string{persona.PasswordSecret, persona.TOTPSecret} {
+			if n != "" && !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
 	var secrets map[string]string
-	if names := st.Secrets(); len(names) > 0 {
+	if len(names) > 0 {
 		secrets, err = s.SecretValues(ctx, r.tenant, t.ProjectID)
 		if errors.Is(err, store.ErrNoKeyring) {
 			return agent.Task{}, 0, &setupError{ReasonSetup, "the test uses secrets and this worker has no ARGUS_SECRET_KEY to open them"}
@@ -213,6 +230,11 @@ func (r *attemptRun) task(ctx context.Context) (agent.Task, time.Duration, error
 	task, err := buildTask(st, p.BaseURL, secrets, saved)
 	if err != nil {
 		return agent.Task{}, 0, &setupError{ReasonSetup, "the test cannot run: " + err.Error()}
+	}
+	if persona != nil {
+		if task.Persona, err = personaOf(persona, secrets); err != nil {
+			return agent.Task{}, 0, &setupError{ReasonSetup, "the test cannot run: " + err.Error()}
+		}
 	}
 	if len(task.Steps) == 0 && task.Replay == nil && r.j.cfg.Model == nil {
 		return agent.Task{}, 0, &setupError{ReasonNoModel, agent.ErrNoModel.Error()}

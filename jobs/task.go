@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/argusqa/argus/agent"
+	"github.com/argusqa/argus/internal/totp"
 	"github.com/argusqa/argus/store"
 	"github.com/argusqa/argus/suite"
 )
@@ -14,7 +15,7 @@ import (
 func suiteTest(t *store.Test) (*suite.Test, error) {
 	st := &suite.Test{
 		Name: t.Name, URL: t.StartURL, Goal: t.Goal, Checkpoints: t.Checkpoints,
-		Tags: t.Tags, Timeout: t.Timeout,
+		Tags: t.Tags, Timeout: t.Timeout, Persona: t.Persona,
 	}
 	if st.URL == "" {
 		st.URL = suite.DefaultURL
@@ -53,4 +54,17 @@ func buildTask(t *suite.Test, baseURL string, secrets map[string]string, saved *
 		}
 	}
 	return task, nil
+}
+
+// personaOf is the agent's view of a stored persona, checked against the
+// opened secrets: a TOTP secret must still hold a seed when the agent
+// starts (it may have been replaced since the persona was saved).
+func personaOf(p *store.Persona, secrets map[string]string) (*agent.Persona, error) {
+	if p.TOTPSecret != "" {
+		if _, err := totp.Parse(secrets[p.TOTPSecret]); err != nil {
+			return nil, fmt.Errorf("persona %q: secret %q does not hold a TOTP seed: %w", p.Name, p.TOTPSecret, err)
+		}
+	}
+	return &agent.Persona{Name: p.Name, DisplayName: p.DisplayName, Email: p.Email, Username: p.Username,
+		PasswordSecret: p.PasswordSecret, TOTPSecret: p.TOTPSecret, Locale: p.Locale, Timezone: p.Timezone, UserAgent: p.UserAgent}, nil
 }

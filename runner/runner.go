@@ -154,6 +154,12 @@ func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string) report.
 	if err := ctx.Err(); err != nil {
 		return report.Skipped(t, "the run was cancelled before this test started")
 	}
+	if t.Persona != "" {
+		// Personas live in a project on the server; a local run has none
+		// to apply, and running the test as nobody would not be the test.
+		return report.TestRun{Test: t, Started: time.Now(),
+			StartErr: fmt.Errorf("test %q runs as persona %q; personas belong to a project on the server: run it with argus run --server", t.Name, t.Persona)}
+	}
 	dir := filepath.Dir(t.Pos.File)
 	task, err := agent.TaskFromTest(t, r.cfg.BaseURL, dir, r.cfg.Secrets)
 	if err != nil {

@@ -68,6 +68,10 @@ func (s *Server) builtinRoutes() []Route {
 		r("GET", "/api/v1/projects/{id}/secrets", Member, s.listSecrets),
 		r("PUT", "/api/v1/projects/{id}/secrets/{name}", Admin, s.putSecret),
 		r("DELETE", "/api/v1/projects/{id}/secrets/{name}", Admin, s.deleteSecret),
+		r("GET", "/api/v1/projects/{id}/personas", Member, s.listPersonas),
+		r("GET", "/api/v1/projects/{id}/personas/{name}", Member, s.getPersona),
+		r("PUT", "/api/v1/projects/{id}/personas/{name}", Admin, s.putPersona),
+		r("DELETE", "/api/v1/projects/{id}/personas/{name}", Admin, s.deletePersona),
 
 		r("POST", "/api/v1/projects/{id}/webhook/rotate-secret", Admin, s.rotateWebhookSecret),
 		r("GET", "/api/v1/projects/{id}/deliveries", Admin, s.listDeliveries),

@@ -104,6 +104,13 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 		"ListSecrets":    func() error { l, err := s.ListSecrets(ctx, B, a.project.ID); return empty(len(l), err) },
 		"SecretValues":   func() error { v, err := s.SecretValues(ctx, B, a.project.ID); return empty(len(v), err) },
 		"DeleteSecret":   func() error { return notFound(s.DeleteSecret(ctx, B, a.project.ID, "password")) },
+		"PutPersona": func() error {
+			_, err := s.PutPersona(ctx, B, a.project.ID, "buyer", store.PersonaInput{DisplayName: "Stolen"})
+			return notFound(err)
+		},
+		"ListPersonas":  func() error { l, err := s.ListPersonas(ctx, B, a.project.ID); return empty(len(l), err) },
+		"GetPersona":    func() error { _, err := s.GetPersona(ctx, B, a.project.ID, "buyer"); return notFound(err) },
+		"DeletePersona": func() error { return notFound(s.DeletePersona(ctx, B, a.project.ID, "buyer")) },
 		"CreateTest": func() error {
 			_, err := s.CreateTest(ctx, B, a.project.ID, store.TestInput{Name: "x", Goal: "x"})
 			return notFound(err)
@@ -252,6 +259,9 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 	A := a.tenant.ID
 	if p, err := s.GetProject(ctx, A, a.project.ID); err != nil || p.Name != "Shop" {
 		t.Errorf("A's project: %+v %v", p, err)
+	}
+	if p, err := s.GetPersona(ctx, A, a.project.ID, "buyer"); err != nil || p.DisplayName != "Buyer alpha" {
+		t.Errorf("A's persona: %+v %v", p, err)
 	}
 	if ws, _ := s.WebhookSecret(ctx, A, a.project.ID); ws != "whsec_alpha" {
 		t.Errorf("A's webhook secret became %q", ws)

@@ -203,6 +203,8 @@ func uniqueViolation(constraint string) (field, detail string) {
 		return "name", "another project has this name"
 	case "secrets_project_id_name_key":
 		return "name", "this project already has a secret of this name"
+	case "personas_project_id_name_key":
+		return "name", "this project already has a persona of this name"
 	case "tests_project_id_name_key":
 		return "name", "this project already has a test of this name"
 	case "runs_tenant_id_idempotency_key_key":

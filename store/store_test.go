@@ -82,6 +82,8 @@ func makeWorld(t *testing.T, s *store.Store, name string) *world {
 	must(err)
 	_, err = s.PutSecret(ctx, w.tenant.ID, w.project.ID, "password", "pw-"+name+"-value")
 	must(err)
+	_, err = s.PutPersona(ctx, w.tenant.ID, w.project.ID, "buyer", store.PersonaInput{DisplayName: "Buyer " + name, PasswordSecret: "password", Locale: "de-DE"})
+	must(err)
 	must(s.SetWebhookSecret(ctx, w.tenant.ID, w.project.ID, "whsec_"+name))
 	_, err = s.PutIntegration(ctx, w.tenant.ID, store.IntegrationInput{Kind: store.IntegrationGitHub, ProjectID: &w.project.ID, Config: map[string]any{"repo": "acme/shop"}, Token: "ghs_" + name})
 	must(err)

@@ -23,8 +23,10 @@ type Test struct {
 	Checkpoints []string
 	Tags        []string
 	// Covers are the test's covers: globs (suite.MatchCover syntax).
-	Covers    []string
-	Timeout   time.Duration
+	Covers  []string
+	Timeout time.Duration
+	// Persona names the project's persona the test runs as; "" for none.
+	Persona   string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -39,6 +41,7 @@ type TestInput struct {
 	Tags        []string
 	Covers      []string
 	Timeout     time.Duration // default 10 minutes
+	Persona     string        // a persona's name, resolved when an agent starts
 }
 
 // DefaultTestTimeout bounds one agent run of a test unless it says
@@ -74,13 +77,13 @@ func (in *TestInput) normalise() error {
 	return nil
 }
 
-const testColumns = `id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, created_at, updated_at`
+const testColumns = `id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, created_at, updated_at, persona`
 
 func scanTest(r pgx.Row) (Test, error) {
 	var t Test
 	var steps, checkpoints []byte
 	var timeout int
-	err := r.Scan(&t.ID, &t.TenantID, &t.ProjectID, &t.Name, &t.StartURL, &t.Goal, &steps, &checkpoints, &t.Tags, &t.Covers, &timeout, &t.CreatedAt, &t.UpdatedAt)
+	err := r.Scan(&t.ID, &t.TenantID, &t.ProjectID, &t.Name, &t.StartURL, &t.Goal, &steps, &checkpoints, &t.Tags, &t.Covers, &timeout, &t.CreatedAt, &t.UpdatedAt, &t.Persona)
 	if err != nil {
 		return t, err
 	}
@@ -99,9 +102,9 @@ func (s *Store) CreateTest(ctx context.Context, tenant, project uuid.UUID, in Te
 	var t Test
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		t, err = scanTest(tx.QueryRow(ctx, `
-			INSERT INTO tests (id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING `+testColumns,
-			newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds())))
+			INSERT INTO tests (id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, persona)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING `+testColumns,
+			newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona))
 		return err
 	})
 	if err != nil {
@@ -132,9 +135,9 @@ func (s *Store) UpdateTest(ctx context.Context, tenant, id uuid.UUID, in TestInp
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		t, err = scanTest(tx.QueryRow(ctx, `
 			UPDATE tests SET name = $3, start_url = $4, goal = $5, steps = $6, checkpoints = $7, tags = $8,
-			       covers = $9, timeout_seconds = $10, updated_at = now()
+			       covers = $9, timeout_seconds = $10, persona = $11, updated_at = now()
 			WHERE tenant_id = $1 AND id = $2 RETURNING `+testColumns,
-			tenant, id, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds())))
+			tenant, id, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona))
 		return err
 	})
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 )
 
 // testKeys are the keys of a test, in the order documentation lists them.
-var testKeys = []string{"name", "url", "goal", "steps", "checkpoints", "tags", "covers", "timeout", "expected_failure"}
+var testKeys = []string{"name", "url", "goal", "steps", "checkpoints", "tags", "covers", "timeout", "expected_failure", "persona"}
 
 // keySynonyms maps keys people write by habit to the ones a test uses.
 var keySynonyms = map[string]string{
@@ -23,6 +23,7 @@ var keySynonyms = map[string]string{
 	"cover": "covers", "covered_paths": "covers",
 	"checkpoint": "checkpoints", "assertions": "checkpoints", "checks": "checkpoints",
 	"timeout_seconds": "timeout", "time_limit": "timeout",
+	"user": "persona", "identity": "persona", "as": "persona",
 	"xfail": "expected_failure", "expect_failure": "expected_failure", "known_failure": "expected_failure",
 }
 
@@ -92,6 +93,14 @@ func (d *decoder) test(m *ast.MappingNode, prefix string) {
 		case "expected_failure":
 			if s, ok := d.text(v, path); ok {
 				t.ExpectedFailure = s
+			}
+		case "persona":
+			if s, ok := d.line(v, path); ok {
+				if err := CheckPersonaName(s); err != nil {
+					d.errorf(d.pos(v), path, "%v", err)
+				} else {
+					t.Persona = s
+				}
 			}
 		default:
 			d.errorf(d.pos(mv.Key), strings.TrimSuffix(prefix, "."), "%s", unknownKey(key))

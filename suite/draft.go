@@ -16,11 +16,12 @@ type Draft struct {
 	Steps, Checkpoints, Tags []string
 	Covers                   []string
 	Timeout                  time.Duration // 0: DefaultTimeout
+	Persona                  string        // "": none
 }
 
 // FieldProblem says what is wrong with one field of a Draft. Field is the
 // name the REST API uses: name, url, goal, steps[i], checkpoints[i],
-// tags[i], timeout_seconds.
+// tags[i], timeout_seconds, persona.
 type FieldProblem struct {
 	Field, Message string
 }
@@ -109,6 +110,12 @@ func (d Draft) Check() (*Test, []FieldProblem) {
 		t.Timeout = DefaultTimeout
 	} else if msg := timeoutProblem(t.Timeout); msg != "" {
 		add("timeout_seconds", "%s", msg)
+	}
+	if p := strings.TrimSpace(d.Persona); p != "" {
+		if err := CheckPersonaName(p); err != nil {
+			add("persona", "%v", err)
+		}
+		t.Persona = p
 	}
 	if t.Goal == "" && len(d.Steps) == 0 {
 		add("goal", needsGoalOrSteps)

@@ -13,7 +13,7 @@ import (
 const hashVersion = "argus-test-hash/1"
 
 // Hash returns a hex SHA-256 digest of what defines the test's behaviour:
-// its name, url, goal, steps and checkpoints. The agent's replay cache is
+// its name, url, goal, steps, checkpoints and persona. The agent's replay cache is
 // keyed by it, so a saved replay is used only for the exact test it was
 // recorded from.
 //
@@ -39,6 +39,12 @@ func (t *Test) Hash() string {
 	field("checkpoints", strconv.Itoa(len(t.Checkpoints)))
 	for _, c := range t.Checkpoints {
 		field("checkpoint", c)
+	}
+	// Only when set, so tests without a persona keep their hashes: a run
+	// as another persona (another language, another account) may take
+	// other steps.
+	if t.Persona != "" {
+		field("persona", t.Persona)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

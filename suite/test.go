@@ -1,7 +1,9 @@
 package suite
 
 import (
+	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"time"
 )
@@ -29,6 +31,19 @@ const (
 	// MaxFileSize is the largest test file accepted, in bytes.
 	MaxFileSize = 1 << 20
 )
+
+// personaNameRe is what a persona's name looks like: a short lower-case
+// word, as a test file names it (persona: buyer).
+var personaNameRe = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
+
+// CheckPersonaName reports whether name can name a persona. The store's
+// schema checks the same pattern.
+func CheckPersonaName(name string) error {
+	if !personaNameRe.MatchString(name) {
+		return fmt.Errorf("persona name %q must start with a lower-case letter and hold only a-z, 0-9, '_' and '-' (at most 64)", name)
+	}
+	return nil
+}
 
 // Test is one test as written in a test file.
 type Test struct {
@@ -61,6 +76,10 @@ type Test struct {
 	// known bug, or the demo's deliberately broken page. A failure is then
 	// reported as expected and a pass as a surprise.
 	ExpectedFailure string
+	// Persona names the project's persona the test runs as (its identity,
+	// credentials and browser language, time zone and user agent); empty
+	// runs as nobody in particular.
+	Persona string
 	// Pos is where the test is defined (its first key).
 	Pos Position
 }

@@ -43,8 +43,10 @@ type page struct {
 func parsePages(as *assets) (*pages, error) {
 	funcs := template.FuncMap{
 		"asset": as.url,
-		"ts":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"when":  when,
+		// list passes several values to a sub-template.
+		"list": func(v ...any) []any { return v },
+		"ts":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"when": when,
 		"whenp": func(t *time.Time) string {
 			if t == nil {
 				return "—"

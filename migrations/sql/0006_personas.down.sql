@@ -1,0 +1,2 @@
+ALTER TABLE tests DROP COLUMN persona;
+DROP TABLE personas;
