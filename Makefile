@@ -6,7 +6,7 @@ STATICCHECK     := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION         ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GOTESTFLAGS     ?= -race -timeout 30m
 
-.PHONY: help demo deps build test bench lint fmt-check vet staticcheck browser-image docker-browser-image clean
+.PHONY: help demo deps build test bench calibrate lint fmt-check vet staticcheck browser-image docker-browser-image clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -25,6 +25,9 @@ test: deps docker-browser-image ## run every test (starts throwaway PostgreSQL c
 
 bench: deps docker-browser-image ## run every benchmark and print the published figures side by side (also out/bench.json); minutes
 	$(GO) run ./cmd/benchtable
+
+calibrate: deps build ## run the demo suite against every injected bug of the demo app; confusion table per mode (also out/calibration.json)
+	$(BIN) calibrate
 
 lint: fmt-check vet staticcheck ## gofmt, go vet and staticcheck
 

@@ -192,6 +192,7 @@ func TestSuiteMatchesApp(t *testing.T) {
 	// The suite's invalid form posts, where validation messages appear.
 	shown = append(shown,
 		post(client(t), "/signup", url.Values{"name": {"Ada"}, "email": {"not-an-email"}, "password": {"short"}, "confirm": {"different"}}),
+		post(client(t), "/signup", url.Values{"name": {"Ada Lovelace"}, "email": {"ada@example.com"}, "password": {"analytical-engine"}, "confirm": {"analytical-engine"}}),
 		post(client(t), "/login", url.Values{"email": {app.DemoEmail}, "password": {"not-the-password"}}),
 		post(logged, "/profile", url.Values{"name": {"Demo User"}, "phone": {"12ab"}, "website": {"example.com"}}),
 	)
@@ -234,5 +235,25 @@ func TestSecrets(t *testing.T) {
 	s["demo_password"] = "changed"
 	if Secrets()["demo_password"] != app.DemoPassword {
 		t.Fatal("Secrets shares its map")
+	}
+}
+
+// TestMutantsNameSuiteTests keeps the calibration's ground truth in step
+// with the suite: every test a mutant breaks exists.
+func TestMutantsNameSuiteTests(t *testing.T) {
+	tests, err := LoadSuite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, tc := range tests {
+		names[tc.Name] = true
+	}
+	for _, m := range app.Mutants() {
+		for _, b := range m.Breaks {
+			if !names[b] {
+				t.Errorf("mutant %s breaks %q, which is not a demo-suite test", m.Name, b)
+			}
+		}
 	}
 }

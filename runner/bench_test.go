@@ -4,17 +4,14 @@ package runner_test
 //
 //	go test ./runner -run '^$' -bench . -benchtime 3x
 //
-// Models here answer instantly: an "oracle" that knows the intended
-// actions and finds each element's index in the observation it is sent,
-// the way a model reads it. Its token usage is estimated from what it is
-// sent (4 characters per token), since no provider counts for us here.
+// Models here answer instantly: a scripted.Plan that knows the intended
+// actions (demo.Plans for the demo suite) and finds each element's index
+// in the observation it is sent, the way a model reads it.
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -25,6 +22,7 @@ import (
 
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/agent/llm"
+	"github.com/argusqa/argus/agent/llm/scripted"
 	"github.com/argusqa/argus/browser"
 	"github.com/argusqa/argus/browser/local"
 	"github.com/argusqa/argus/demo"
@@ -33,119 +31,6 @@ import (
 	"github.com/argusqa/argus/runner"
 	"github.com/argusqa/argus/suite"
 )
-
-// intent is one action of an oracle's plan. Target, when set, is the name
-// of the element to act on; its index is looked up in the observation.
-type intent struct {
-	tool   string
-	target string
-	args   map[string]any
-}
-
-// oracle is a model that follows a plan. It stands in for a language model
-// with zero latency (plus Latency, when set).
-type oracle struct {
-	plan    []intent
-	latency time.Duration
-
-	mu    sync.Mutex
-	next  int
-	calls int
-	// inputTokens per call, estimated from the request size.
-	inputTokens []int64
-}
-
-func (o *oracle) Name() string { return "oracle:plan" }
-
-var elementLine = regexp.MustCompile(`(?m)^\[(\d+)\] \S+ "([^"]*)"`)
-
-func (o *oracle) Generate(ctx context.Context, req *llm.Request) (*llm.Response, error) {
-	if o.latency > 0 {
-		select {
-		case <-time.After(o.latency):
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	raw, _ := json.Marshal(req)
-	input := int64(len(raw) / 4)
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.calls++
-	o.inputTokens = append(o.inputTokens, input)
-	if o.next >= len(o.plan) {
-		return nil, fmt.Errorf("oracle: plan exhausted after %d calls", o.next)
-	}
-	step := o.plan[o.next]
-	o.next++
-	args := map[string]any{}
-	for k, v := range step.args {
-		args[k] = v
-	}
-	if step.target != "" {
-		idx, ok := findIndex(req, step.target)
-		if !ok {
-			return nil, fmt.Errorf("oracle: no element %q in the observation", step.target)
-		}
-		args["index"] = idx
-	}
-	encoded, _ := json.Marshal(args)
-	return &llm.Response{
-		ToolCalls:  []llm.ToolCall{{ID: fmt.Sprintf("call_%d", o.next), Name: step.tool, Args: encoded}},
-		Usage:      llm.Usage{InputTokens: input, OutputTokens: int64(len(encoded)/4 + 10)},
-		StopReason: llm.StopToolUse,
-	}, nil
-}
-
-// findIndex finds the element named name in the latest observation sent.
-func findIndex(req *llm.Request, name string) (int, bool) {
-	for i := len(req.Messages) - 1; i >= 0; i-- {
-		var text strings.Builder
-		for _, p := range req.Messages[i].Parts {
-			text.WriteString(p.Text)
-			if p.ToolResult != nil {
-				text.WriteString(p.ToolResult.Content)
-			}
-		}
-		matches := elementLine.FindAllStringSubmatch(text.String(), -1)
-		if len(matches) == 0 {
-			continue
-		}
-		for _, m := range matches {
-			if strings.EqualFold(m[2], name) {
-				var idx int
-				fmt.Sscan(m[1], &idx)
-				return idx, true
-			}
-		}
-		return 0, false
-	}
-	return 0, false
-}
-
-// demoPlans are what a good model does for the demo suite's goal-only tests.
-func demoPlans() map[string][]intent {
-	return map[string][]intent{
-		"Sign up with a new account": {
-			{tool: "click", target: "Create an account"},
-			{tool: "type", target: "Name", args: map[string]any{"text": "Grace Hopper"}},
-			{tool: "type", target: "Email", args: map[string]any{"text": "grace@example.com"}},
-			{tool: "type", target: "Password", args: map[string]any{"text": "cobol-1959-rules"}},
-			{tool: "type", target: "Confirm password", args: map[string]any{"text": "cobol-1959-rules"}},
-			{tool: "click", target: "Create account"},
-			{tool: "assert", args: map[string]any{"check": "text", "value": "Grace Hopper", "checkpoint": "the dashboard greets the new user by the name used to sign up"}},
-			{tool: "assert", args: map[string]any{"check": "text", "value": "ready", "checkpoint": "the dashboard says the account is ready"}},
-			{tool: "finish", args: map[string]any{"verdict": "passed", "summary": "Signed up as Grace Hopper and landed on the dashboard."}},
-		},
-		"Find the price of the ergonomic mouse": {
-			{tool: "click", target: "Browse products"},
-			{tool: "type", target: "Search products", args: map[string]any{"text": "mouse"}},
-			{tool: "wait_for", args: map[string]any{"url": "q=mouse"}},
-			{tool: "assert", args: map[string]any{"check": "text", "value": "€45.90", "checkpoint": "the search results show the Ergonomic mouse with its price, €45.90"}},
-			{tool: "finish", args: map[string]any{"verdict": "passed", "summary": "The Ergonomic mouse costs €45.90."}},
-		},
-	}
-}
 
 // goalTests returns the demo suite's goal-only tests.
 func goalTests(b *testing.B) []*suite.Test {
@@ -182,14 +67,14 @@ func BenchmarkDemoSuiteReplayVsAgent(b *testing.B) {
 		b.Run(fmt.Sprintf("model-latency=%s", latency), func(b *testing.B) {
 			provider := benchProvider(b, 2)
 			tests := goalTests(b)
-			plans := demoPlans()
+			plans := demo.Plans()
 			var agentTime, replayTime time.Duration
 			var agentCalls, replayCalls, agentSteps int
 			var tokensPerStep []float64
 			for range b.N {
 				replayDir := b.TempDir()
 				for _, t := range tests {
-					model := &oracle{plan: plans[t.Name], latency: latency}
+					model := &scripted.Plan{Intents: plans[t.Name], Latency: latency}
 					srv := startDemo(b)
 					first := runOne(b, provider, srv.URL(), t, model, replayDir)
 					_ = srv.Shutdown(context.Background())
@@ -204,7 +89,7 @@ func BenchmarkDemoSuiteReplayVsAgent(b *testing.B) {
 					}
 
 					srv = startDemo(b)
-					noModel := &oracle{}
+					noModel := &scripted.Plan{}
 					second := runOne(b, provider, srv.URL(), t, noModel, replayDir)
 					_ = srv.Shutdown(context.Background())
 					if second.Status() != report.StatusPassed || second.Result.Mode != "replay" {
@@ -219,7 +104,7 @@ func BenchmarkDemoSuiteReplayVsAgent(b *testing.B) {
 							b.Logf("agent  %s #%d %s observe=%d model=%d act=%d", t.Name, st.Index, st.Action, st.ObserveMS, st.ModelMS, st.ActMS)
 						}
 					}
-					replayCalls += second.Result.ModelCalls + noModel.calls
+					replayCalls += second.Result.ModelCalls + noModel.Calls()
 				}
 			}
 			n := float64(b.N * len(tests))
@@ -235,9 +120,9 @@ func BenchmarkDemoSuiteReplayVsAgent(b *testing.B) {
 	}
 }
 
-func runOne(b *testing.B, p browser.Provider, base string, t *suite.Test, m *oracle, replayDir string) report.TestRun {
+func runOne(b *testing.B, p browser.Provider, base string, t *suite.Test, m *scripted.Plan, replayDir string) report.TestRun {
 	var model llm.Model
-	if m.plan != nil {
+	if m.Intents != nil {
 		model = m
 	}
 	r, err := runner.New(runner.Config{Browser: p, BaseURL: base, ReplayDir: replayDir, Parallel: 1,
@@ -258,17 +143,17 @@ func BenchmarkStepOverhead(b *testing.B) {
 			srv := startDemo(b)
 			b.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
 			const rounds = 10
-			var plan []intent
+			var plan []scripted.Intent
 			for i := range rounds {
 				plan = append(plan,
-					intent{tool: "type", target: "Search products", args: map[string]any{"text": fmt.Sprintf("lamp %d", i)}},
-					intent{tool: "type", target: "Search products", args: map[string]any{"text": "chair"}},
+					scripted.Intent{Tool: "type", Target: "Search products", Args: map[string]any{"text": fmt.Sprintf("lamp %d", i)}},
+					scripted.Intent{Tool: "type", Target: "Search products", Args: map[string]any{"text": "chair"}},
 				)
 			}
-			plan = append(plan, intent{tool: "finish", args: map[string]any{"verdict": "failed", "summary": "benchmark over"}})
+			plan = append(plan, scripted.Intent{Tool: "finish", Args: map[string]any{"verdict": "failed", "summary": "benchmark over"}})
 			var durations []time.Duration
 			for range b.N {
-				model := &oracle{plan: plan}
+				model := &scripted.Plan{Intents: plan}
 				a, err := agent.New(agent.Config{Model: model, NoScreenshots: !shots})
 				if err != nil {
 					b.Fatal(err)

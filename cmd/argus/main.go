@@ -40,15 +40,16 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"migrate":  {"apply or inspect database migrations (up, down, status)", runMigrate},
-		"admin":    {"bootstrap tenants, users and API keys", runAdmin},
-		"mcp":      {"serve the MCP tools over stdio for a coding agent, running tests in this process", runMCP},
-		"run":      {"run test files against an application, in this process (no database needed)", runRun},
-		"demo":     {"start the demo app and run the demo suite against it", runDemo},
-		"discover": {"map an application's pages and forms and suggest tests (no database needed)", runDiscover},
-		"serve":    {"serve the REST API and web UI (--with-worker also runs agents)", runServe},
-		"worker":   {"run queued agents in browsers on this host (River workers)", runWorker},
-		"version":  {"print the version", runVersion},
+		"migrate":   {"apply or inspect database migrations (up, down, status)", runMigrate},
+		"admin":     {"bootstrap tenants, users and API keys", runAdmin},
+		"mcp":       {"serve the MCP tools over stdio for a coding agent, running tests in this process", runMCP},
+		"run":       {"run test files against an application, in this process (no database needed)", runRun},
+		"demo":      {"start the demo app and run the demo suite against it", runDemo},
+		"calibrate": {"run the demo suite against the demo app with injected bugs and print how often verdicts are wrong", runCalibrate},
+		"discover":  {"map an application's pages and forms and suggest tests (no database needed)", runDiscover},
+		"serve":     {"serve the REST API and web UI (--with-worker also runs agents)", runServe},
+		"worker":    {"run queued agents in browsers on this host (River workers)", runWorker},
+		"version":   {"print the version", runVersion},
 	}
 }
 

@@ -10,6 +10,7 @@
 package app
 
 import (
+	"bytes"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -46,13 +47,51 @@ func New(cfg Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo app store: %w", err)
 	}
-	pg, err := parsePages()
-	if err != nil {
+	a := &App{cfg: cfg, log: cfg.Logger, store: st}
+	if a.pages, err = parsePages(a.readFile); err != nil {
 		return nil, fmt.Errorf("demo app templates: %w", err)
 	}
-	a := &App{cfg: cfg, log: cfg.Logger, store: st, pages: pg}
 	a.handler = a.routes()
 	return a, nil
+}
+
+// readFile reads an embedded template or static file, with the running
+// mutant's rewrites applied.
+func (a *App) readFile(file string) ([]byte, error) {
+	var data []byte
+	var err error
+	if strings.HasPrefix(file, "templates/") {
+		data, err = templateFS.ReadFile(file)
+	} else {
+		data, err = staticFS.ReadFile(file)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return a.rewriteFile(file, data)
+}
+
+// mutatedStatic serves the static files a mutant rewrites from memory.
+func (a *App) mutatedStatic(next http.Handler) http.Handler {
+	m, ok := LookupMutant(a.cfg.Mutant)
+	if !ok {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		file := "static/" + strings.TrimPrefix(r.URL.Path, "/static/")
+		for _, rw := range m.rewrites {
+			if rw.file == file {
+				data, err := a.readFile(file)
+				if err != nil {
+					http.Error(w, err.Error(), http.StatusInternalServerError)
+					return
+				}
+				http.ServeContent(w, r, file, time.Time{}, bytes.NewReader(data))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
@@ -60,7 +99,7 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.Serv
 func (a *App) routes() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.Handle("GET /static/", a.mutatedStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.ServeFileFS(w, r, static, "favicon.svg")
 	})
@@ -141,7 +180,7 @@ type userHandler func(w http.ResponseWriter, r *http.Request, u user)
 func (a *App) requireLogin(h userHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, ok := a.currentUser(r)
-		if ok {
+		if ok && !a.sessionSpent(r) {
 			h(w, r, u)
 			return
 		}

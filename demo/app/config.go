@@ -19,6 +19,9 @@ type Config struct {
 	BcryptCost int
 	// SessionTTL is how long a login lasts. Default 24h.
 	SessionTTL time.Duration
+	// Mutant switches on one injected defect or benign drift (see
+	// Mutants) for the calibration suite. Default "": the app as shipped.
+	Mutant string
 }
 
 // WithDefaults returns c with every unset field set to its default.
@@ -41,6 +44,9 @@ func (c Config) validate() error {
 	}
 	if c.SessionTTL < time.Minute {
 		return fmt.Errorf("SessionTTL %s is shorter than a minute", c.SessionTTL)
+	}
+	if _, ok := LookupMutant(c.Mutant); c.Mutant != "" && !ok {
+		return fmt.Errorf("unknown mutant %q; known: %s", c.Mutant, MutantNames())
 	}
 	return nil
 }

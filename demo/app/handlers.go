@@ -34,6 +34,16 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 		Confirm:  r.PostFormValue("confirm"),
 	}
 	errs := f.validate()
+	// Calibration mutants: validation that went missing.
+	if a.mutated(mutSignupBadEmail) && errs["email"] == msgEmailInvalid {
+		delete(errs, "email")
+	}
+	if a.mutated(mutSignupShortPassword) && errs["password"] == msgPasswordShort {
+		delete(errs, "password")
+	}
+	if a.mutated(mutSignupIgnoresConfirm) {
+		delete(errs, "confirm")
+	}
 	var u *user
 	if len(errs) == 0 {
 		var err error
@@ -52,6 +62,10 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 			Title: "Create an account", Active: "signup", Alert: msgFixErrors, Errors: errs,
 			Form: map[string]string{"name": f.Name, "email": f.Email},
 		})
+		return
+	}
+	if a.mutated(mutSignupToLogin) {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
 	a.startSession(w, u)
@@ -73,10 +87,23 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	next := localPath(r.PostFormValue("next"), "/dashboard")
+	if a.mutated(mutDriftSlowLogin) {
+		a.slow(r)
+	}
+	if a.mutated(mutLoginIgnoresNext) {
+		next = "/dashboard"
+	}
 	u := a.store.authenticate(email, r.PostFormValue("password"))
+	if u == nil && a.mutated(mutLoginAnyPassword) {
+		u = a.store.byEmail(email)
+	}
 	if u == nil {
+		alert := msgLoginFailed
+		if a.mutated(mutLoginErrorHidden) {
+			alert = ""
+		}
 		a.render(w, r, http.StatusUnauthorized, "login", view{
-			Title: "Log in", Active: "login", Alert: msgLoginFailed,
+			Title: "Log in", Active: "login", Alert: alert,
 			Form: map[string]string{"email": email, "next": next},
 		})
 		return
@@ -90,6 +117,10 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) logout(w http.ResponseWriter, r *http.Request) {
+	if a.mutated(mutLogoutNoop) {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		a.store.deleteSession(c.Value)
 	}
@@ -98,8 +129,13 @@ func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) dashboard(w http.ResponseWriter, r *http.Request, u user) {
+	if a.mutated(mutDashboardWrongName) {
+		if first, ok := a.store.snapshot(1); ok {
+			u.Name = first.Name
+		}
+	}
 	v := view{Title: "Dashboard", User: &u, Active: "dashboard"}
-	if r.URL.Query().Get("welcome") == "new" {
+	if r.URL.Query().Get("welcome") == "new" && !a.mutated(mutSignupNoWelcome) {
 		v.Status = "Your account is ready."
 	}
 	a.render(w, r, http.StatusOK, "dashboard", v)
@@ -124,11 +160,25 @@ func (a *App) saveProfile(w http.ResponseWriter, r *http.Request, u user) {
 		Website: strings.TrimSpace(r.PostFormValue("website")),
 		Bio:     strings.TrimSpace(r.PostFormValue("bio")),
 	}
-	if errs := f.validate(); len(errs) > 0 {
+	errs := f.validate()
+	if a.mutated(mutProfileBadPhone) {
+		delete(errs, "phone")
+	}
+	if a.mutated(mutProfileBadWebsite) {
+		delete(errs, "website")
+	}
+	if len(errs) > 0 {
 		a.render(w, r, http.StatusUnprocessableEntity, "profile", view{
 			Title: "Your profile", User: &u, Active: "profile", Alert: msgFixErrors, Errors: errs,
 			Form: map[string]string{"name": f.Name, "phone": f.Phone, "website": f.Website, "bio": f.Bio},
 		})
+		return
+	}
+	if a.mutated(mutProfileSave500) {
+		// The defect: the store write fails, the page claims success.
+		a.log.Error("save profile (calibration mutant)", "user", u.ID)
+		a.render(w, r, http.StatusInternalServerError, "profile", view{Title: "Your profile", User: &u, Active: "profile",
+			Status: "Profile saved.", Form: map[string]string{"name": f.Name, "phone": f.Phone, "website": f.Website, "bio": f.Bio}})
 		return
 	}
 	a.store.updateProfile(u.ID, f)
@@ -138,7 +188,11 @@ func (a *App) saveProfile(w http.ResponseWriter, r *http.Request, u user) {
 
 func (a *App) products(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	a.render(w, r, http.StatusOK, "products", view{Title: "Products", Active: "products", Query: q, Products: searchProducts(q)})
+	list := a.searchProducts(q)
+	if a.mutated(mutSearchLinkIgnoresQuery) {
+		list = a.searchProducts("")
+	}
+	a.render(w, r, http.StatusOK, "products", view{Title: "Products", Active: "products", Query: q, Products: list})
 }
 
 // productList is the JSON the product page's script fetches as you type.
@@ -154,11 +208,22 @@ func (a *App) apiProducts(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "query is longer than 200 characters"})
 		return
 	}
-	list := searchProducts(q)
+	if a.mutated(mutDriftSlowSearch) {
+		a.slow(r)
+	}
+	if a.mutated(mutSearchAPI500) {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+		return
+	}
+	list := a.searchProducts(q)
 	if list == nil {
 		list = []product{}
 	}
-	writeJSON(w, http.StatusOK, productList{Query: q, Count: len(list), Products: list})
+	count := len(list)
+	if a.mutated(mutSearchCountOffByOne) {
+		count--
+	}
+	writeJSON(w, http.StatusOK, productList{Query: q, Count: count, Products: list})
 }
 
 func (a *App) settingsPage(w http.ResponseWriter, r *http.Request, u user) {

@@ -14,12 +14,20 @@ type pages map[string]*template.Template
 
 var pageNames = []string{"home", "signup", "login", "logincode", "dashboard", "profile", "products", "settings", "notfound"}
 
-func parsePages() (pages, error) {
+// parsePages parses the templates as read (the running mutant's rewrites
+// applied).
+func parsePages(read func(file string) ([]byte, error)) (pages, error) {
 	p := pages{}
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
-		if err != nil {
-			return nil, err
+		t := template.New(name).Funcs(templateFuncs)
+		for _, file := range []string{"templates/layout.html", "templates/" + name + ".html"} {
+			src, err := read(file)
+			if err != nil {
+				return nil, err
+			}
+			if t, err = t.New(file).Parse(string(src)); err != nil {
+				return nil, err
+			}
 		}
 		p[name] = t
 	}

@@ -51,6 +51,7 @@ type user struct {
 type session struct {
 	userID  int
 	expires time.Time
+	uses    int // pages that required the login (for a calibration mutant)
 }
 
 // store is the app's in-memory state. Nothing is persisted: every start
@@ -120,6 +121,13 @@ func (s *store) authenticate(email, password string) *user {
 	return u
 }
 
+// byEmail returns the user with this email, or nil.
+func (s *store) byEmail(email string) *user {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.users[strings.ToLower(strings.TrimSpace(email))]
+}
+
 // snapshot returns a copy of the user, safe to read without the lock.
 func (s *store) snapshot(id int) (user, bool) {
 	s.mu.Lock()
@@ -163,6 +171,21 @@ func (s *store) sessionUser(token string) (int, bool) {
 		return 0, false
 	}
 	return sess.userID, true
+}
+
+// useSession counts one more page that required this login and returns
+// the count.
+func (s *store) useSession(token string) int {
+	key := sha256.Sum256([]byte(token))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, ok := s.sessions[key]
+	if !ok {
+		return 0
+	}
+	sess.uses++
+	s.sessions[key] = sess
+	return sess.uses
 }
 
 func (s *store) deleteSession(token string) {

@@ -29,17 +29,27 @@ func main() {
 
 func run() error {
 	addr := flag.String("addr", "127.0.0.1:8080", "loopback address to listen on (127.0.0.1:0 picks a free port)")
+	mutant := flag.String("mutant", os.Getenv("ARGUS_DEMO_MUTANT"), "start with this injected bug or benign drift (calibration; env ARGUS_DEMO_MUTANT); -mutant list prints them")
 	flag.Parse()
 	if flag.NArg() > 0 {
-		return errors.New("unexpected arguments; the only flag is -addr")
+		return errors.New("unexpected arguments; the flags are -addr and -mutant")
+	}
+	if *mutant == "list" {
+		for _, m := range app.Mutants() {
+			fmt.Printf("%-34s %-5s %s\n", m.Name, m.Kind, m.Description)
+		}
+		return nil
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	srv, err := app.Start(ctx, app.ServerConfig{Addr: *addr, App: app.Config{Logger: logger}})
+	srv, err := app.Start(ctx, app.ServerConfig{Addr: *addr, App: app.Config{Logger: logger, Mutant: *mutant}})
 	if err != nil {
 		return err
+	}
+	if *mutant != "" {
+		fmt.Printf("Running with the mutant %s.\n", *mutant)
 	}
 	fmt.Printf("Demo app running at %s\nLog in as %s with password %s. Press Ctrl-C to stop.\n", srv.URL(), app.DemoEmail, app.DemoPassword)
 	<-ctx.Done()
