@@ -6,7 +6,7 @@ STATICCHECK     := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION         ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GOTESTFLAGS     ?= -race -timeout 30m
 
-.PHONY: help demo deps build test bench calibrate lint fmt-check vet staticcheck browser-image docker-browser-image clean
+.PHONY: help demo deps build test bench calibrate chaos lint fmt-check vet staticcheck browser-image docker-browser-image clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ bench: deps docker-browser-image ## run every benchmark and print the published 
 
 calibrate: deps build ## run the demo suite against every injected bug of the demo app; confusion table per mode (also out/calibration.json)
 	$(BIN) calibrate
+
+chaos: deps docker-browser-image ## fault tests on real parts (killed worker, model 429s, receiver down, containers), one table line each (also out/chaos.json)
+	$(GO) run ./cmd/chaos
 
 lint: fmt-check vet staticcheck ## gofmt, go vet and staticcheck
 
