@@ -81,6 +81,7 @@ const (
 const (
 	tLogin        = "Log in with the demo account"
 	tWrongPass    = "Login rejects a wrong password"
+	tLoginCode    = "Log in with a one-time code"
 	tLogout       = "Log out"
 	tReload       = "A login survives a reload"
 	tSignupForm   = "Sign-up explains what is wrong with the form"
@@ -102,7 +103,7 @@ var mutants = []Mutant{
 	{Name: mutPriceDropsTrailingZero, Kind: Bug, Description: "prices print without their trailing zero (€45.9)",
 		Breaks: []string{tPrice, tGoalPrice}},
 	{Name: mutLoginButtonDead, Kind: Bug, Description: "the Log in button is not a submit button: clicking it does nothing",
-		Breaks:   []string{tLogin, tWrongPass, tLogout, tReload, tProfile, tSettings},
+		Breaks:   []string{tLogin, tWrongPass, tLoginCode, tLogout, tReload, tProfile, tSettings},
 		rewrites: []rewrite{{"templates/login.html", `<button type="submit">Log in</button>`, `<button type="button">Log in</button>`}}},
 	{Name: mutLoginIgnoresNext, Kind: Bug, Description: "after logging in you land on the dashboard, not the page you asked for",
 		Breaks: []string{tProfile, tSettings}},
@@ -111,7 +112,7 @@ var mutants = []Mutant{
 	{Name: mutLoginErrorHidden, Kind: Bug, Description: "a failed login shows the form again without saying why",
 		Breaks: []string{tWrongPass}},
 	{Name: mutDashboardTypo, Kind: Bug, Description: `the dashboard says "Welcom back"`,
-		Breaks:   []string{tLogin, tReload},
+		Breaks:   []string{tLogin, tLoginCode, tReload},
 		rewrites: []rewrite{{"templates/dashboard.html", `Welcome back, {{.User.Name}}!`, `Welcom back, {{.User.Name}}!`}}},
 	{Name: mutSessionLostOnReload, Kind: Bug, Description: "a login lasts for one page: the next page (a reload, a form post) asks to log in again",
 		Breaks: []string{tReload, tProfile, tSettings}},
@@ -126,7 +127,7 @@ var mutants = []Mutant{
 	{Name: mutSignupNoWelcome, Kind: Bug, Description: `a new account's dashboard never says "Your account is ready."`,
 		Breaks: []string{tSignup, tGoalSignup}},
 	{Name: mutDashboardWrongName, Kind: Bug, Description: "the dashboard greets every user as the demo account's owner",
-		Breaks: []string{tSignup, tGoalSignup}},
+		Breaks: []string{tSignup, tLoginCode, tGoalSignup}},
 	{Name: mutProfileBadPhone, Kind: Bug, Description: "the profile form accepts any phone number",
 		Breaks: []string{tProfile}},
 	{Name: mutProfileBadWebsite, Kind: Bug, Description: "the profile form accepts a website without http:// or https://",
