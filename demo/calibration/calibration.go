@@ -174,9 +174,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(recorded) == 0 {
+	switch {
+	case len(goals) == 0:
+		rep.Tables = append(rep.Tables, Table{Mode: ModeReplay, Reason: "no goal-only test selected"})
+	case len(recorded) == 0:
 		rep.Tables = append(rep.Tables, Table{Mode: ModeReplay, Reason: "no goal-only test passed on the clean app, so no replay was recorded"})
-	} else {
+	default:
 		rep.Tables = append(rep.Tables, c.mode(ctx, ModeReplay, recorded, runner.Config{ReplayDir: replayDir, Agent: agent.Config{Model: cfg.Model}}))
 	}
 
