@@ -99,6 +99,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			commands = append(commands, cmdline)
 			fmt.Fprintln(stderr, "▶", cmdline)
 			began := time.Now()
+			if ctx.Err() != nil {
+				break
+			}
 			cmd := exec.CommandContext(ctx, "go", argv...)
 			cmd.Dir = r.Dir
 			var buf bytes.Buffer
@@ -116,7 +119,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				rep.Failed = append(rep.Failed, benchtable.Skip{Package: r.Package, Reason: runErr.Error()})
 			}
 			if ctx.Err() != nil {
-				return ctx.Err()
+				// Interrupted: the table still shows what ran.
+				fmt.Fprintln(stderr, "interrupted: printing what ran so far")
+				break
 			}
 		}
 	}
