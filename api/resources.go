@@ -298,3 +298,56 @@ type Persona struct {
 	PersonaPut
 	UpdatedAt time.Time `json:"updated_at"`
 }
+
+// Schedule runs a selection of a project's tests at the times of a cron
+// expression in a time zone, within a daily budget.
+type Schedule struct {
+	ID        uuid.UUID `json:"id"`
+	ProjectID uuid.UUID `json:"project_id"`
+	Name      string    `json:"name"`
+	// Cron has the five standard fields or a descriptor (@daily…).
+	Cron     string `json:"cron"`
+	Timezone string `json:"timezone"`
+	// Tags and TestNames select the tests: all tags must match; when
+	// names are given, only those tests.
+	Tags      []string `json:"tags"`
+	TestNames []string `json:"test_names"`
+	// MaxRunsPerDay and MaxTokensPerDay are the daily budget (null: no
+	// limit).
+	MaxRunsPerDay   *int   `json:"max_runs_per_day"`
+	MaxTokensPerDay *int64 `json:"max_tokens_per_day"`
+	Paused          bool   `json:"paused"`
+	// NextFirings are the next five firing times (none while paused).
+	NextFirings []time.Time `json:"next_firings"`
+	CreatedAt   time.Time   `json:"created_at"`
+	UpdatedAt   time.Time   `json:"updated_at"`
+}
+
+// ScheduleInput creates or replaces a schedule.
+type ScheduleInput struct {
+	Name            string   `json:"name"`
+	Cron            string   `json:"cron"`
+	Timezone        string   `json:"timezone"`
+	Tags            []string `json:"tags"`
+	TestNames       []string `json:"test_names"`
+	MaxRunsPerDay   *int     `json:"max_runs_per_day"`
+	MaxTokensPerDay *int64   `json:"max_tokens_per_day"`
+	Paused          bool     `json:"paused"`
+}
+
+// Firing is one firing of a schedule: the run it started (null when the
+// budget left nothing to run) and the tests it skipped, with the reason.
+type Firing struct {
+	ID      uuid.UUID    `json:"id"`
+	DueAt   time.Time    `json:"due_at"`
+	FiredAt time.Time    `json:"fired_at"`
+	RunID   *uuid.UUID   `json:"run_id"`
+	Skipped []FiringSkip `json:"skipped"`
+}
+
+// FiringSkip is a test a firing did not run.
+type FiringSkip struct {
+	TestID   uuid.UUID `json:"test_id"`
+	TestName string    `json:"test_name"`
+	Reason   string    `json:"reason"`
+}

@@ -48,6 +48,10 @@ const (
 	// DefaultReconcileInterval is how often agents whose jobs are gone
 	// (their worker died on the last attempt) are recorded as errors.
 	DefaultReconcileInterval = time.Minute
+	// DefaultScheduleInterval is how often due schedules are fired. Cron
+	// expressions have minute resolution, so a schedule fires within a
+	// minute of its time.
+	DefaultScheduleInterval = time.Minute
 	// DefaultReapInterval is how often a worker asks its browser provider
 	// to remove orphaned browsers, when the provider can.
 	DefaultReapInterval = 5 * time.Minute
@@ -122,6 +126,9 @@ type Config struct {
 	// ended without them (a worker killed on the last attempt) are
 	// recorded as errors with reason "worker_lost". Default 1 minute.
 	ReconcileInterval time.Duration
+	// ScheduleInterval is how often the leader's periodic job fires the
+	// schedules that are due. Default 1 minute.
+	ScheduleInterval time.Duration
 	// ReapInterval is how often orphaned browsers are reaped when the
 	// browser provider can (it has a Reap method). Default 5 minutes;
 	// negative disables it.
@@ -151,6 +158,8 @@ type Config struct {
 	// Logger receives diagnostics. Default: discard.
 	Logger *slog.Logger
 
+	// now is the clock schedules fire by (tests). Default time.Now.
+	now func() time.Time
 	// riverTest makes River skip its production start-up jitter (tests).
 	riverTest bool
 	// fetchPoll overrides River's fetch intervals (tests, benchmarks).
@@ -188,6 +197,12 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.MailRetention <= 0 {
 		c.MailRetention = mail.DefaultRetention
+	}
+	if c.ScheduleInterval == 0 {
+		c.ScheduleInterval = DefaultScheduleInterval
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	if c.ReconcileInterval == 0 {
 		c.ReconcileInterval = DefaultReconcileInterval

@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"context"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -24,3 +25,12 @@ func ForBench(c Config) Config {
 	c.riverTest = true
 	return c
 }
+
+// WithClock makes c's schedules fire by now instead of the wall clock.
+func WithClock(c Config, now func() time.Time) Config {
+	c.now = now
+	return c
+}
+
+// FireSchedules runs the schedule job's work once, as its worker does.
+func FireSchedules(ctx context.Context, j *Jobs) (int, error) { return j.fireSchedules(ctx) }

@@ -60,6 +60,9 @@ func New(cfg Config) (*Jobs, error) {
 	if err := river.AddWorkerSafely(workers, &reconcileWorker{j: j}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	if err := river.AddWorkerSafely(workers, &scheduleWorker{j: j}); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
 	if cfg.RegisterWorkers != nil {
 		if err := cfg.RegisterWorkers(workers); err != nil {
 			return nil, fmt.Errorf("jobs: registering workers: %w", err)
@@ -91,6 +94,9 @@ func New(cfg Config) (*Jobs, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.ReconcileInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "argus_reconcile_agents", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.ScheduleInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "argus_fire_schedules", RunOnStart: true}),
 		}, cfg.PeriodicJobs...)
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), rc)

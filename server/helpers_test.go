@@ -193,6 +193,7 @@ type tenantWorld struct {
 	run          *store.Run
 	agent        store.Agent
 	delivery     *store.WebhookDelivery
+	schedule     *store.Schedule
 }
 
 func (e *env) world(name string) *tenantWorld {
@@ -251,6 +252,8 @@ func (e *env) world(name string) *tenantWorld {
 	shot := storage.ScreenshotKey(w.tenant.ID.String(), w.agent.ID.String(), 1, 0)
 	must(e.blobs.Put(ctx, shot, pngBytes, "image/png"))
 	_, err = e.store.AppendStep(ctx, w.tenant.ID, store.Step{AgentID: w.agent.ID, Attempt: 1, Index: 0, Action: "navigate", Outcome: "opened /", ScreenshotKey: shot})
+	must(err)
+	w.schedule, err = e.store.CreateSchedule(ctx, w.tenant.ID, w.project.ID, store.ScheduleInput{Name: "Nightly", Cron: "0 3 * * *"})
 	must(err)
 	return w
 }

@@ -21,6 +21,8 @@ func sampleBodies(w *tenantWorld) map[string]any {
 		"PUT /api/v1/projects/{id}/personas/{name}": map[string]any{"display_name": "Stolen", "locale": "de-DE"},
 		"PUT /api/v1/projects/{id}/github":          map[string]any{"installation_id": 41234567, "repository": "acme/shop", "close_on_pass": true},
 		"POST /api/v1/projects/{id}/tests":          map[string]any{"name": "Another", "goal": "do it"},
+		"POST /api/v1/projects/{id}/schedules":      map[string]any{"name": "Hourly", "cron": "0 * * * *"},
+		"PUT /api/v1/schedules/{id}":                map[string]any{"name": "Nightly", "cron": "0 3 * * *", "paused": true},
 		"POST /api/v1/projects/{id}/test-files":     map[string]any{"files": []any{map[string]any{"path": "a.yaml", "content": "name: From file\ngoal: do it\n"}}},
 		"PUT /api/v1/tests/{id}":                    map[string]any{"name": "Checkout", "goal": "buy two things"},
 		"POST /api/v1/projects/{id}/runs":           map[string]any{"tags": []string{"smoke"}},
@@ -42,6 +44,7 @@ var noBody = map[string]bool{
 	"DELETE /api/v1/projects/{id}/personas/{name}":     true,
 	"DELETE /api/v1/projects/{id}/github":              true,
 	"DELETE /api/v1/tests/{id}":                        true,
+	"DELETE /api/v1/schedules/{id}":                    true,
 	"DELETE /api/v1/api-keys/{id}":                     true,
 	"DELETE /api/v1/members/{user_id}":                 true,
 	"POST /api/v1/projects/{id}/webhook/rotate-secret": true,
@@ -60,6 +63,7 @@ func fillPath(t *testing.T, pattern string, w *tenantWorld) (path string, hasID 
 		"/api/v1/agents/{id}":     w.agent.ID.String(),
 		"/api/v1/api-keys/{id}":   w.memberKey.ID.String(),
 		"/api/v1/deliveries/{id}": w.delivery.ID.String(),
+		"/api/v1/schedules/{id}":  w.schedule.ID.String(),
 	}
 	path = pattern
 	for prefix, id := range ids {

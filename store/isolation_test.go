@@ -28,6 +28,9 @@ var notTenantScoped = []string{
 	// any tenant is known; retention deletes every tenant's old mail.
 	"ResolveMailLabel", "PurgeMail", "ListMembers", "ListAPIKeys", "CreateAPIKey", "CreateOAuthState",
 	"ListProjects", "CreateProject", "ListRuns",
+	// The schedule firing job's scan for due schedules across tenants;
+	// each firing then runs tenant-scoped (FireSchedule).
+	"DueSchedules",
 	// A person's own memberships, read at login before a tenant is chosen.
 	"UserMemberships",
 }
@@ -157,7 +160,34 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 			_, _, _, err := s.CreateRun(ctx, B, store.RunInput{ProjectID: b.project.ID, TestIDs: []uuid.UUID{a.test.ID}}, nil)
 			return notFound(err)
 		},
-		"ProjectHealth":    func() error { _, err := s.ProjectHealth(ctx, B, a.project.ID); return notFound(err) },
+		"ProjectHealth": func() error { _, err := s.ProjectHealth(ctx, B, a.project.ID); return notFound(err) },
+		"CreateSchedule": func() error {
+			_, err := s.CreateSchedule(ctx, B, a.project.ID, store.ScheduleInput{Name: "stolen", Cron: "* * * * *"})
+			return notFound(err)
+		},
+		"GetSchedule":   func() error { _, err := s.GetSchedule(ctx, B, a.schedule.ID); return notFound(err) },
+		"ListSchedules": func() error { l, err := s.ListSchedules(ctx, B, a.project.ID); return empty(len(l), err) },
+		"UpdateSchedule": func() error {
+			_, err := s.UpdateSchedule(ctx, B, a.schedule.ID, store.ScheduleInput{Name: "stolen", Cron: "* * * * *", Paused: true})
+			return notFound(err)
+		},
+		"DeleteSchedule": func() error { return notFound(s.DeleteSchedule(ctx, B, a.schedule.ID)) },
+		"ScheduleUsage": func() error {
+			n, _, err := s.ScheduleUsage(ctx, B, a.schedule.ID, time.Time{})
+			return empty(n, err)
+		},
+		"FireSchedule": func() error {
+			f, err := s.FireSchedule(ctx, B, store.FiringInput{ScheduleID: a.schedule.ID, DueAt: *a.schedule.NextFireAt,
+				Next: a.schedule.NextFireAt.Add(time.Hour), FiredAt: time.Now(), TestIDs: []uuid.UUID{a.test.ID}}, nil)
+			if err != nil {
+				return err
+			}
+			if f != nil {
+				return errors.New("fired another tenant's schedule")
+			}
+			return nil
+		},
+		"ListFirings":      func() error { l, err := s.ListFirings(ctx, B, a.schedule.ID, 10); return empty(len(l), err) },
 		"GetRun":           func() error { _, err := s.GetRun(ctx, B, a.run.ID); return notFound(err) },
 		"RefreshRunStatus": func() error { _, err := s.RefreshRunStatus(ctx, B, a.run.ID); return notFound(err) },
 		"ListAgents":       func() error { l, err := s.ListAgents(ctx, B, a.run.ID); return empty(len(l), err) },
@@ -257,6 +287,12 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 
 	// A's data is untouched.
 	A := a.tenant.ID
+	if sc, err := s.GetSchedule(ctx, A, a.schedule.ID); err != nil || sc.Name != "nightly" || sc.Paused || !sc.NextFireAt.Equal(*a.schedule.NextFireAt) {
+		t.Errorf("A's schedule: %+v %v", sc, err)
+	}
+	if fs, _ := s.ListFirings(ctx, A, a.schedule.ID, 10); len(fs) != 1 || fs[0].RunID != nil || len(fs[0].Skipped) != 1 {
+		t.Errorf("A's firings: %+v", fs)
+	}
 	if p, err := s.GetProject(ctx, A, a.project.ID); err != nil || p.Name != "Shop" {
 		t.Errorf("A's project: %+v %v", p, err)
 	}

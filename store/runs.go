@@ -124,27 +124,8 @@ func (s *Store) CreateRun(ctx context.Context, tenant uuid.UUID, in RunInput,
 				return err
 			}
 		}
-		r, err := scanRun(tx.QueryRow(ctx, `
-			INSERT INTO runs (id, tenant_id, project_id, trigger, commit_sha, branch, created_by_user, created_by_key, idempotency_key, request_hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+runColumns,
-			newID(), tenant, in.ProjectID, in.Trigger, in.CommitSHA, in.Branch, in.CreatedByUser, in.CreatedByKey, idem, nilIfEmpty(in.RequestHash)))
-		if err != nil {
+		if run, agents, err = insertRun(ctx, tx, tenant, &in, idem); err != nil {
 			return err
-		}
-		run = &r
-		for _, testID := range in.TestIDs {
-			a, err := scanAgent(tx.QueryRow(ctx, `
-				INSERT INTO agents (id, tenant_id, run_id, test_id, test_name)
-				SELECT $1, $2, $3, t.id, t.name FROM tests t
-				WHERE t.tenant_id = $2 AND t.id = $4 AND t.project_id = $5
-				RETURNING `+agentColumns, newID(), tenant, r.ID, testID, in.ProjectID))
-			if err == pgx.ErrNoRows {
-				return fmt.Errorf("test %s: %w in this project", testID, ErrNotFound)
-			}
-			if err != nil {
-				return err
-			}
-			agents = append(agents, a)
 		}
 		if enqueue != nil {
 			return enqueue(ctx, tx, run, agents)
@@ -155,6 +136,33 @@ func (s *Store) CreateRun(ctx context.Context, tenant uuid.UUID, in RunInput,
 		return nil, nil, false, wrap("create run", err)
 	}
 	return run, agents, existing, nil
+}
+
+// insertRun inserts a run and one queued agent per test of in, in tx.
+func insertRun(ctx context.Context, tx pgx.Tx, tenant uuid.UUID, in *RunInput, idem *string) (*Run, []Agent, error) {
+	r, err := scanRun(tx.QueryRow(ctx, `
+		INSERT INTO runs (id, tenant_id, project_id, trigger, commit_sha, branch, created_by_user, created_by_key, idempotency_key, request_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+runColumns,
+		newID(), tenant, in.ProjectID, in.Trigger, in.CommitSHA, in.Branch, in.CreatedByUser, in.CreatedByKey, idem, nilIfEmpty(in.RequestHash)))
+	if err != nil {
+		return nil, nil, err
+	}
+	agents := make([]Agent, 0, len(in.TestIDs))
+	for _, testID := range in.TestIDs {
+		a, err := scanAgent(tx.QueryRow(ctx, `
+			INSERT INTO agents (id, tenant_id, run_id, test_id, test_name)
+			SELECT $1, $2, $3, t.id, t.name FROM tests t
+			WHERE t.tenant_id = $2 AND t.id = $4 AND t.project_id = $5
+			RETURNING `+agentColumns, newID(), tenant, r.ID, testID, in.ProjectID))
+		if err == pgx.ErrNoRows {
+			return nil, nil, fmt.Errorf("test %s: %w in this project", testID, ErrNotFound)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		agents = append(agents, a)
+	}
+	return &r, agents, nil
 }
 
 func scanRunWithHash(r pgx.Row, hash **string) (Run, error) {

@@ -207,6 +207,8 @@ func uniqueViolation(constraint string) (field, detail string) {
 		return "name", "this project already has a persona of this name"
 	case "tests_project_id_name_key":
 		return "name", "this project already has a test of this name"
+	case "schedules_tenant_id_project_id_name_key":
+		return "name", "this project already has a schedule of this name"
 	case "runs_tenant_id_idempotency_key_key":
 		return "Idempotency-Key", "this Idempotency-Key was already used"
 	case "memberships_pkey":

@@ -52,6 +52,7 @@ type world struct {
 	// mailLabel names the project's mailbox, which holds mail.
 	mailLabel string
 	mail      *mail.Message
+	schedule  *store.Schedule
 }
 
 func makeWorld(t *testing.T, s *store.Store, name string) *world {
@@ -102,6 +103,14 @@ func makeWorld(t *testing.T, s *store.Store, name string) *world {
 		Text: "code 314159 https://shop.example.com/confirm?token=tok-" + name, Links: []mail.Link{{Text: "Confirm", URL: "https://shop.example.com/confirm?token=tok-" + name}},
 		Codes: []string{"314159"}, Received: time.Now(), Size: 100}
 	must(s.DeliverMail(ctx, w.tenant.ID, w.project.ID, 100, w.mail))
+	due := time.Date(2026, 1, 1, 6, 0, 0, 0, time.UTC)
+	w.schedule, err = s.CreateSchedule(ctx, w.tenant.ID, w.project.ID, store.ScheduleInput{Name: "nightly", Cron: "0 6 * * *", Timezone: "UTC", NextFireAt: &due})
+	must(err)
+	_, err = s.FireSchedule(ctx, w.tenant.ID, store.FiringInput{ScheduleID: w.schedule.ID, DueAt: due, Next: due.Add(24 * time.Hour), FiredAt: due,
+		Skipped: []store.FiringSkip{{TestID: w.test.ID, TestName: w.test.Name, Reason: "daily run budget reached"}}}, nil)
+	must(err)
+	w.schedule, err = s.GetSchedule(ctx, w.tenant.ID, w.schedule.ID)
+	must(err)
 	return w
 }
 
