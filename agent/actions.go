@@ -62,6 +62,10 @@ func (at *attempt) act(ctx context.Context, st suite.Step, pin *browser.Element)
 		}
 		el, err := at.sess.Type(ctx, target, code, browser.TypeOptions{Clear: true})
 		return fmt.Sprintf("typed the current one-time code of %s into %s", st.Value, el.Label()), err
+	case suite.VerbOpenEmailLink:
+		return at.openEmailLink(ctx, st)
+	case suite.VerbTypeEmailCode:
+		return at.typeEmailCode(ctx, st, target)
 	case suite.VerbClear:
 		el, err := at.sess.Type(ctx, target, "", browser.TypeOptions{Clear: true})
 		return "cleared " + el.Label(), err
@@ -157,6 +161,8 @@ func (at *attempt) appURL() string {
 // pages that update in the background pass. detail says what was seen.
 func (at *attempt) verify(ctx context.Context, st suite.Step) (ok bool, detail string, err error) {
 	switch st.Verb {
+	case suite.VerbExpectEmail:
+		return at.expectEmail(ctx, st)
 	case suite.VerbExpectNoConsoleErrors:
 		at.ev.news()
 		if n := len(at.ev.errors); n > 0 {

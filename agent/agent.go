@@ -92,6 +92,11 @@ type attempt struct {
 	pending stepMeta
 	// lastShot is the latest step screenshot, reused as the model's view.
 	lastShot []byte
+	// mails are the messages read so far and mail the current one of the
+	// email steps; mailLinks and mailCodes number their placeholders.
+	mails                []*openedMail
+	mail                 *openedMail
+	mailLinks, mailCodes int
 }
 
 type stepMeta struct {
@@ -102,6 +107,9 @@ type stepMeta struct {
 
 func newAttempt(cfg Config, sess browser.Session, task Task, rec Recorder) *attempt {
 	sec := newSecrets(task.Secrets)
+	if task.Inbox != nil {
+		sec.email = task.Inbox.Address
+	}
 	at := &attempt{
 		cfg: cfg, sess: sess, task: task, rec: rec, sec: sec,
 		log:     slog.New(redact.NewHandler(cfg.Logger.Handler(), sec.record)),

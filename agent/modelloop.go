@@ -127,6 +127,8 @@ func (at *attempt) callTool(ctx context.Context, call llm.ToolCall, t *turnState
 		return at.extract(ctx, args, rec, answer)
 	case toolAssert:
 		return at.assert(ctx, args, rec, answer)
+	case toolReadMail:
+		return at.readEmailTool(ctx, args, rec, answer)
 	}
 	st, pin, err := at.stepFor(call.Name, args)
 	if err != nil {
@@ -251,13 +253,18 @@ func (at *attempt) stepFor(name string, a toolArgs) (suite.Step, *browser.Elemen
 			return st, nil, errors.New("url is required")
 		}
 		st = suite.Step{Verb: suite.VerbNavigate, Value: a.URL}
+		if ms, ok := at.mailStepFor(strings.TrimSpace(a.URL)); ok && ms.Verb == suite.VerbOpenEmailLink {
+			st = ms
+		}
 	case toolClick:
 		pin, err = element()
 		st = suite.Step{Verb: suite.VerbClick}
 	case toolType:
 		pin, err = element()
 		st = suite.Step{Verb: suite.VerbType, Value: a.Text}
-		if name, ok := totpName(a.Text); ok {
+		if ms, ok := at.mailStepFor(a.Text); ok && ms.Verb == suite.VerbTypeEmailCode {
+			st = ms
+		} else if name, ok := totpName(a.Text); ok {
 			// Saved as the step a person would write, so a replay types
 			// the code current at replay time.
 			st = suite.Step{Verb: suite.VerbTypeTOTP, Value: suite.SecretPlaceholder(name)}

@@ -52,6 +52,9 @@ func (at *attempt) taskPrompt(context string) string {
 	if len(at.task.Secrets) > 0 {
 		fmt.Fprintf(&b, "Secrets you may type: %s\n", at.sec.names())
 	}
+	if at.task.Inbox != nil {
+		fmt.Fprintf(&b, "Your own mail address: %s (type {{email.address}}); read what the application sends it with read_email.\n", at.task.Inbox.Address)
+	}
 	if len(at.task.Uploads) > 0 {
 		names := make([]string, len(at.task.Uploads))
 		for i, p := range at.task.Uploads {

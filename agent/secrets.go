@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/argusqa/argus/internal/redact"
 	"github.com/argusqa/argus/internal/totp"
+	"github.com/argusqa/argus/suite"
 )
 
 var (
@@ -32,6 +34,15 @@ type secrets struct {
 	values  map[string]string
 	record  *redact.Redactor  // value → p******d, for records and logs
 	toModel *strings.Replacer // value → {{secret.NAME}}, for the model
+	// pairs are toModel's value, placeholder pairs, longest value first.
+	pairs []string
+	// email is the agent's own address behind {{email.address}}; empty
+	// when the test has no mailbox.
+	email string
+	// bound are the links and codes of mail read so far, by their
+	// placeholders ({{email.link.1}}, {{email.code.1}}): as secret as a
+	// password while they are valid.
+	bound map[string]string
 }
 
 func newSecrets(values map[string]string) *secrets {
@@ -45,12 +56,48 @@ func newSecrets(values map[string]string) *secrets {
 	}
 	// Longest values first, so a secret containing another is replaced whole.
 	slices.SortFunc(names, func(a, b string) int { return len(values[b]) - len(values[a]) })
-	pairs := make([]string, 0, 2*len(names))
 	for _, n := range names {
-		pairs = append(pairs, values[n], "{{secret."+n+"}}")
+		s.pairs = append(s.pairs, values[n], "{{secret."+n+"}}")
 	}
-	s.toModel = strings.NewReplacer(pairs...)
+	s.toModel = strings.NewReplacer(s.pairs...)
 	return s
+}
+
+// mailRE is a placeholder of mail: the agent's address, or a link or code
+// of mail it read.
+var mailRE = regexp.MustCompile(`\{\{email\.(address|link\.\d+|code\.\d+)\}\}`)
+
+// bind makes value a secret known as placeholder: masked in records,
+// replaced by the placeholder for the model, substituted in actions.
+func (s *secrets) bind(placeholder, value string) {
+	if value == "" || s.bound[placeholder] != "" {
+		return
+	}
+	if s.bound == nil {
+		s.bound = map[string]string{}
+	}
+	s.bound[placeholder] = value
+	s.alias(value, placeholder)
+}
+
+// alias masks value in records and shows it to the model as placeholder,
+// e.g. the path and query of a bound link, which pages show on their own.
+func (s *secrets) alias(value, placeholder string) {
+	if len(value) < 4 {
+		return
+	}
+	s.record.Add(value)
+	pairs := make([][2]string, 0, len(s.pairs)/2+1)
+	for i := 0; i < len(s.pairs); i += 2 {
+		pairs = append(pairs, [2]string{s.pairs[i], s.pairs[i+1]})
+	}
+	pairs = append(pairs, [2]string{value, placeholder})
+	slices.SortStableFunc(pairs, func(a, b [2]string) int { return len(b[0]) - len(a[0]) })
+	s.pairs = s.pairs[:0]
+	for _, p := range pairs {
+		s.pairs = append(s.pairs, p[0], p[1])
+	}
+	s.toModel = strings.NewReplacer(s.pairs...)
 }
 
 // substitute replaces placeholders with values, for a browser action only.
@@ -67,6 +114,25 @@ func (s *secrets) substitute(text string) (string, error) {
 	})
 	if len(missing) > 0 {
 		return "", fmt.Errorf("unknown secret %q: the secrets available are %s", missing[0], s.names())
+	}
+	var bad string
+	out = mailRE.ReplaceAllStringFunc(out, func(m string) string {
+		if m == suite.EmailAddress {
+			if s.email == "" {
+				bad = "this test has no mailbox, so {{email.address}} has no value: start the mail receiver (ARGUS_MAIL_LISTEN)"
+				return m
+			}
+			return s.email
+		}
+		v, ok := s.bound[m]
+		if !ok {
+			bad = fmt.Sprintf("%s is not known: read the mail with read_email first and use a placeholder it shows", m)
+			return m
+		}
+		return v
+	})
+	if bad != "" {
+		return "", errors.New(bad)
 	}
 	return out, nil
 }

@@ -36,6 +36,9 @@ type Task struct {
 	Uploads []string
 	// Replay, when set, is tried first: a saved passing run of this test.
 	Replay *Replay
+	// Inbox is the agent's mailbox for tests that use email
+	// (suite.Test.UsesEmail); nil otherwise.
+	Inbox *Inbox
 	// Key identifies the test's content (suite.Test.Hash); a replay saved
 	// under another key is ignored.
 	Key string

@@ -23,6 +23,7 @@ const (
 	toolExtract  = "extract"
 	toolAssert   = "assert"
 	toolFinish   = "finish"
+	toolReadMail = "read_email"
 )
 
 // toolArgs is the union of every tool's arguments; each tool reads its own.
@@ -43,6 +44,9 @@ type toolArgs struct {
 	Checkpoint string `json:"checkpoint,omitempty"`
 	Verdict    string `json:"verdict,omitempty"`
 	Summary    string `json:"summary,omitempty"`
+	To         string `json:"to,omitempty"`
+	Subject    string `json:"subject,omitempty"`
+	Since      string `json:"since,omitempty"`
 }
 
 // decodeArgs reads a tool call's arguments strictly, so a misspelt field is
@@ -103,6 +107,8 @@ func tools() []llm.Tool {
 			Parameters: schema(`"what":{"type":"string","enum":["html","text"]}`, "what")},
 		{Name: toolAssert, Description: "Check something on the current page; Argus verifies it itself. check is one of: text (the page shows value), no_text (it does not), url (the URL contains value), title (the title contains value), visible (an element whose name or text is value is visible), no_console_errors, no_failed_requests (no request of the page failed), no_failed_app_requests (none to the application's own origin). Name the checkpoint this proves, if any. A checkpoint counts only when an assert verified it.",
 			Parameters: schema(`"check":{"type":"string","enum":["text","no_text","url","title","visible","no_console_errors","no_failed_requests","no_failed_app_requests"]},"value":{"type":"string"},"checkpoint":{"type":"string"}`, "check")},
+		{Name: toolReadMail, Description: "Read the mail the application sent during this test, newest first, at most 5: subject, sender, preview, links and one-time codes. to defaults to your own address {{email.address}} (type that placeholder into sign-up forms); subject keeps messages whose subject contains it; since is a duration ago (10m) or an RFC 3339 time. Links and codes are shown as placeholders: navigate to {{email.link.N}}, type {{email.code.N}}.",
+			Parameters: schema(`"to":{"type":"string"},"subject":{"type":"string"},"since":{"type":"string"}`)},
 		{Name: toolFinish, Description: "End the test. verdict passed: everything the test asks for happened and every checkpoint was verified with assert. verdict failed: the application did not do what the test says (a broken page, a missing result, an error) — say what went wrong and where. Never work around a broken flow to reach passed.",
 			Parameters: schema(`"verdict":{"type":"string","enum":["passed","failed"]},"summary":{"type":"string","description":"one to three sentences a QA engineer can act on"}`, "verdict", "summary")},
 	}

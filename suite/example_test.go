@@ -83,7 +83,7 @@ timeout: 30
 	}
 	// Output:
 	// line 4 col 5: unknown verb "clik" (did you mean "click"?)
-	// line 5 col 12: expect: expected text, no text, url, title, visible, hidden, no console errors or no failed requests after "expect", got "txt" (did you mean "text"?)
+	// line 5 col 12: expect: expected text, no text, url, title, visible, hidden, email, no console errors or no failed requests after "expect", got "txt" (did you mean "text"?)
 	// line 6 col 10: 30 has no unit; write a duration such as 30s, 2m or 1h30m
 }
 

@@ -154,7 +154,7 @@ func TestParseErrors(t *testing.T) {
 		{"column in a single-quoted step", "name: a\nsteps:\n  - 'click \"x\" \"y\"'\n",
 			[]string{`t.yaml:3:16: steps[0]: click: unexpected "y"`}},
 		{"step in a list of tests", "tests:\n  - name: a\n    steps:\n      - expect txt \"x\"\n",
-			[]string{`t.yaml:4:16: tests[0].steps[0]: expect: expected text, no text, url, title, visible, hidden, no console errors or no failed requests after "expect", got "txt" (did you mean "text"?)`}},
+			[]string{`t.yaml:4:16: tests[0].steps[0]: expect: expected text, no text, url, title, visible, hidden, email, no console errors or no failed requests after "expect", got "txt" (did you mean "text"?)`}},
 		{"YAML comment cuts a step", "name: a\nsteps:\n  - click \"Item #3\"\n",
 			[]string{`t.yaml:3:11: steps[0]: unterminated string`, `" #" starts a YAML comment`}},
 		{"step that became a mapping", "name: a\nsteps:\n  - expect text \"Note: saved\"\n",

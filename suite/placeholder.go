@@ -10,6 +10,28 @@ import (
 // and every stored record see the placeholder; an executor substitutes the
 // value only inside the browser action.
 
+// EmailAddress is the placeholder of the agent's own mailbox address, a
+// fresh one per agent (signup-7f3k2@<project>.<mail domain>), for the
+// application under test to send mail to. It is not a secret.
+const EmailAddress = "{{email.address}}"
+
+// checkRecipient accepts {{email.address}} or a literal address.
+func checkRecipient(to string) error {
+	if to == EmailAddress {
+		return nil
+	}
+	if strings.Contains(to, "{{") {
+		return fmt.Errorf("the recipient is written %s (the agent's own address) or a literal address, not %s", EmailAddress, to)
+	}
+	if local, domain, ok := strings.Cut(to, "@"); !ok || local == "" || !strings.Contains(domain, ".") || strings.ContainsAny(to, " \t\"") {
+		return fmt.Errorf("%q is not a mail address; write %s for the agent's own address", to, EmailAddress)
+	}
+	return nil
+}
+
+// emailRe finds attempts at the email placeholder, to catch misspellings.
+var emailRe = regexp.MustCompile(`(?i)\{\{[^{}]*e-?mail[^{}]*\}\}`)
+
 // SecretPlaceholder returns the placeholder for the secret called name.
 func SecretPlaceholder(name string) string { return "{{secret." + name + "}}" }
 
@@ -53,6 +75,9 @@ func checkPlaceholders(s string) error {
 		return nil
 	}
 	for _, m := range braceRe.FindAllString(s, -1) {
+		if m != EmailAddress && emailRe.MatchString(m) {
+			return fmt.Errorf("malformed email placeholder %s: the agent's own address is written %s", m, EmailAddress)
+		}
 		if !looksLikeSecret(m) {
 			continue
 		}

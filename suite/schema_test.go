@@ -153,6 +153,7 @@ func TestSchemaAgreesWithParser(t *testing.T) {
 		{"minimal steps", "name: a\nsteps: [reload]\n", true},
 		{"persona", "name: a\npersona: buyer\ngoal: b\n", true},
 		{"bad persona", "name: a\npersona: Buyer One\ngoal: b\n", false},
+		{"email steps", "name: a\nsteps: ['type \"{{email.address}}\" into \"Email\"', 'expect email to \"{{email.address}}\" with subject \"Confirm\"', 'open link \"Confirm\" from email', 'type code from email into \"Code\"']\n", true},
 		{"one-time code step", "name: a\nsteps: ['type totp \"{{secret.shop_totp}}\" into \"Code\"']\n", true},
 		{"all fields", "name: a\nurl: /x?y=1\ngoal: b\nsteps: ['click \"OK\"']\ncheckpoints: [c]\ntags: [t1, x.y:z/w-v_u]\ntimeout: 1m30s\nexpected_failure: known bug\n", true},
 		{"absolute url", "name: a\nurl: https://example.com:8443/p\ngoal: b\n", true},

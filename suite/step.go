@@ -45,6 +45,9 @@ const (
 	VerbTypeTOTP                       // type totp "{{secret.NAME}}" into <locator>
 	VerbExpectNoFailedRequests         // expect no failed requests
 	VerbExpectNoFailedAppRequests      // expect no failed requests from the app
+	VerbExpectEmail                    // expect email to "{{email.address}}" [with subject "…"] [within DURATION]
+	VerbOpenEmailLink                  // open link "Text" from email
+	VerbTypeEmailCode                  // type code from email into <locator>
 	numVerbs
 )
 
@@ -77,6 +80,9 @@ var verbNames = [numVerbs]string{
 	VerbTypeTOTP:                  "type totp",
 	VerbExpectNoFailedRequests:    "expect no failed requests",
 	VerbExpectNoFailedAppRequests: "expect no failed requests from the app",
+	VerbExpectEmail:               "expect email",
+	VerbOpenEmailLink:             "open link",
+	VerbTypeEmailCode:             "type code from email",
 }
 
 // String returns the verb's keywords as written in a step ("expect no text").
@@ -91,7 +97,12 @@ func (v Verb) String() string {
 // on it. A failed expectation is the test's verdict: an agent must never
 // "heal" it by trying something else.
 func (v Verb) IsExpectation() bool {
-	return v >= VerbExpectText && v <= VerbExpectNoConsoleErrors || v == VerbExpectNoFailedRequests || v == VerbExpectNoFailedAppRequests
+	return v >= VerbExpectText && v <= VerbExpectNoConsoleErrors || v == VerbExpectNoFailedRequests || v == VerbExpectNoFailedAppRequests || v == VerbExpectEmail
+}
+
+// UsesEmail reports whether the verb reads the test's mailbox.
+func (v Verb) UsesEmail() bool {
+	return v == VerbExpectEmail || v == VerbOpenEmailLink || v == VerbTypeEmailCode
 }
 
 // Limits and defaults of the step language.
@@ -102,6 +113,9 @@ const (
 	MaxWait = 60 * time.Second
 	// DefaultWaitFor is how long "wait for" waits when no "within" is given.
 	DefaultWaitFor = 10 * time.Second
+	// DefaultEmailWait is how long "expect email" waits for the mail when
+	// no "within" is given: applications often send it from a queue.
+	DefaultEmailWait = 30 * time.Second
 	// DefaultExpectTimeout is how long an executor retries an expectation
 	// before failing it, so pages that update asynchronously pass without
 	// explicit waits.
@@ -247,8 +261,14 @@ type Step struct {
 	// "Control+a").
 	Key string
 	// Duration is the sleep of "wait" and the optional "within" of
-	// "wait for"; zero there means DefaultWaitFor.
+	// "wait for" and "expect email"; zero there means DefaultWaitFor
+	// (DefaultEmailWait).
 	Duration time.Duration
+	// To is the recipient "expect email" waits for: {{email.address}}, the
+	// agent's own address, or a literal one. For "expect email" Value is
+	// the part of the subject to look for (optional) and for "open link"
+	// the link's text.
+	To string
 }
 
 // String renders the step in canonical form; ParseStep(s.String()) returns
@@ -308,8 +328,21 @@ func (s Step) render() string {
 		loc(locatorText)
 	case VerbWaitForURL:
 		arg(quote(s.Value))
+	case VerbExpectEmail:
+		arg("to")
+		arg(quote(s.To))
+		if s.Value != "" {
+			arg("with subject")
+			arg(quote(s.Value))
+		}
+	case VerbOpenEmailLink:
+		arg(quote(s.Value))
+		arg("from email")
+	case VerbTypeEmailCode:
+		arg("into")
+		loc(locatorLabel)
 	}
-	if (s.Verb == VerbWaitFor || s.Verb == VerbWaitForURL) && s.Duration != 0 {
+	if (s.Verb == VerbWaitFor || s.Verb == VerbWaitForURL || s.Verb == VerbExpectEmail) && s.Duration != 0 {
 		arg("within")
 		arg(FormatDuration(s.Duration))
 	}
@@ -391,6 +424,14 @@ func (s Step) Validate() error {
 		}
 	case s.Duration != 0:
 		return fmt.Errorf("%s takes no duration", s.Verb)
+	}
+	switch {
+	case sh.to:
+		if err := checkRecipient(s.To); err != nil {
+			return fmt.Errorf("%s: %w", s.Verb, err)
+		}
+	case s.To != "":
+		return fmt.Errorf("%s takes no recipient", s.Verb)
 	}
 	// Escapes make the written form longer than the values; it must still
 	// parse back.

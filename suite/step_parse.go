@@ -22,13 +22,13 @@ func (e *StepError) Error() string { return e.Msg }
 // that typo suggestions prefer them.
 var verbWords = []string{
 	"click", "type", "expect", "navigate", "wait", "press", "select", "check",
-	"uncheck", "clear", "upload", "scroll", "go", "reload",
+	"uncheck", "clear", "upload", "scroll", "go", "reload", "open",
 }
 
 // verbSynonyms maps words people reach for to the verb the language uses.
 var verbSynonyms = map[string]string{
 	"fill": "type", "enter": "type", "input": "type", "write": "type",
-	"visit": "navigate", "open": "navigate", "goto": "navigate", "browse": "navigate",
+	"visit": "navigate", "goto": "navigate", "browse": "navigate",
 	"tap": "click", "push": "click", "hit": "press",
 	"assert": "expect", "verify": "expect", "see": "expect", "should": "expect", "check_text": "expect",
 	"choose": "select", "pick": "select", "tick": "check", "untick": "uncheck",
@@ -37,7 +37,7 @@ var verbSynonyms = map[string]string{
 	"totp":   "type totp", "otp": "type totp",
 }
 
-const verbHelp = `steps start with navigate, go to, go back, reload, click, type, clear, select, check, uncheck, press, scroll, upload, wait or expect`
+const verbHelp = `steps start with navigate, go to, go back, reload, click, type, clear, select, check, uncheck, press, scroll, upload, wait, expect or open link`
 
 // ParseStep parses one step of the step language, for example
 //
@@ -372,6 +372,8 @@ func (p *stepParser) step() (Step, error) {
 		s, err = p.wait()
 	case "expect":
 		s, err = p.expect()
+	case "open":
+		s, err = p.openLink()
 	default:
 		return Step{}, p.unknownVerb(t)
 	}
@@ -411,6 +413,9 @@ func (p *stepParser) typeStep() (Step, error) {
 	if _, ok := p.acceptWord("totp"); ok {
 		return p.typeTOTP()
 	}
+	if _, ok := p.acceptWord("code"); ok {
+		return p.typeEmailCode()
+	}
 	if t, ok := p.peek(); ok && t.kind == tokWord && !isBarePlaceholder(t.text) {
 		if w := strings.ToLower(t.text); w == "otp" || w == "2fa" || w == "mfa" || w == "one-time" || suggest(w, []string{"totp"}) == "totp" {
 			return Step{}, p.errAt(t.off, `type: unknown word %q (did you mean "totp"? type totp "{{secret.NAME}}" into "Code" types the current one-time code)`, t.text)
@@ -445,6 +450,45 @@ func (p *stepParser) typeTOTP() (Step, error) {
 	}
 	loc, err := p.locator(locatorLabel)
 	return Step{Verb: VerbTypeTOTP, Value: t.text, Target: loc}, err
+}
+
+// typeEmailCode reads the rest of type code from email into FIELD.
+func (p *stepParser) typeEmailCode() (Step, error) {
+	p.verb = "type code"
+	if _, err := p.word(`"from email", e.g. type code from email into "Code"`, "from"); err != nil {
+		return Step{}, err
+	}
+	if _, err := p.word(`"email" after "from"`, "email", "mail"); err != nil {
+		return Step{}, err
+	}
+	p.verb = "type code from email"
+	if _, err := p.word(`"into" and the field, e.g. type code from email into "Code"`, "into", "in"); err != nil {
+		return Step{}, err
+	}
+	loc, err := p.locator(locatorLabel)
+	return Step{Verb: VerbTypeEmailCode, Target: loc}, err
+}
+
+// openLink reads open link "Text" from email.
+func (p *stepParser) openLink() (Step, error) {
+	if t, ok := p.peek(); ok && t.kind == tokString {
+		return Step{}, p.errAt(t.off, `open: to load a page write navigate %s; open link "Text" from email follows a link of the received mail`, t.describe())
+	}
+	if _, err := p.word(`"link", e.g. open link "Confirm" from email (to load a page, write navigate "/path")`, "link"); err != nil {
+		return Step{}, err
+	}
+	p.verb = "open link"
+	v, err := p.textValue("the link's text, e.g. \"Confirm\",", valueText)
+	if err != nil {
+		return Step{}, err
+	}
+	if _, err := p.word(`"from email", e.g. open link "Confirm" from email`, "from"); err != nil {
+		return Step{}, err
+	}
+	if _, err := p.word(`"email" after "from"`, "email", "mail"); err != nil {
+		return Step{}, err
+	}
+	return Step{Verb: VerbOpenEmailLink, Value: v}, nil
 }
 
 func isBarePlaceholder(w string) bool { return secretRe.FindString(w) == w }
@@ -554,10 +598,10 @@ func (p *stepParser) duration() (time.Duration, error) {
 	return d, nil
 }
 
-var expectWords = []string{"text", "no", "url", "title", "visible", "hidden"}
+var expectWords = []string{"text", "no", "url", "title", "visible", "hidden", "email"}
 
 func (p *stepParser) expect() (Step, error) {
-	w, err := p.word(`text, no text, url, title, visible, hidden, no console errors or no failed requests after "expect"`, expectWords...)
+	w, err := p.word(`text, no text, url, title, visible, hidden, email, no console errors or no failed requests after "expect"`, expectWords...)
 	if err != nil {
 		return Step{}, err
 	}
@@ -573,6 +617,8 @@ func (p *stepParser) expect() (Step, error) {
 	case "title":
 		s.Verb = VerbExpectTitle
 		s.Value, err = p.textValue("the title", valueText)
+	case "email":
+		return p.expectEmail()
 	case "visible", "hidden":
 		s.Verb = VerbExpectVisible
 		if w == "hidden" {
@@ -618,6 +664,37 @@ func (p *stepParser) failedRequests() (Verb, error) {
 		}
 	}
 	return VerbExpectNoFailedAppRequests, nil
+}
+
+// expectEmail reads the rest of expect email to "ADDRESS" [with subject
+// "…"] [within DURATION].
+func (p *stepParser) expectEmail() (Step, error) {
+	s := Step{Verb: VerbExpectEmail}
+	if _, err := p.word(`"to" and the recipient, e.g. expect email to "{{email.address}}" with subject "Confirm"`, "to", "for"); err != nil {
+		return Step{}, err
+	}
+	t, err := p.str(`the recipient, "{{email.address}}" or an address,`, func(w string) bool { return w == EmailAddress })
+	if err != nil {
+		return Step{}, err
+	}
+	if err := checkRecipient(t.text); err != nil {
+		return Step{}, p.errAt(t.off, "expect email: %v", err)
+	}
+	s.To = t.text
+	if _, ok := p.acceptWord("with"); ok {
+		if _, err := p.word(`"subject" after "with"`, "subject"); err != nil {
+			return Step{}, err
+		}
+		if s.Value, err = p.textValue("a part of the subject", valueText); err != nil {
+			return Step{}, err
+		}
+	}
+	if _, ok := p.acceptWord("within"); ok {
+		if s.Duration, err = p.duration(); err != nil {
+			return Step{}, err
+		}
+	}
+	return s, nil
 }
 
 const locatorHelp = `an element: "Text", text "…", label "…", role ROLE "Name" or css=SELECTOR`

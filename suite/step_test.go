@@ -361,3 +361,57 @@ func TestStepLengthLimitCountsTheWrittenForm(t *testing.T) {
 		t.Fatalf("Validate = %v", err)
 	}
 }
+
+func TestEmailSteps(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want Step
+		out  string
+	}{
+		{`expect email to "{{email.address}}" with subject "Confirm"`, Step{Verb: VerbExpectEmail, To: EmailAddress, Value: "Confirm"}, ""},
+		{`expect email to {{email.address}} within 45s`, Step{Verb: VerbExpectEmail, To: EmailAddress, Duration: 45 * time.Second}, `expect email to "{{email.address}}" within 45s`},
+		{`expect email to "ops@example.com"`, Step{Verb: VerbExpectEmail, To: "ops@example.com"}, ""},
+		{`open link "Confirm" from email`, Step{Verb: VerbOpenEmailLink, Value: "Confirm"}, ""},
+		{`type code from email into "Code"`, Step{Verb: VerbTypeEmailCode, Target: Locator{Label: "Code"}}, ""},
+		{`type code from mail in css=#otp`, Step{Verb: VerbTypeEmailCode, Target: Locator{CSS: "#otp"}}, `type code from email into css=#otp`},
+	} {
+		got, err := ParseStep(c.src)
+		if err != nil || got != c.want {
+			t.Errorf("ParseStep(%q) = %+v, %v; want %+v", c.src, got, err, c.want)
+			continue
+		}
+		out := c.out
+		if out == "" {
+			out = c.src
+		}
+		if got.String() != out {
+			t.Errorf("String() = %q, want %q", got.String(), out)
+		}
+		if !got.Verb.UsesEmail() {
+			t.Errorf("%s does not use email", got.Verb)
+		}
+	}
+	for _, c := range []struct{ src, msg string }{
+		{`expect email to "{{ email.address }}"`, "written {{email.address}}"},
+		{`expect email to "{{email.adress}}"`, "written {{email.address}}"},
+		{`expect email to "nobody"`, "is not a mail address"},
+		{`expect email "{{email.address}}"`, `expected "to"`},
+		{`expect email to "{{email.address}}" with "x"`, `expected "subject"`},
+		{`open link "Confirm"`, `expected "from email"`},
+		{`open "/login"`, "write navigate"},
+		{`type code into "Code"`, `expected "from email"`},
+		{`type "{{e-mail.address}}" into "Email"`, "malformed email placeholder"},
+	} {
+		_, err := ParseStep(c.src)
+		if err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("ParseStep(%q) = %v; want an error with %q", c.src, err, c.msg)
+		}
+	}
+	if !VerbExpectEmail.IsExpectation() || VerbOpenEmailLink.IsExpectation() {
+		t.Error("IsExpectation is wrong for email verbs")
+	}
+	tt := Test{Name: "x", Steps: []Step{{Verb: VerbType, Value: EmailAddress, Target: Locator{Label: "Email"}}}}
+	if !tt.UsesEmail() || (&Test{Name: "y", Goal: "buy"}).UsesEmail() {
+		t.Error("UsesEmail is wrong")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -109,6 +110,26 @@ func (t *Test) Secrets() []string {
 		add(s.Value)
 	}
 	return names
+}
+
+// UsesEmail reports whether the test reads mail: an email step, or
+// {{email.address}} in its goal, checkpoints or steps. Such a test gets a
+// mailbox address of its own, and `argus run` starts the receiver for it.
+func (t *Test) UsesEmail() bool {
+	if strings.Contains(t.Goal, EmailAddress) {
+		return true
+	}
+	for _, c := range t.Checkpoints {
+		if strings.Contains(c, EmailAddress) {
+			return true
+		}
+	}
+	for _, s := range t.Steps {
+		if s.Verb.UsesEmail() || strings.Contains(s.Value, EmailAddress) {
+			return true
+		}
+	}
+	return false
 }
 
 // UploadPath returns the local path of a file named in an upload step:

@@ -20,6 +20,8 @@ type shape struct {
 	duration need
 	// emptyValue accepts "" as a value: typing nothing clears the field.
 	emptyValue bool
+	// to: the verb needs a recipient (Step.To).
+	to bool
 }
 
 var verbShapes = [numVerbs]shape{
@@ -50,4 +52,7 @@ var verbShapes = [numVerbs]shape{
 	VerbTypeTOTP:                  {value: required, kind: valueTOTP, target: required},
 	VerbExpectNoFailedRequests:    {},
 	VerbExpectNoFailedAppRequests: {},
+	VerbExpectEmail:               {value: optional, to: true, duration: optional},
+	VerbOpenEmailLink:             {value: required},
+	VerbTypeEmailCode:             {target: required},
 }
