@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"html"
 	"io"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/argusqa/argus/demo/app"
+	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/internal/totp"
 	"github.com/argusqa/argus/suite"
 )
@@ -116,7 +118,15 @@ func TestSuiteMatchesApp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(app.Config{BcryptCost: bcrypt.MinCost})
+	// The shop mails its confirmations to a real test mailbox, as in
+	// argus demo.
+	mem := mail.NewMemory("local")
+	rcv, err := mail.Start(mail.Config{Listen: "127.0.0.1:0", Store: mem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = rcv.Shutdown(context.Background()) }()
+	a, err := app.New(app.Config{BcryptCost: bcrypt.MinCost, SMTPAddr: rcv.Addr().String()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,6 +206,15 @@ func TestSuiteMatchesApp(t *testing.T) {
 		post(client(t), "/login", url.Values{"email": {app.DemoEmail}, "password": {"not-the-password"}}),
 		post(logged, "/profile", url.Values{"name": {"Demo User"}, "phone": {"12ab"}, "website": {"example.com"}}),
 	)
+	// A sign-up with a mailbox address, and its confirmation link.
+	newcomer, to := client(t), "grace-ab2cd@local."+mail.DefaultDomain
+	shown = append(shown, post(newcomer, "/signup", url.Values{"name": {"Grace"}, "email": {to}, "password": {"cobol-1959"}, "confirm": {"cobol-1959"}}))
+	if got, _ := mem.Reader("local").Find(t.Context(), mail.Query{To: to}); len(got) == 1 && len(got[0].Links) == 1 {
+		_, body := get(newcomer, strings.TrimPrefix(got[0].Links[0].URL, srv.URL))
+		shown = append(shown, body)
+	} else {
+		t.Errorf("the sign-up mailed %+v", got)
+	}
 	all := html.UnescapeString(strings.Join(shown, "\n"))
 
 	labels := map[string]bool{}

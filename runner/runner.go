@@ -14,11 +14,13 @@ import (
 	"log/slog"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/browser"
+	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/report"
 	"github.com/argusqa/argus/suite"
@@ -68,6 +70,11 @@ type Config struct {
 	// report). Empty keeps no screenshots.
 	ReportDir string
 
+	// Mailbox, when set, gives every test that uses email
+	// (suite.Test.UsesEmail) a fresh address in it. A test that uses email
+	// without one does not start (error).
+	Mailbox *Mailbox
+
 	// Progress shows the run as it happens. Default: none.
 	Progress report.Progress
 
@@ -102,6 +109,13 @@ func (c Config) validate() error {
 		}
 	}
 	return nil
+}
+
+// Mailbox is the test mailbox of a run: addresses are
+// name-xxxxx@Label.Domain, read through Reader.
+type Mailbox struct {
+	Label, Domain string
+	Reader        mail.Reader
 }
 
 // Runner runs tests.
@@ -165,6 +179,13 @@ func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string) report.
 	if err != nil {
 		return report.TestRun{Test: t, StartErr: err, Started: time.Now()}
 	}
+	if t.UsesEmail() {
+		if r.cfg.Mailbox == nil {
+			return report.TestRun{Test: t, StartErr: errors.New("this test uses email, but no test mailbox runs"), Started: time.Now()}
+		}
+		mb := r.cfg.Mailbox
+		task.Inbox = &agent.Inbox{Address: mail.NewAddress(addressPrefix(t.Name), mb.Label, mb.Domain), Reader: mb.Reader}
+	}
 	replays := r.replayDir(t)
 	if !r.cfg.NoReplay {
 		task.Replay, err = replays.Load(task.Key)
@@ -212,6 +233,16 @@ func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string) report.
 		}
 	}
 	return rec.Finish(res, err)
+}
+
+// addressPrefix names an agent's address after its test: "Sign up and
+// confirm" → "sign-up-and".
+func addressPrefix(test string) string {
+	p := mail.LabelFor(test)
+	if len(p) > 12 {
+		p = strings.TrimRight(p[:12], "-")
+	}
+	return p
 }
 
 func (r *Runner) replayDir(t *suite.Test) agent.ReplayDir {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -49,7 +50,14 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 
 	log := cfg.Logger(e.stderr)
-	srv, err := app.Start(ctx, app.ServerConfig{App: app.Config{Logger: log.With("component", "demo-app")}})
+	// The shop mails its sign-up confirmations to the test mailbox, on a
+	// free port unless ARGUS_MAIL_LISTEN says otherwise.
+	mbox, err := startLocalMailbox(cfg, cmp.Or(cfg.MailListen, "127.0.0.1:0"), e.stdout, log)
+	if err != nil {
+		return err
+	}
+	defer mbox.close(ctx)
+	srv, err := app.Start(ctx, app.ServerConfig{App: app.Config{Logger: log.With("component", "demo-app"), SMTPAddr: mbox.recv.Addr().String()}})
 	if err != nil {
 		return fmt.Errorf("starting the demo app: %w", err)
 	}
@@ -62,7 +70,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 
 	return execute(ctx, e, cfg, tests, runPlan{
 		name: "argus demo", baseURL: srv.URL(), secrets: demo.Secrets(),
-		noReplay: opts.noReplay, replayDir: replayDir,
+		noReplay: opts.noReplay, replayDir: replayDir, mailbox: mbox,
 		footer: func(w io.Writer, runs []report.TestRun) { demoFooter(w, runs, cfg.Model) },
 	})
 }

@@ -29,6 +29,7 @@ var runSettings = []config.Setting{
 	config.TargetAllowPrivateLocal, config.TargetAllowCIDRs, config.BlockThirdParty,
 	config.LogLevel, config.LogFormat,
 	config.Server, config.APIKey, config.Project, config.Commit, config.Branch, config.ChangedFiles, config.Since,
+	config.MailListen, config.MailDomain,
 }
 
 // runOptions are `argus run`'s flags that have no environment variable:
@@ -102,6 +103,10 @@ type runPlan struct {
 	allowedOrigins []string
 	// footer, when set, is printed after the summary.
 	footer func(w io.Writer, runs []report.TestRun)
+	// mailbox, when set, is the test mailbox already running (argus demo
+	// starts it before the demo app); otherwise execute starts one when a
+	// test uses email.
+	mailbox *localMailbox
 }
 
 // execute runs tests as the configuration and plan say, shows progress,
@@ -129,9 +134,21 @@ func execute(ctx context.Context, e *env, cfg *config.Config, tests []*suite.Tes
 	}
 	defer closeBrowsers(ctx, browsers, log)
 
+	mbox := plan.mailbox
+	if mbox == nil && usesEmail(tests) {
+		if mbox, err = startLocalMailbox(cfg, "", e.stdout, log); err != nil {
+			return err
+		}
+		defer mbox.close(ctx)
+	}
+	var mailbox *runner.Mailbox
+	if mbox != nil {
+		mailbox = mbox.box
+	}
+
 	progress := report.NewProgress(e.stdout, isTerminal(e.stdout))
 	r, err := runner.New(runner.Config{
-		Browser: browsers, BaseURL: plan.baseURL, Parallel: parallel, Secrets: plan.secrets,
+		Browser: browsers, BaseURL: plan.baseURL, Parallel: parallel, Secrets: plan.secrets, Mailbox: mailbox,
 		ReplayDir: plan.replayDir, NoReplay: plan.noReplay, ReportDir: cfg.ReportDir,
 		Target: new(cfg.TargetPolicy()), AllowedOrigins: plan.allowedOrigins, BlockThirdParty: cfg.BlockThirdParty,
 		Progress: progress, Logger: log,

@@ -172,7 +172,8 @@ func TestDemo(t *testing.T) {
 	if res.code != exitOK {
 		t.Fatalf("argus demo: exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
 	}
-	for _, want := range []string{"failed as expected", "renderSavedBanner", "skipped", "ARGUS_MODEL", "index.html"} {
+	for _, want := range []string{"failed as expected", "renderSavedBanner", "skipped", "ARGUS_MODEL", "index.html",
+		"test mailbox: SMTP on 127.0.0.1:", "✓ Sign up and confirm by email — passed"} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, res.stdout)
 		}

@@ -29,11 +29,12 @@ var staticFS embed.FS
 
 // App is the demo application, an http.Handler.
 type App struct {
-	cfg     Config
-	log     *slog.Logger
-	store   *store
-	pages   pages
-	handler http.Handler
+	cfg      Config
+	log      *slog.Logger
+	store    *store
+	confirms confirmations
+	pages    pages
+	handler  http.Handler
 }
 
 // New returns the demo app with a fresh in-memory store holding the
@@ -111,6 +112,7 @@ func (a *App) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("GET /signup", a.signupPage)
 	mux.HandleFunc("POST /signup", a.signup)
+	mux.HandleFunc("GET /confirm", a.confirm)
 	mux.HandleFunc("GET /login", a.loginPage)
 	mux.HandleFunc("POST /login", a.login)
 	mux.HandleFunc("GET /login/code", a.codePage)

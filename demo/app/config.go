@@ -22,6 +22,11 @@ type Config struct {
 	// Mutant switches on one injected defect or benign drift (see
 	// Mutants) for the calibration suite. Default "": the app as shipped.
 	Mutant string
+	// SMTPAddr, when set, is the mail server (host:port, plain SMTP) the
+	// shop sends sign-up confirmations to, each with a magic link that
+	// confirms the address. Default empty: no mail is sent. argus demo
+	// points it at Argus's built-in test mailbox.
+	SMTPAddr string
 }
 
 // WithDefaults returns c with every unset field set to its default.

@@ -69,6 +69,15 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.startSession(w, u)
+	if a.cfg.SMTPAddr != "" {
+		if err := a.sendConfirmation(r, u); err != nil {
+			a.log.Error("send confirmation mail", "err", err)
+			http.Redirect(w, r, "/dashboard?welcome=new&mail=failed", http.StatusSeeOther)
+			return
+		}
+		http.Redirect(w, r, "/dashboard?welcome=new&mail=sent", http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, "/dashboard?welcome=new", http.StatusSeeOther)
 }
 
@@ -137,6 +146,12 @@ func (a *App) dashboard(w http.ResponseWriter, r *http.Request, u user) {
 	v := view{Title: "Dashboard", User: &u, Active: "dashboard"}
 	if r.URL.Query().Get("welcome") == "new" && !a.mutated(mutSignupNoWelcome) {
 		v.Status = "Your account is ready."
+		switch r.URL.Query().Get("mail") {
+		case "sent":
+			v.Status += " We sent a confirmation link to " + u.Email + "."
+		case "failed":
+			v.Alert = "We could not send the confirmation mail; try again later."
+		}
 	}
 	a.render(w, r, http.StatusOK, "dashboard", v)
 }

@@ -12,7 +12,7 @@ import (
 // layout with the page's own content.
 type pages map[string]*template.Template
 
-var pageNames = []string{"home", "signup", "login", "logincode", "dashboard", "profile", "products", "settings", "notfound"}
+var pageNames = []string{"home", "signup", "login", "logincode", "dashboard", "profile", "products", "settings", "notfound", "confirm"}
 
 // parsePages parses the templates as read (the running mutant's rewrites
 // applied).
