@@ -1,0 +1,38 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/argusqa/argus/api"
+	"github.com/argusqa/argus/integrations/mail"
+)
+
+// TestProjectMailAPI: a project's received mail is listed newest first,
+// opened; a bad limit is a 400 naming the field.
+func TestProjectMailAPI(t *testing.T) {
+	e := newEnv(t, nil)
+	a := e.world("acme")
+	ctx := t.Context()
+	for i, subj := range []string{"Welcome", "Confirm your email"} {
+		m := &mail.Message{To: "x-ab2cd@shop-1234.mail.argus.test", Subject: subj, Text: "code 482913", Codes: []string{"482913"},
+			Links: []mail.Link{{Text: "Confirm", URL: "https://shop.example.com/c?t=1"}}, Received: time.Now().Add(time.Duration(i) * time.Second)}
+		if err := e.store.DeliverMail(ctx, a.tenant.ID, a.project.ID, 100, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := "/api/v1/projects/" + a.project.ID.String() + "/mail"
+	r := e.do("GET", path, key(a.memberKey), nil)
+	if r.status != 200 {
+		t.Fatalf("mail: %d %s", r.status, r.body)
+	}
+	var list api.List[api.MailMessage]
+	r.json(t, &list)
+	if len(list.Items) != 2 || list.Items[0].Subject != "Confirm your email" || list.Items[0].Codes[0] != "482913" || list.Items[0].Links[0].Text != "Confirm" {
+		t.Fatalf("mail list: %s", r.body)
+	}
+	if r := e.do("GET", path+"?limit=0", key(a.memberKey), nil); r.status != 400 || !strings.Contains(string(r.body), "limit") {
+		t.Errorf("limit=0: %d %s", r.status, r.body)
+	}
+}
