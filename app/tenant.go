@@ -31,6 +31,7 @@ type (
 	exportProject struct {
 		api.Project
 		Secrets      []api.Secret      `json:"secrets"`
+		Personas     []api.Persona     `json:"personas"`
 		Tests        []api.Test        `json:"tests"`
 		Runs         []exportRun       `json:"runs"`
 		Integrations []api.Integration `json:"integrations"`
@@ -123,6 +124,11 @@ func (a *App) exportProject(ctx context.Context, p *store.Project) (*exportProje
 		return nil, err
 	}
 	ep.Secrets = nonNil(Map(secrets, SecretView))
+	personas, err := a.store.ListPersonas(ctx, tenant, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	ep.Personas = nonNil(Map(personas, PersonaView))
 	for t, err := range a.store.AllTests(ctx, tenant, store.TestFilter{ProjectID: &p.ID}) {
 		if err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/argusqa/argus/integrations/storage"
+	"github.com/argusqa/argus/store"
 )
 
 type runOut struct {
@@ -193,6 +194,9 @@ func TestTenantExportAndDelete(t *testing.T) {
 	a := e.world("acme")
 	b := e.world("bolt")
 	admin := key(a.adminKey)
+	if _, err := e.store.PutPersona(t.Context(), a.tenant.ID, a.project.ID, "buyer", store.PersonaInput{DisplayName: "Berta", PasswordSecret: "password"}); err != nil {
+		t.Fatal(err)
+	}
 	r := e.do("GET", "/api/v1/tenant/export", admin, nil)
 	if r.status != 200 || !json.Valid(r.body) {
 		t.Fatalf("export: %d %s", r.status, r.body)
@@ -201,9 +205,10 @@ func TestTenantExportAndDelete(t *testing.T) {
 		Tenant   struct{ Slug string }
 		Members  []struct{ Email string }
 		Projects []struct {
-			Secrets []struct{ Name string }
-			Tests   []struct{ Name string }
-			Runs    []struct {
+			Secrets  []struct{ Name string }
+			Personas []struct{ Name string }
+			Tests    []struct{ Name string }
+			Runs     []struct {
 				Agents []struct {
 					Steps []struct{ Action string }
 				}
@@ -212,6 +217,7 @@ func TestTenantExportAndDelete(t *testing.T) {
 	}
 	r.json(t, &doc)
 	if doc.Tenant.Slug != "acme" || len(doc.Members) != 2 || len(doc.Projects) != 1 || doc.Projects[0].Secrets[0].Name != "password" ||
+		len(doc.Projects[0].Personas) != 1 || doc.Projects[0].Personas[0].Name != "buyer" ||
 		len(doc.Projects[0].Runs) != 1 || doc.Projects[0].Runs[0].Agents[0].Steps[0].Action != "navigate" {
 		t.Fatalf("export content: %s", r.body)
 	}
