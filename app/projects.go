@@ -22,6 +22,9 @@ type ProjectInput struct {
 	// AllowedOrigins are other sites the agent may open (scheme and host,
 	// e.g. https://login.example.com).
 	AllowedOrigins []string
+	// BlockThirdPartyRequests refuses every request of the browser
+	// outside the base URL's origin and AllowedOrigins (hermetic runs).
+	BlockThirdPartyRequests bool
 	// WebhookURL receives signed results; only admins may set it.
 	WebhookURL   string
 	DefaultModel string
@@ -29,11 +32,12 @@ type ProjectInput struct {
 
 // ProjectChanges changes the fields that are set.
 type ProjectChanges struct {
-	Name           *string
-	BaseURL        *string
-	AllowedOrigins *[]string
-	WebhookURL     *string
-	DefaultModel   *string
+	Name                    *string
+	BaseURL                 *string
+	AllowedOrigins          *[]string
+	BlockThirdPartyRequests *bool
+	WebhookURL              *string
+	DefaultModel            *string
 }
 
 // SavedProject is a project as saved. WebhookSecret is set when this save
@@ -67,7 +71,7 @@ func (a *App) CreateProject(ctx context.Context, p *Principal, in ProjectInput) 
 		return nil, err
 	}
 	proj, err := a.store.CreateProject(ctx, p.TenantID, store.ProjectInput{Name: strings.TrimSpace(in.Name), BaseURL: in.BaseURL,
-		AllowedOrigins: origins, WebhookURL: in.WebhookURL, DefaultModel: in.DefaultModel})
+		AllowedOrigins: origins, BlockThirdPartyRequests: in.BlockThirdPartyRequests, WebhookURL: in.WebhookURL, DefaultModel: in.DefaultModel})
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +86,7 @@ func (a *App) UpdateProject(ctx context.Context, p *Principal, id uuid.UUID, ch 
 		return nil, err
 	}
 	in := store.ProjectInput{Name: cur.Name, BaseURL: cur.BaseURL, AllowedOrigins: cur.AllowedOrigins,
-		WebhookURL: cur.WebhookURL, DefaultModel: cur.DefaultModel, Settings: cur.Settings}
+		BlockThirdPartyRequests: cur.BlockThirdPartyRequests, WebhookURL: cur.WebhookURL, DefaultModel: cur.DefaultModel, Settings: cur.Settings}
 	if ch.Name != nil {
 		in.Name = strings.TrimSpace(*ch.Name)
 	}
@@ -91,6 +95,9 @@ func (a *App) UpdateProject(ctx context.Context, p *Principal, id uuid.UUID, ch 
 	}
 	if ch.AllowedOrigins != nil {
 		in.AllowedOrigins = *ch.AllowedOrigins
+	}
+	if ch.BlockThirdPartyRequests != nil {
+		in.BlockThirdPartyRequests = *ch.BlockThirdPartyRequests
 	}
 	webhookChanged := ch.WebhookURL != nil && strings.TrimSpace(*ch.WebhookURL) != cur.WebhookURL
 	if webhookChanged {

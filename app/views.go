@@ -27,7 +27,7 @@ func TenantView(t *store.Tenant) api.Tenant {
 // ProjectView is p's wire form.
 func ProjectView(p *store.Project) api.Project {
 	return api.Project{ID: p.ID, Name: p.Name, BaseURL: p.BaseURL, AllowedOrigins: nonNil(p.AllowedOrigins),
-		WebhookURL: p.WebhookURL, DefaultModel: p.DefaultModel, CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
+		BlockThirdPartyRequests: p.BlockThirdPartyRequests, WebhookURL: p.WebhookURL, DefaultModel: p.DefaultModel, CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
 }
 
 // TestView is t's wire form.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"slices"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/browser"
+	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/events"
 	"github.com/argusqa/argus/store"
 )
@@ -25,6 +27,10 @@ const (
 	ReasonSetup = "setup"
 	// ReasonNoModel: a goal-only test and no model configured.
 	ReasonNoModel = "no_model"
+	// ReasonTargetPolicy: the test's start URL is somewhere this server's
+	// target policy does not let the browser go (a project saved under a
+	// laxer policy).
+	ReasonTargetPolicy = "target_policy"
 )
 
 // closeTimeout bounds closing a browser after its agent ended. Providers
@@ -58,6 +64,7 @@ type attemptRun struct {
 	agent   *store.Agent
 	attempt int
 	log     *slog.Logger
+	egress  *browser.EgressPolicy // set by task
 }
 
 // runAgent carries out one attempt of an agent job. Its return value is
@@ -117,7 +124,7 @@ func (r *attemptRun) run(ctx context.Context) error {
 		return r.infraFailure(ctx, "database", setupErr, nil)
 	}
 
-	sess, err := r.j.cfg.Browser.Acquire(ctx, browser.AcquireOptions{AgentID: r.agent.ID.String(), Identity: task.Persona.Identity()})
+	sess, err := r.j.cfg.Browser.Acquire(ctx, browser.AcquireOptions{AgentID: r.agent.ID.String(), Identity: task.Persona.Identity(), Egress: r.egress})
 	if err != nil {
 		if ctx.Err() != nil {
 			return r.interrupted(ctx, nil)
@@ -238,6 +245,9 @@ func (r *attemptRun) task(ctx context.Context) (agent.Task, time.Duration, error
 	}
 	if len(task.Steps) == 0 && task.Replay == nil && r.j.cfg.Model == nil {
 		return agent.Task{}, 0, &setupError{ReasonNoModel, agent.ErrNoModel.Error()}
+	}
+	if r.egress, err = r.j.egress(ctx, p, task); err != nil {
+		return agent.Task{}, 0, err
 	}
 	return task, st.Timeout, nil
 }
@@ -360,4 +370,31 @@ func resultOf(res *agent.Result) store.AgentResult {
 
 func progressOf(res *agent.Result) store.AgentProgress {
 	return store.AgentProgress{Iterations: res.Iterations, InputTokens: res.Usage.InputTokens, OutputTokens: res.Usage.OutputTokens}
+}
+
+// egress is the target policy of an agent's browser: the server's address
+// policy, the project's origins and its third-party setting. A start URL
+// the address policy refuses ends the agent in error before a browser
+// starts.
+func (j *Jobs) egress(ctx context.Context, p *store.Project, task agent.Task) (*browser.EgressPolicy, error) {
+	start, err := url.Parse(task.BaseURL)
+	if err == nil {
+		start, err = start.Parse(task.StartURL)
+	}
+	if err != nil {
+		return nil, &setupError{ReasonSetup, fmt.Sprintf("the start URL %q does not parse", task.StartURL)}
+	}
+	policy := j.cfg.TargetPolicy
+	if _, err := policy.CheckHost(ctx, start.Hostname()); err != nil {
+		var be *netpolicy.BlockedError
+		if errors.As(err, &be) {
+			return nil, &setupError{ReasonTargetPolicy, fmt.Sprintf("%s is refused by this server's target policy: %s; change the project's base URL (or, as an operator, ARGUS_TARGET_ALLOW_CIDRS)", start.Redacted(), be.Detail())}
+		}
+	}
+	origins := append([]string{start.String()}, p.AllowedOrigins...)
+	eg, err := browser.NewEgressPolicy(policy, p.BaseURL, origins, p.BlockThirdPartyRequests)
+	if err != nil {
+		return nil, &setupError{ReasonSetup, err.Error()}
+	}
+	return eg, nil
 }

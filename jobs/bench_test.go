@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"github.com/argusqa/argus/internal/netpolicy"
 	"slices"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ func benchJobs(b *testing.B, f *fixture) (*jobs.Jobs, <-chan *river.Event) {
 	j, err := jobs.New(jobs.ForBench(jobs.Config{
 		Pool: f.pool, Store: f.store, Blobs: f.blobs, Browser: &fakeProvider{},
 		Agent: agent.Config{NoScreenshots: true}, Logger: testLogger(b),
+		TargetPolicy: &netpolicy.Policy{AllowPrivate: true},
 	}))
 	if err != nil {
 		b.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/argusqa/argus/internal/netpolicy"
 	"log/slog"
 	"time"
 
@@ -86,6 +87,11 @@ type Config struct {
 	// Jobs: Enqueue and CancelAgent work, Start works no jobs (a server
 	// without an embedded worker).
 	Browser browser.Provider
+	// TargetPolicy is where agents' browsers may send requests, checked on
+	// every request after resolution (with the project's origins and
+	// third-party setting). Nil means the strict default: public addresses
+	// only.
+	TargetPolicy *netpolicy.Policy
 	// Model decides the agents' next actions. Nil means no model: tests
 	// with explicit steps or a saved replay run, goal-only tests end with
 	// an error verdict saying a model is needed.
@@ -168,6 +174,9 @@ type Config struct {
 
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
+	if c.TargetPolicy == nil {
+		c.TargetPolicy = &netpolicy.Policy{}
+	}
 	if c.Observer == nil {
 		c.Observer = nopObserver{}
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"github.com/argusqa/argus/internal/netpolicy"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"testing"
 	"time"
@@ -99,6 +101,10 @@ func (f *fixture) newJobs(cfg jobs.Config) *jobs.Jobs {
 	}
 	if cfg.RetryDelay == 0 {
 		cfg.RetryDelay = 10 * time.Millisecond
+	}
+	if cfg.TargetPolicy == nil {
+		// The applications under test listen on 127.0.0.1.
+		cfg.TargetPolicy = &netpolicy.Policy{AllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}
 	}
 	j, err := jobs.New(jobs.ForTests(cfg))
 	if err != nil {

@@ -21,7 +21,10 @@ type Project struct {
 	Name           string
 	BaseURL        string
 	AllowedOrigins []string
-	WebhookURL     string
+	// BlockThirdPartyRequests refuses every request of the project's
+	// browsers outside the base URL's and the allowed origins.
+	BlockThirdPartyRequests bool
+	WebhookURL              string
 	// HasWebhookSecret reports whether a webhook secret is set; the secret
 	// itself is only returned by WebhookSecret.
 	HasWebhookSecret bool
@@ -33,12 +36,13 @@ type Project struct {
 
 // ProjectInput is the editable part of a project.
 type ProjectInput struct {
-	Name           string
-	BaseURL        string
-	AllowedOrigins []string
-	WebhookURL     string
-	DefaultModel   string
-	Settings       map[string]any
+	Name                    string
+	BaseURL                 string
+	AllowedOrigins          []string
+	BlockThirdPartyRequests bool
+	WebhookURL              string
+	DefaultModel            string
+	Settings                map[string]any
 }
 
 func (in *ProjectInput) normalise() error {
@@ -77,13 +81,13 @@ func httpURL(field, what, raw string, optional bool) error {
 	return nil
 }
 
-const projectColumns = `id, tenant_id, name, base_url, allowed_origins, webhook_url,
+const projectColumns = `id, tenant_id, name, base_url, allowed_origins, block_third_party_requests, webhook_url,
 	webhook_secret_ciphertext IS NOT NULL, default_model, settings, created_at, updated_at`
 
 func scanProject(r pgx.Row) (Project, error) {
 	var p Project
 	var settings []byte
-	err := r.Scan(&p.ID, &p.TenantID, &p.Name, &p.BaseURL, &p.AllowedOrigins, &p.WebhookURL,
+	err := r.Scan(&p.ID, &p.TenantID, &p.Name, &p.BaseURL, &p.AllowedOrigins, &p.BlockThirdPartyRequests, &p.WebhookURL,
 		&p.HasWebhookSecret, &p.DefaultModel, &settings, &p.CreatedAt, &p.UpdatedAt)
 	if err == nil {
 		err = json.Unmarshal(settings, &p.Settings)
@@ -99,9 +103,9 @@ func (s *Store) CreateProject(ctx context.Context, tenant uuid.UUID, in ProjectI
 	var p Project
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		p, err = scanProject(tx.QueryRow(ctx, `
-			INSERT INTO projects (id, tenant_id, name, base_url, allowed_origins, webhook_url, default_model, settings)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+projectColumns,
-			newID(), tenant, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings))
+			INSERT INTO projects (id, tenant_id, name, base_url, allowed_origins, webhook_url, default_model, settings, block_third_party_requests)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+projectColumns,
+			newID(), tenant, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests))
 		return err
 	})
 	if err != nil {
@@ -146,9 +150,9 @@ func (s *Store) UpdateProject(ctx context.Context, tenant, id uuid.UUID, in Proj
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		p, err = scanProject(tx.QueryRow(ctx, `
 			UPDATE projects SET name = $3, base_url = $4, allowed_origins = $5, webhook_url = $6,
-			       default_model = $7, settings = $8, updated_at = now()
+			       default_model = $7, settings = $8, block_third_party_requests = $9, updated_at = now()
 			WHERE tenant_id = $1 AND id = $2 RETURNING `+projectColumns,
-			tenant, id, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings))
+			tenant, id, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests))
 		return err
 	})
 	if err != nil {

@@ -24,6 +24,7 @@ type settingsData struct {
 
 type generalForm struct {
 	Name, BaseURL, Origins string
+	BlockThirdParty        bool
 	Errors                 map[string]string
 }
 
@@ -40,7 +41,8 @@ type secretForm struct {
 // settingsPage loads what the settings page shows; admin-only parts
 // (webhook, secrets, GitHub) only for admins.
 func (u *UI) settingsPage(r *http.Request, v *viewer, p *store.Project) (settingsData, error) {
-	d := settingsData{General: generalForm{Name: p.Name, BaseURL: p.BaseURL, Origins: strings.Join(p.AllowedOrigins, "\n")}}
+	d := settingsData{General: generalForm{Name: p.Name, BaseURL: p.BaseURL, Origins: strings.Join(p.AllowedOrigins, "\n"),
+		BlockThirdParty: p.BlockThirdPartyRequests}}
 	if !v.IsAdmin() {
 		return d, nil
 	}
@@ -90,9 +92,11 @@ func (u *UI) projectUpdate(w http.ResponseWriter, r *http.Request, v *viewer) er
 		return err
 	}
 	f := generalForm{Name: strings.TrimSpace(r.PostFormValue("name")), BaseURL: strings.TrimSpace(r.PostFormValue("base_url")),
-		Origins: r.PostFormValue("allowed_origins"), Errors: map[string]string{}}
+		Origins: r.PostFormValue("allowed_origins"), BlockThirdParty: r.PostFormValue("block_third_party_requests") == "on",
+		Errors: map[string]string{}}
 	origins := splitList(f.Origins, false)
-	_, err = u.app.UpdateProject(r.Context(), v.p, p.ID, app.ProjectChanges{Name: &f.Name, BaseURL: &f.BaseURL, AllowedOrigins: &origins})
+	_, err = u.app.UpdateProject(r.Context(), v.p, p.ID, app.ProjectChanges{Name: &f.Name, BaseURL: &f.BaseURL, AllowedOrigins: &origins,
+		BlockThirdPartyRequests: &f.BlockThirdParty})
 	if err == nil {
 		http.Redirect(w, r, "/projects/"+p.ID.String()+"/settings?done=saved", http.StatusSeeOther)
 		return nil

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"image/png"
+	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/argusqa/argus/browser"
+	"github.com/argusqa/argus/internal/netpolicy"
 )
 
 // Options tune RunWithOptions.
@@ -62,6 +65,7 @@ func RunWithOptions(t *testing.T, newProvider func(t *testing.T) browser.Provide
 		{"ScrollAndOffscreen", testScroll},
 		{"ScreenshotAndScript", testScreenshotAndScript},
 		{"NavigationRules", testNavigation},
+		{"TargetPolicy", testTargetPolicy},
 		{"Close", testClose},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, h) })
@@ -739,5 +743,49 @@ func testClose(t *testing.T, h *harness) {
 	}
 	if err := s.Close(ctx); err != nil {
 		t.Errorf("second close: %v", err)
+	}
+}
+
+// testTargetPolicy checks that the provider's sessions enforce an
+// EgressPolicy: the page server's address is allowed, 127.0.0.2 is not,
+// and no name resolves (the browser's own background requests go nowhere).
+func testTargetPolicy(t *testing.T, h *harness) {
+	u, err := url.Parse(h.srv.Origin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip, err := netip.ParseAddr(u.Hostname())
+	if err != nil {
+		t.Fatalf("the page server's host %q is not an address", u.Hostname())
+	}
+	addrs := &netpolicy.Policy{AllowCIDRs: []netip.Prefix{netip.PrefixFrom(ip, ip.BitLen())}, Resolver: netpolicy.StaticResolver{}}
+	egress, err := browser.NewEgressPolicy(addrs, h.srv.Origin(), nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, s := h.session(t, browser.AcquireOptions{Egress: egress})
+	navigate(ctx, t, s, h.srv.URL("/"))
+	if o := observe(ctx, t, s); o.Title != "Home" {
+		t.Fatalf("allowed page: title %q", o.Title)
+	}
+	err = s.Navigate(ctx, "http://127.0.0.2:9/internal")
+	if !errors.Is(err, browser.ErrBlocked) || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("navigate to a refused address: %v, want ErrBlocked naming the address class", err)
+	}
+	got, err := s.ExecuteScript(ctx, `return fetch("http://127.0.0.2:9/api").then(r => r.status, () => "failed")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) == "200" {
+		t.Fatalf("a fetch to a refused address answered %s", got)
+	}
+	blocked := 0
+	for _, n := range s.Network() {
+		if strings.HasPrefix(n.URL, "http://127.0.0.2:9/") && n.Blocked != "" {
+			blocked++
+		}
+	}
+	if blocked < 2 {
+		t.Errorf("want the navigation and the fetch recorded as blocked, got %d: %+v", blocked, s.Network())
 	}
 }

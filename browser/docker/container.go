@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/argusqa/argus/internal/netpolicy"
 	"math"
 	"net"
 	"net/http"
@@ -128,6 +129,13 @@ func (p *Provider) startBox(ctx context.Context, agent string, opts browser.Acqu
 	scfg.Width, scfg.Height = opts.Width, opts.Height
 	scfg.Identity = opts.Identity
 	scfg.Egress = opts.Egress
+	if agent == "" {
+		// A spare's agent and its policy come later (claim). Until then it
+		// sits on about:blank and resolves no name: the browser's own
+		// background requests go nowhere.
+		scfg.Egress = &browser.EgressPolicy{Addresses: &netpolicy.Policy{Resolver: netpolicy.StaticResolver{}}}
+	}
+	scfg.EgressProxyListen = p.proxyListen
 	scfg.IdleTimeout = p.cfg.IdleTimeout
 	scfg.HTTPClient = b.http
 	scfg.Logger = p.log

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync"
 	"time"
 
@@ -29,6 +30,10 @@ type Provider struct {
 	ownDocker bool
 	log       *slog.Logger
 	owner     string // this instance's LabelOwner value
+	// proxyListen is where a session's egress proxy listens so that its
+	// container reaches it: loopback with host networking, the network's
+	// gateway on a bridge.
+	proxyListen string
 
 	// slots is the cap. A container holds one value from its creation
 	// until it is confirmed gone. It is a channel rather than a
@@ -114,14 +119,31 @@ func (p *Provider) preflight(ctx context.Context) error {
 		}
 		return fmt.Errorf("docker: inspect browser image %q: %w", p.cfg.Image, err)
 	}
-	switch p.cfg.Network {
-	case "", "bridge", "default", "host":
-	default:
-		if _, err := p.docker.NetworkInspect(ctx, p.cfg.Network, client.NetworkInspectOptions{}); err != nil {
-			return fmt.Errorf("docker: network %q: %w", p.cfg.Network, err)
+	name := p.cfg.Network
+	switch name {
+	case "host":
+		p.proxyListen = "127.0.0.1:0"
+		return nil
+	case "", "default":
+		name = "bridge"
+	}
+	res, err := p.docker.NetworkInspect(ctx, name, client.NetworkInspectOptions{})
+	if err != nil {
+		return fmt.Errorf("docker: network %q: %w", name, err)
+	}
+	for _, c := range res.Network.IPAM.Config {
+		gw := c.Gateway
+		if !gw.IsValid() && c.Subnet.Addr().Is4() {
+			// The engine leaves the default bridge's gateway out of its
+			// IPAM answer; it is the subnet's first address.
+			gw = c.Subnet.Masked().Addr().Next()
+		}
+		if gw.Is4() {
+			p.proxyListen = net.JoinHostPort(gw.String(), "0")
+			return nil
 		}
 	}
-	return nil
+	return fmt.Errorf("docker: network %q has no IPv4 gateway, which the browsers need to reach this process's egress proxy (the target policy); use a bridge network or host networking", name)
 }
 
 // Acquire returns a session on a fresh container: a warm spare when one
@@ -142,7 +164,7 @@ func (p *Provider) Acquire(ctx context.Context, opts browser.AcquireOptions) (br
 		changed := p.spareChanged
 		p.mu.Unlock()
 		if spare != nil {
-			if s, ok := p.claim(ctx, spare, opts.AgentID); ok {
+			if s, ok := p.claim(ctx, spare, opts); ok {
 				return s, nil
 			}
 			continue
@@ -209,10 +231,16 @@ func (p *Provider) startForAgent(ctx context.Context, opts browser.AcquireOption
 
 // claim hands a warm spare to an agent after checking that its browser
 // still answers. A spare that does not is closed and ok is false.
-func (p *Provider) claim(ctx context.Context, b *box, agent string) (browser.Session, bool) {
+func (p *Provider) claim(ctx context.Context, b *box, opts browser.AcquireOptions) (browser.Session, bool) {
+	agent := opts.AgentID
 	cctx, cancel := context.WithTimeout(ctx, claimTimeout)
 	_, err := b.session.ExecuteScript(cctx, "return 1")
 	cancel()
+	if err == nil {
+		// The spare started before its agent was known: from now on the
+		// agent's target policy decides its requests.
+		err = browser.GuardEgress(b.session, opts.Egress)
+	}
 	if err != nil {
 		p.log.Warn("warm spare did not answer; discarding it", "container", shortID(b.id), "err", err)
 		p.closeInBackground(b)

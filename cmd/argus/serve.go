@@ -144,7 +144,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // releases the browsers.
 func openScheduler(ctx context.Context, e *env, cfg *config.Config, st *store.Store, dl *delivery, m *metrics.Metrics, log *slog.Logger) (*jobs.Jobs, func(), error) {
 	jcfg := jobs.Config{Pool: st.Pool(), Store: st, Blobs: dl.blobs, MaxAgents: cfg.MaxAgents,
-		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention, Observer: agentMetrics{m}, Logger: log}
+		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention, Observer: agentMetrics{m}, Logger: log,
+		TargetPolicy: new(cfg.TargetPolicy())}
 	dl.wire(&jcfg)
 	closeBrowsers := func() {}
 	if cfg.EmbeddedWorker {

@@ -27,6 +27,8 @@ var workerSettings = append([]config.Setting{
 	config.JobTimeout, config.RescueAfter, config.LogLevel, config.LogFormat, config.MetricsListen,
 	// The purge job deletes older test mail.
 	config.MailRetention,
+	// Where the browsers may go.
+	config.TargetAllowPrivate, config.TargetAllowCIDRs,
 	// For the links in webhooks and GitHub issues.
 	config.PublicURL,
 }, deliverySettings...)
@@ -101,7 +103,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		Pool: st.Pool(), Store: st, Blobs: dl.blobs, Browser: browsers, Model: model,
 		Agent:     agent.Config{Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log},
 		MaxAgents: cfg.MaxAgents, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention,
-		Observer: agentMetrics{m}, Logger: log,
+		Observer: agentMetrics{m}, Logger: log, TargetPolicy: new(cfg.TargetPolicy()),
 	}
 	dl.wire(&jcfg)
 	j, err := jobs.New(jcfg)

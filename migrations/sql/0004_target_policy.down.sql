@@ -1,0 +1,1 @@
+ALTER TABLE projects DROP COLUMN block_third_party_requests;
