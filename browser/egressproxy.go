@@ -303,6 +303,18 @@ func (x *egressProxy) refusedSince(mark uint64, target string) error {
 	return nil
 }
 
+// refuseNavigation checks a navigation the agent asked for as a tab's
+// navigation, and records it when refused.
+func (x *egressProxy) refuseNavigation(ctx context.Context, u *url.URL) error {
+	reason := x.policy.Load().check(ctx, request{Method: http.MethodGet, URL: u.String(), TopLevel: true})
+	if reason == "" {
+		return nil
+	}
+	shown := u.Redacted()
+	x.record(NetworkEvent{Time: time.Now(), Method: http.MethodGet, URL: clipText(shown), Blocked: clipText(reason), Document: true})
+	return fmt.Errorf("%w: GET %s (%s)", ErrBlocked, shown, reason)
+}
+
 func (x *egressProxy) close() {
 	close(x.closed)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)

@@ -21,6 +21,13 @@ func (s *wdSession) Navigate(ctx context.Context, rawURL string) error {
 	default:
 		return fmt.Errorf("browser: navigate: %w", fmtErr(ErrInvalidTarget, "URL %q: only absolute http(s) URLs and about:blank are allowed", rawURL))
 	}
+	if s.egress != nil && u.Scheme != "about" {
+		// Over HTTPS the proxy sees only a tunnel's host, not whether it
+		// is the tab's navigation: the navigate command is checked here.
+		if err := s.egress.refuseNavigation(ctx, u); err != nil {
+			return s.fail("navigate to "+u.Redacted(), err)
+		}
+	}
 	return s.navCommand(ctx, "navigate to "+u.Redacted(), u.String(), func(ctx context.Context) error { return s.wd.Navigate(ctx, u.String()) })
 }
 
