@@ -14,8 +14,8 @@ import (
 
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/browser"
-	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/events"
+	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/store"
 )
 
