@@ -37,7 +37,7 @@ func run(t *testing.T, a *agent.Agent, task agent.Task, rec agent.Recorder) (*ag
 		defer cancel()
 		_ = s.Close(ctx)
 	}()
-	return a.Run(context.Background(), s, task, rec)
+	return a.Run(t.Context(), s, task, rec)
 }
 
 // idleURL is the one page of fakeRun's session: a heading and a button
@@ -62,7 +62,7 @@ func newSession(t *testing.T) browser.Session {
 	if err != nil {
 		t.Skipf("no local browser: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	s, err := p.Acquire(ctx, browser.AcquireOptions{AgentID: t.Name()})
 	if err != nil {
@@ -464,7 +464,7 @@ func TestReplayPassesWithoutModelAndSelfHeals(t *testing.T) {
 
 func TestGoalWithoutModel(t *testing.T) {
 	a := newAgent(t, nil, nil)
-	_, err := a.Run(context.Background(), nil, agent.Task{Name: "x", Goal: "do it", StartURL: "http://127.0.0.1/"}, nil)
+	_, err := a.Run(t.Context(), nil, agent.Task{Name: "x", Goal: "do it", StartURL: "http://127.0.0.1/"}, nil)
 	if !errors.Is(err, agent.ErrNoModel) || !strings.Contains(err.Error(), "ARGUS_MODEL") {
 		t.Fatalf("goal-only test without model: %v", err)
 	}
@@ -478,7 +478,7 @@ func TestCancelledRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	go func() {
 		<-srv.Stalled()
 		cancel()

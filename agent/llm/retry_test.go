@@ -71,7 +71,7 @@ func TestBackoffScheduleAndJitter(t *testing.T) {
 			inner := script(t, fail(503), fail(503), fail(503), fail(503), fail(503), fail(503))
 			clock := llmtest.NewClock(time.Now())
 			m := retrying(t, inner, llm.RetryConfig{Clock: clock, Rand: func() float64 { return tc.rand }})
-			_, err := m.Generate(context.Background(), ask("hi"))
+			_, err := m.Generate(t.Context(), ask("hi"))
 			var unavailable *llm.UnavailableError
 			if !errors.As(err, &unavailable) || !errors.Is(err, llm.ErrUnavailable) || unavailable.Attempts != 6 {
 				t.Fatalf("err = %v, want ErrUnavailable after 6 attempts", err)
@@ -103,7 +103,7 @@ func TestOnlyRetryableStatusesAreRetried(t *testing.T) {
 	for _, status := range []int{408, 429, 500, 502, 503, 504, 529} {
 		inner := script(t, fail(status), scripted.Step{Text: "ok"})
 		clock := llmtest.NewClock(time.Now())
-		resp, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(context.Background(), ask("hi"))
+		resp, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(t.Context(), ask("hi"))
 		if err != nil || resp.Text != "ok" || inner.Calls() != 2 {
 			t.Errorf("status %d: resp=%v err=%v calls=%d; want a retry then success", status, resp, err, inner.Calls())
 		}
@@ -111,7 +111,7 @@ func TestOnlyRetryableStatusesAreRetried(t *testing.T) {
 	for _, status := range []int{400, 401, 403, 404, 409, 413, 422} {
 		inner := script(t, fail(status), scripted.Step{Text: "ok"})
 		clock := llmtest.NewClock(time.Now())
-		_, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(context.Background(), ask("hi"))
+		_, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(t.Context(), ask("hi"))
 		var apiErr *llm.APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || errors.Is(err, llm.ErrUnavailable) {
 			t.Errorf("status %d: err = %v", status, err)
@@ -132,7 +132,7 @@ func TestRetryAfterOverridesBackoffAndIsCapped(t *testing.T) {
 		scripted.Step{Text: "ok"},
 	)
 	clock := llmtest.NewClock(start)
-	if _, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(context.Background(), ask("hi")); err != nil {
+	if _, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(t.Context(), ask("hi")); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := clock.Sleeps(), secs(2, 60, 30); !slices.Equal(got, want) {
@@ -208,7 +208,7 @@ func (c *cancelling) Generate(ctx context.Context, _ *llm.Request) (*llm.Respons
 }
 
 func TestCancelledParentIsNotRetried(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	inner := &cancelling{cancel: cancel}
 	clock := llmtest.NewClock(time.Now())
 	_, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(ctx, ask("hi"))
@@ -221,7 +221,7 @@ func TestCancelledParentIsNotRetried(t *testing.T) {
 }
 
 func TestCancelledDuringRetryableFailureStopsRetrying(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	inner := &cancelling{cancel: cancel, err: &llm.APIError{Provider: "test", StatusCode: 503}}
 	clock := llmtest.NewClock(time.Now())
 	_, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(ctx, ask("hi"))
@@ -236,7 +236,7 @@ func TestCancelledDuringRetryableFailureStopsRetrying(t *testing.T) {
 
 func TestInvalidRequestIsNotSent(t *testing.T) {
 	inner := script(t, scripted.Step{Text: "ok"})
-	_, err := retrying(t, inner, llm.RetryConfig{}).Generate(context.Background(), &llm.Request{})
+	_, err := retrying(t, inner, llm.RetryConfig{}).Generate(t.Context(), &llm.Request{})
 	if err == nil || !strings.Contains(err.Error(), "invalid request") || inner.Calls() != 0 {
 		t.Fatalf("err = %v, calls = %d", err, inner.Calls())
 	}
@@ -244,7 +244,7 @@ func TestInvalidRequestIsNotSent(t *testing.T) {
 
 func TestNegativeMaxRetriesDisablesRetries(t *testing.T) {
 	inner := script(t, fail(503), scripted.Step{Text: "ok"})
-	_, err := retrying(t, inner, llm.RetryConfig{MaxRetries: -1, Clock: llmtest.NewClock(time.Now())}).Generate(context.Background(), ask("hi"))
+	_, err := retrying(t, inner, llm.RetryConfig{MaxRetries: -1, Clock: llmtest.NewClock(time.Now())}).Generate(t.Context(), ask("hi"))
 	if !errors.Is(err, llm.ErrUnavailable) || !strings.Contains(err.Error(), "after 1 attempts") || inner.Calls() != 1 {
 		t.Fatalf("err = %v, calls = %d", err, inner.Calls())
 	}
@@ -285,12 +285,20 @@ func TestConcurrentCalls(t *testing.T) {
 		steps = append(steps, fail(503), scripted.Step{Text: fmt.Sprint(i)})
 	}
 	inner := script(t, steps...)
-	m := retrying(t, inner, llm.RetryConfig{Clock: llmtest.NewClock(time.Now())})
+	// The script hands out steps in arrival order, so which caller meets
+	// which 503 depends on scheduling; two bounds make the outcome not:
+	//   - MaxRetries n: there are n 503s in all, so even a caller that
+	//     meets every one of them still gets its answer;
+	//   - one fake clock serves all callers and each backoff moves it for
+	//     everyone, so a call in flight would be timed out by the others'
+	//     waits (n of at most MaxBackoff each) under the default 120 s
+	//     CallTimeout, losing its step. A day is beyond any sum of them.
+	m := retrying(t, inner, llm.RetryConfig{MaxRetries: n, CallTimeout: 24 * time.Hour, Clock: llmtest.NewClock(time.Now())})
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for range n {
 		wg.Go(func() {
-			if _, err := m.Generate(context.Background(), ask("hi")); err != nil {
+			if _, err := m.Generate(t.Context(), ask("hi")); err != nil {
 				errs <- err
 			}
 		})

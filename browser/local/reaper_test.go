@@ -179,7 +179,7 @@ func TestReapKilledOwner(t *testing.T) {
 		defer cancel()
 		_ = live.Close(ctx)
 	})
-	ctx := context.Background()
+	ctx := t.Context()
 	sess, err := live.Acquire(ctx, browser.AcquireOptions{AgentID: "live"})
 	if err != nil {
 		t.Fatal(err)
@@ -267,7 +267,7 @@ func BenchmarkReapNothing(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := b.Context()
 	defer p.Close(ctx)
 	s, err := p.Acquire(ctx, browser.AcquireOptions{AgentID: "live"})
 	if err != nil {
@@ -334,7 +334,7 @@ func TestPeriodicReap(t *testing.T) {
 		t.Fatal("the periodic reaper did not reap the killed owner's browser")
 	}
 	assertReaped(t, dir)
-	if err := p.Close(context.Background()); err != nil {
+	if err := p.Close(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -2,9 +2,11 @@ package webdriver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // Capabilities are W3C capabilities, e.g. {"browserName": "chrome",
@@ -82,11 +84,39 @@ func (s *Session) Delete(ctx context.Context) error {
 
 // get, post and del send a command below /session/{id}.
 func (s *Session) get(ctx context.Context, p string, out any) error {
-	return s.c.do(ctx, http.MethodGet, s.path+p, nil, out)
+	return s.again(s.c.do(ctx, http.MethodGet, s.path+p, nil, out), func() error {
+		return s.c.do(ctx, http.MethodGet, s.path+p, nil, out)
+	})
 }
 
 func (s *Session) post(ctx context.Context, p string, body, out any) error {
-	return s.c.do(ctx, http.MethodPost, s.path+p, body, out)
+	return s.again(s.c.do(ctx, http.MethodPost, s.path+p, body, out), func() error {
+		return s.c.do(ctx, http.MethodPost, s.path+p, body, out)
+	})
+}
+
+// again sends a command a second time when the first try lost a race over
+// a user prompt. With a BiDi connection open, chromedriver answers an
+// alert/confirm/prompt twice over: its BiDi side handles the prompt as
+// soon as it opens (unhandledPromptBehavior), and a classic command sent
+// while the prompt was still showing runs the classic prompt handler
+// first. When BiDi wins, the classic handler finds nothing to answer and
+// the command fails with "invalid argument: No dialog is showing" before
+// it ran — an observation right after a click that opened a confirm()
+// hits this. The prompt is answered either way, so the command can simply
+// be sent again.
+func (s *Session) again(err error, retry func() error) error {
+	if err == nil || !promptAlreadyHandled(err) {
+		return err
+	}
+	return retry()
+}
+
+// promptAlreadyHandled reports chromedriver's answer for a prompt that was
+// answered before its classic prompt handler got to it.
+func promptAlreadyHandled(err error) bool {
+	var werr *Error
+	return errors.As(err, &werr) && werr.Code == CodeInvalidArgument && strings.Contains(werr.Message, "No dialog is showing")
 }
 
 func (s *Session) del(ctx context.Context, p string) error {

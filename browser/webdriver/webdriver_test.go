@@ -77,7 +77,7 @@ func chromeCaps(t *testing.T, extra webdriver.Capabilities) webdriver.Capabiliti
 // newSession starts chromedriver and one session, deleted at the end.
 func newSession(t *testing.T, extra webdriver.Capabilities) (context.Context, *webdriver.Session) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 120*time.Second)
 	t.Cleanup(cancel)
 	c, err := webdriver.NewClient(browsertest.StartChromedriver(t), nil)
 	if err != nil {
@@ -477,7 +477,7 @@ func TestAlerts(t *testing.T) {
 }
 
 func TestSessionErrors(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	c, err := webdriver.NewClient(browsertest.StartChromedriver(t), nil)
 	if err != nil {
@@ -613,12 +613,12 @@ func TestProtocolErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Status(context.Background())
+	_, err = c.Status(t.Context())
 	var perr *webdriver.ProtocolError
 	if !errors.As(err, &perr) || perr.HTTPStatus != 502 || !strings.Contains(perr.Body, "bad gateway") {
 		t.Errorf("HTML answer: %v", err)
 	}
-	_, err = c.Attach("x", nil).Title(context.Background())
+	_, err = c.Attach("x", nil).Title(t.Context())
 	if !errors.Is(err, webdriver.ErrUnknownError) || err.Error() != "webdriver: GET /session/{id}/title: unknown error: boom" {
 		t.Errorf("error = %q", err)
 	}
@@ -653,5 +653,50 @@ func TestParseEvents(t *testing.T) {
 	}
 	if _, err := webdriver.ParseLogEntry(json.RawMessage(`[`)); err == nil {
 		t.Error("bad JSON accepted")
+	}
+}
+
+// TestPromptAnsweredTwice: chromedriver fails a classic command with
+// "No dialog is showing" when its BiDi side answered the prompt the
+// command's own prompt handler meant to answer; the command never ran and
+// is sent again, once. Other invalid-argument answers are not retried.
+func TestPromptAnsweredTwice(t *testing.T) {
+	var mu sync.Mutex
+	calls := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls[r.URL.Path]++
+		n := calls[r.URL.Path]
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/title") && n == 1:
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"value":{"error":"invalid argument","message":"invalid argument: No dialog is showing\n  (Session info: chrome=156.0.7559.132)","stacktrace":"#0 0x1"}}`)
+		case strings.HasSuffix(r.URL.Path, "/title"):
+			fmt.Fprint(w, `{"value":"Dialogs"}`)
+		default:
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"value":{"error":"invalid argument","message":"invalid argument: 'url' must be a string"}}`)
+		}
+	}))
+	defer srv.Close()
+	c, err := webdriver.NewClient(srv.URL+"/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Attach("x", nil)
+	if title, err := s.Title(t.Context()); err != nil || title != "Dialogs" {
+		t.Fatalf("title %q, %v", title, err)
+	}
+	if err := s.Navigate(t.Context(), "x"); !errors.Is(err, webdriver.ErrInvalidArgument) {
+		t.Fatalf("navigate: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for path, want := range map[string]int{"/session/x/title": 2, "/session/x/url": 1} {
+		if calls[path] != want {
+			t.Errorf("%s sent %d times, want %d", path, calls[path], want)
+		}
 	}
 }

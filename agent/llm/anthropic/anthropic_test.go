@@ -1,7 +1,6 @@
 package anthropic_test
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"slices"
@@ -75,7 +74,7 @@ func TestTextReplyAndUsage(t *testing.T) {
 	if m.Name() != "anthropic:claude-test" {
 		t.Errorf("Name() = %q", m.Name())
 	}
-	resp, err := m.Generate(context.Background(), &llm.Request{
+	resp, err := m.Generate(t.Context(), &llm.Request{
 		System:   "You are a QA agent.",
 		Messages: []llm.Message{llm.User(llm.Text("What is on the page?"))},
 	})
@@ -116,7 +115,7 @@ func TestToolCallRoundTrip(t *testing.T) {
 		scripted.Step{Text: "Done."},
 	)
 	m := newModel(t, srv)
-	ctx := context.Background()
+	ctx := t.Context()
 	req := &llm.Request{
 		Messages:        []llm.Message{llm.User(llm.Text("Fill the form."))},
 		Tools:           []llm.Tool{typeTool},
@@ -198,7 +197,7 @@ func TestImagePartOnlyWithVision(t *testing.T) {
 	for _, vision := range []bool{true, false} {
 		srv := llmtest.NewAnthropic(t, scripted.Step{Text: "ok"})
 		m := newModel(t, srv, func(c *anthropic.Config) { c.AcceptImages = vision })
-		if _, err := m.Generate(context.Background(), req); err != nil {
+		if _, err := m.Generate(t.Context(), req); err != nil {
 			t.Fatal(err)
 		}
 		b := blocks(t, decode(t, srv.Requests()[0]).Messages[0])
@@ -222,7 +221,7 @@ func TestTemperatureAboveOneRejected(t *testing.T) {
 	temp := 1.5
 	req := ask("hi")
 	req.Temperature = &temp
-	if _, err := m.Generate(context.Background(), req); err == nil || !strings.Contains(err.Error(), "temperature") {
+	if _, err := m.Generate(t.Context(), req); err == nil || !strings.Contains(err.Error(), "temperature") {
 		t.Fatalf("err = %v", err)
 	}
 	if len(srv.Requests()) != 0 {
@@ -247,7 +246,7 @@ func TestOverloadedIsRetried(t *testing.T) {
 	)
 	clock := llmtest.NewClock(time.Now())
 	m := withRetry(t, newModel(t, srv), clock)
-	resp, err := m.Generate(context.Background(), ask("hi"))
+	resp, err := m.Generate(t.Context(), ask("hi"))
 	if err != nil || resp.Text != "ok" {
 		t.Fatalf("Generate = %+v, %v", resp, err)
 	}
@@ -265,7 +264,7 @@ func TestEnvironmentIsNotRead(t *testing.T) {
 	t.Setenv("ANTHROPIC_API_KEY", "sk-ant-from-environment")
 	t.Setenv("ANTHROPIC_BASE_URL", trap.BaseURL())
 	srv := llmtest.NewAnthropic(t, scripted.Step{Text: "ok"})
-	if _, err := newModel(t, srv).Generate(context.Background(), ask("hi")); err != nil {
+	if _, err := newModel(t, srv).Generate(t.Context(), ask("hi")); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.Requests()[0].Header.Get("X-Api-Key"); got != llmtest.APIKey {

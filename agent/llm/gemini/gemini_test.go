@@ -50,7 +50,7 @@ func newModel(t *testing.T, backend gemini.Backend, srv *llmtest.Server, mutate 
 	for _, f := range mutate {
 		f(&cfg)
 	}
-	m, err := gemini.New(context.Background(), cfg)
+	m, err := gemini.New(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestTextReplyUsageAndPaths(t *testing.T) {
 			if want := string(backend) + ":gemini-test"; m.Name() != want {
 				t.Errorf("Name() = %q, want %q", m.Name(), want)
 			}
-			resp, err := m.Generate(context.Background(), &llm.Request{
+			resp, err := m.Generate(t.Context(), &llm.Request{
 				System:   "You are a QA agent.",
 				Messages: []llm.Message{llm.User(llm.Text("What is on the page?"))},
 			})
@@ -148,7 +148,7 @@ func TestToolCallRoundTripWithSignatures(t *testing.T) {
 				scripted.Step{Text: "Both pages are open."},
 			)
 			m := newModel(t, backend, srv)
-			ctx := context.Background()
+			ctx := t.Context()
 			req := &llm.Request{
 				Messages:        []llm.Message{llm.User(llm.Text("Sign up."))},
 				Tools:           []llm.Tool{navigateTool},
@@ -247,14 +247,14 @@ func TestLostSignatureIsRejectedLikeGemini3(t *testing.T) {
 	)
 	m := newModel(t, gemini.GeminiAPI, srv)
 	req := &llm.Request{Messages: []llm.Message{llm.User(llm.Text("go"))}, Tools: []llm.Tool{navigateTool}}
-	first, err := m.Generate(context.Background(), req)
+	first, err := m.Generate(t.Context(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	msg := first.Message()
 	msg.Parts[0].ToolCall.Signature = nil // what a careless history would do
 	req.Messages = append(req.Messages, msg, llm.ToolResults(llm.ToolResult{CallID: first.ToolCalls[0].ID, Content: "ok"}))
-	_, err = m.Generate(context.Background(), req)
+	_, err = m.Generate(t.Context(), req)
 	var apiErr *llm.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || !strings.Contains(apiErr.Message, "thought_signature") {
 		t.Fatalf("err = %v, want the 400 Gemini 3 gives for a lost signature", err)
@@ -267,7 +267,7 @@ func TestImagePartOnlyWithVision(t *testing.T) {
 	for _, vision := range []bool{true, false} {
 		srv := llmtest.NewGemini(t, scripted.Step{Text: "ok"})
 		m := newModel(t, gemini.VertexAI, srv, func(c *gemini.Config) { c.AcceptImages = vision })
-		if _, err := m.Generate(context.Background(), req); err != nil {
+		if _, err := m.Generate(t.Context(), req); err != nil {
 			t.Fatal(err)
 		}
 		parts := decode(t, srv.Requests()[0]).Contents[0].Parts
@@ -311,7 +311,7 @@ func TestRetryInfoAndHTTPDate(t *testing.T) {
 			)
 			clock := llmtest.NewClock(start)
 			m := withRetry(t, newModel(t, backend, srv), clock)
-			resp, err := m.Generate(context.Background(), ask("hi"))
+			resp, err := m.Generate(t.Context(), ask("hi"))
 			if err != nil || resp.Text != "ok" {
 				t.Fatalf("Generate = %+v, %v", resp, err)
 			}
@@ -328,7 +328,7 @@ func TestRetryInfoAndHTTPDate(t *testing.T) {
 func TestWrongCredentialsArePermanent(t *testing.T) {
 	srv := llmtest.NewGemini(t, scripted.Step{Text: "ok"})
 	srv.SetAccessToken("another-token")
-	_, err := newModel(t, gemini.VertexAI, srv).Generate(context.Background(), ask("hi"))
+	_, err := newModel(t, gemini.VertexAI, srv).Generate(t.Context(), ask("hi"))
 	var apiErr *llm.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 401 || llm.IsRetryable(err) {
 		t.Fatalf("err = %v, want a non-retryable 401", err)
@@ -344,7 +344,7 @@ func TestEnvironmentIsNotRead(t *testing.T) {
 	t.Setenv("GOOGLE_VERTEX_BASE_URL", trap.BaseURL())
 	srv := llmtest.NewGemini(t, scripted.Step{Text: "ok"}, scripted.Step{Text: "ok"})
 	for _, backend := range backends {
-		if _, err := newModel(t, backend, srv).Generate(context.Background(), ask("hi")); err != nil {
+		if _, err := newModel(t, backend, srv).Generate(t.Context(), ask("hi")); err != nil {
 			t.Fatalf("%s: %v", backend, err)
 		}
 	}
@@ -365,7 +365,7 @@ func TestConfigErrors(t *testing.T) {
 		"vertex no location": {Backend: gemini.VertexAI, Model: "m", Project: "p", Credentials: testCredentials()},
 		"unknown backend":    {Backend: "bard", Model: "m"},
 	} {
-		if _, err := gemini.New(context.Background(), cfg); err == nil {
+		if _, err := gemini.New(t.Context(), cfg); err == nil {
 			t.Errorf("%s: New succeeded", name)
 		}
 	}

@@ -181,7 +181,7 @@ func TestStallIsReleasedByClientOrClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := `{"model":"m","messages":[{"role":"user","content":"hi"}]}`
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.BaseURL()+"/chat/completions", bytes.NewBufferString(body))
 	req.Header.Set("Authorization", "Bearer "+llmtest.APIKey)
 	done := make(chan error, 1)
@@ -213,10 +213,10 @@ func TestClock(t *testing.T) {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	c := llmtest.NewClock(start)
 	cause := errors.New("too slow")
-	ctx, cancel := c.WithTimeoutCause(context.Background(), time.Minute, cause)
+	ctx, cancel := c.WithTimeoutCause(t.Context(), time.Minute, cause)
 	defer cancel()
 	<-c.Armed()
-	if err := c.Sleep(context.Background(), 59*time.Second); err != nil || ctx.Err() != nil {
+	if err := c.Sleep(t.Context(), 59*time.Second); err != nil || ctx.Err() != nil {
 		t.Fatalf("fired early: %v %v", err, ctx.Err())
 	}
 	c.Advance(time.Second)
@@ -227,13 +227,13 @@ func TestClock(t *testing.T) {
 	if !c.Now().Equal(start.Add(time.Minute)) {
 		t.Errorf("now = %v", c.Now())
 	}
-	stopped, stop := c.WithTimeoutCause(context.Background(), time.Second, cause)
+	stopped, stop := c.WithTimeoutCause(t.Context(), time.Second, cause)
 	stop()
 	c.Advance(time.Hour)
 	if !errors.Is(context.Cause(stopped), context.Canceled) {
 		t.Errorf("a cancelled timeout must not fire later: %v", context.Cause(stopped))
 	}
-	done, cancelDone := context.WithCancel(context.Background())
+	done, cancelDone := context.WithCancel(t.Context())
 	cancelDone()
 	if err := c.Sleep(done, time.Second); !errors.Is(err, context.Canceled) {
 		t.Errorf("Sleep on a done context = %v", err)

@@ -1,7 +1,6 @@
 package openai_test
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -69,7 +68,7 @@ func TestTextReplyAndUsage(t *testing.T) {
 	if m.Name() != "openai:gpt-test" {
 		t.Errorf("Name() = %q", m.Name())
 	}
-	resp, err := m.Generate(context.Background(), &llm.Request{
+	resp, err := m.Generate(t.Context(), &llm.Request{
 		System:   "You are a QA agent.",
 		Messages: []llm.Message{llm.User(llm.Text("What is on the page?"))},
 	})
@@ -117,7 +116,7 @@ func TestToolCallRoundTrip(t *testing.T) {
 		scripted.Step{Text: "Signed in.", Usage: llm.Usage{InputTokens: 700, OutputTokens: 5}},
 	)
 	m := newModel(t, srv.BaseURL())
-	ctx := context.Background()
+	ctx := t.Context()
 	req := &llm.Request{
 		Messages:        []llm.Message{llm.User(llm.Text("Sign in."))},
 		Tools:           []llm.Tool{clickTool},
@@ -207,7 +206,7 @@ func TestImagePartOnlyWithVision(t *testing.T) {
 		if llm.AcceptsImages(m) != vision {
 			t.Errorf("AcceptsImages = %v, want %v", llm.AcceptsImages(m), vision)
 		}
-		if _, err := m.Generate(context.Background(), req); err != nil {
+		if _, err := m.Generate(t.Context(), req); err != nil {
 			t.Fatal(err)
 		}
 		parts, err := decode(t, srv.Requests()[0]).Messages[0].Parts()
@@ -231,7 +230,7 @@ func TestLegacyMaxTokensAndTemperature(t *testing.T) {
 	temp := 0.2
 	req := ask("hi")
 	req.MaxOutputTokens, req.Temperature = 100, &temp
-	if _, err := m.Generate(context.Background(), req); err != nil {
+	if _, err := m.Generate(t.Context(), req); err != nil {
 		t.Fatal(err)
 	}
 	b := decode(t, srv.Requests()[0])
@@ -256,7 +255,7 @@ func TestConformance(t *testing.T) {
 func TestSDKRetriesOff(t *testing.T) {
 	srv := llmtest.NewOpenAI(t, scripted.Step{Error: &scripted.Failure{Status: 429, RetryAfter: "7"}}, scripted.Step{Text: "ok"})
 	m := withRetry(t, newModel(t, srv.BaseURL()), llmtest.NewClock(time.Now()))
-	if _, err := m.Generate(context.Background(), ask("hi")); err != nil {
+	if _, err := m.Generate(t.Context(), ask("hi")); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range srv.Requests() {
@@ -275,7 +274,7 @@ func TestUndecodableErrorBodyKeepsStatus(t *testing.T) {
 	}))
 	defer proxy.Close()
 	m := newModel(t, proxy.URL+"/v1")
-	_, err := m.Generate(context.Background(), ask("hi"))
+	_, err := m.Generate(t.Context(), ask("hi"))
 	var apiErr *llm.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || !llm.IsRetryable(err) {
 		t.Fatalf("err = %v, want a retryable APIError 502", err)
@@ -293,7 +292,7 @@ func TestConnectionRefusedIsRetryable(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	m := newModel(t, "http://"+addr+"/v1")
-	_, err = m.Generate(context.Background(), ask("hi"))
+	_, err = m.Generate(t.Context(), ask("hi"))
 	if err == nil || !llm.IsRetryable(err) {
 		t.Fatalf("err = %v, want a retryable connection error", err)
 	}
@@ -306,7 +305,7 @@ func TestNoKeyForKeylessEndpoints(t *testing.T) {
 	if m.Name() != "ollama:gpt-test" {
 		t.Errorf("Name() = %q", m.Name())
 	}
-	if _, err := m.Generate(context.Background(), ask("hi")); err != nil {
+	if _, err := m.Generate(t.Context(), ask("hi")); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.Requests()[0].Header.Get("Authorization"); got != "" {
@@ -320,7 +319,7 @@ func TestEnvironmentIsNotRead(t *testing.T) {
 	t.Setenv("OPENAI_BASE_URL", trap.BaseURL())
 	srv := llmtest.NewOpenAI(t, scripted.Step{Text: "ok"})
 	m := newModel(t, srv.BaseURL())
-	if _, err := m.Generate(context.Background(), ask("hi")); err != nil {
+	if _, err := m.Generate(t.Context(), ask("hi")); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.Requests()[0].Header.Get("Authorization"); got != "Bearer "+llmtest.APIKey {
@@ -334,7 +333,7 @@ func TestEnvironmentIsNotRead(t *testing.T) {
 func TestWrongKeyIsPermanent(t *testing.T) {
 	srv := llmtest.NewOpenAI(t, scripted.Step{Text: "ok"})
 	m := newModel(t, srv.BaseURL(), func(c *openai.Config) { c.APIKey = "sk-wrong" })
-	_, err := m.Generate(context.Background(), ask("hi"))
+	_, err := m.Generate(t.Context(), ask("hi"))
 	var apiErr *llm.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 401 || llm.IsRetryable(err) {
 		t.Fatalf("err = %v, want a non-retryable 401", err)
@@ -344,7 +343,7 @@ func TestWrongKeyIsPermanent(t *testing.T) {
 func TestInvalidRequestFailsBeforeSending(t *testing.T) {
 	srv := llmtest.NewOpenAI(t, scripted.Step{Text: "ok"})
 	m := newModel(t, srv.BaseURL())
-	_, err := m.Generate(context.Background(), &llm.Request{Messages: []llm.Message{
+	_, err := m.Generate(t.Context(), &llm.Request{Messages: []llm.Message{
 		llm.User(llm.Text("hi")),
 		llm.ToolResults(llm.ToolResult{CallID: "nope", Content: "x"}),
 	}})

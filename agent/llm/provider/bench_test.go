@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -128,7 +127,7 @@ func BenchmarkGenerate(b *testing.B) {
 				if wire == "vertex" {
 					cfg.Credentials = auth.NewCredentials(&auth.CredentialsOptions{TokenProvider: staticToken(llmtest.AccessToken)})
 				}
-				m, err := provider.New(context.Background(), cfg)
+				m, err := provider.New(b.Context(), cfg)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -137,7 +136,7 @@ func BenchmarkGenerate(b *testing.B) {
 			req := agentConversation(shot)
 
 			recorded := &tap{}
-			if _, err := build(fake.BaseURL(), &http.Client{Transport: recorded}).Generate(context.Background(), req); err != nil {
+			if _, err := build(fake.BaseURL(), &http.Client{Transport: recorded}).Generate(b.Context(), req); err != nil {
 				b.Fatal(err)
 			}
 			requestBytes := len(fake.Requests()[0].Body)
@@ -153,7 +152,7 @@ func BenchmarkGenerate(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				resp, err := m.Generate(context.Background(), req)
+				resp, err := m.Generate(b.Context(), req)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -186,7 +186,7 @@ func TestEveryProviderFromEnv(t *testing.T) {
 				// Never let a test look for application default credentials.
 				cfg.Credentials = auth.NewCredentials(&auth.CredentialsOptions{TokenProvider: staticToken(llmtest.AccessToken)})
 			}
-			m, err := provider.New(context.Background(), cfg)
+			m, err := provider.New(t.Context(), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -194,7 +194,7 @@ func TestEveryProviderFromEnv(t *testing.T) {
 				t.Errorf("Name()=%q AcceptsImages=%v, want vision %v", m.Name(), llm.AcceptsImages(m), tc.vision)
 			}
 
-			ctx := context.Background()
+			ctx := t.Context()
 			req := &llm.Request{
 				Messages:        []llm.Message{llm.User(llm.Text("Send the form."))},
 				Tools:           []llm.Tool{{Name: "click", Parameters: json.RawMessage(`{"type":"object","properties":{"index":{"type":"integer"}}}`)}},
@@ -253,24 +253,24 @@ func TestScriptedFromEnvIsRetriedLikeAnyModel(t *testing.T) {
 	}
 	clock := llmtest.NewClock(time.Now())
 	cfg.Retry.Clock = clock
-	m, err := provider.New(context.Background(), cfg)
+	m, err := provider.New(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req := &llm.Request{Messages: []llm.Message{llm.User(llm.Text("Sign in."))}}
-	first, err := m.Generate(context.Background(), req)
+	first, err := m.Generate(t.Context(), req)
 	if err != nil || first.ToolCalls[0].Name != "navigate" {
 		t.Fatalf("first = %+v, %v", first, err)
 	}
 	req.Messages = append(req.Messages, first.Message(), llm.ToolResults(llm.ToolResult{CallID: first.ToolCalls[0].ID, Content: "ok"}))
-	second, err := m.Generate(context.Background(), req) // the script's 429 is retried
+	second, err := m.Generate(t.Context(), req) // the script's 429 is retried
 	if err != nil || second.ToolCalls[0].ID != "call_type" {
 		t.Fatalf("second = %+v, %v", second, err)
 	}
 	if got := clock.Sleeps(); !slices.Equal(got, []time.Duration{2 * time.Second}) {
 		t.Errorf("waits = %v", got)
 	}
-	if _, err := provider.New(context.Background(), provider.Config{Provider: "scripted", Model: "missing.json"}); err == nil {
+	if _, err := provider.New(t.Context(), provider.Config{Provider: "scripted", Model: "missing.json"}); err == nil {
 		t.Error("a missing script file was accepted")
 	}
 }

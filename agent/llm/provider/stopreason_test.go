@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/argusqa/argus/agent/llm"
@@ -41,12 +40,12 @@ func TestStopReasonsMapBothWays(t *testing.T) {
 				srv := llmtest.NewGemini(t, steps...)
 				cfg = provider.Config{Provider: "gemini", Model: "m", APIKey: llmtest.APIKey, BaseURL: srv.BaseURL()}
 			}
-			m, err := provider.New(context.Background(), cfg)
+			m, err := provider.New(t.Context(), cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for i, w := range want {
-				resp, err := m.Generate(context.Background(), &llm.Request{Messages: []llm.Message{llm.User(llm.Text("go"))}})
+				resp, err := m.Generate(t.Context(), &llm.Request{Messages: []llm.Message{llm.User(llm.Text("go"))}})
 				if err != nil {
 					t.Fatal(err)
 				}

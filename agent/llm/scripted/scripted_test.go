@@ -28,7 +28,7 @@ func TestRepliesInOrderAndRecordsRequests(t *testing.T) {
 	if m.Name() != "scripted:testdata/demo.json" || llm.AcceptsImages(m) {
 		t.Errorf("Name()=%q AcceptsImages=%v", m.Name(), llm.AcceptsImages(m))
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	req := ask("Sign in with {{secret.password}}.")
 
 	r1, err := m.Generate(ctx, req)
@@ -84,7 +84,7 @@ func TestStallEndsWithContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancelCause(context.Background())
+	ctx, cancel := context.WithCancelCause(t.Context())
 	cause := errors.New("run cancelled by user")
 	done := make(chan error, 1)
 	go func() {
@@ -95,7 +95,7 @@ func TestStallEndsWithContext(t *testing.T) {
 	if err := <-done; !errors.Is(err, cause) {
 		t.Fatalf("err = %v, want the context's cause", err)
 	}
-	if resp, err := m.Generate(context.Background(), ask("hi")); err != nil || resp.Text != "ok" {
+	if resp, err := m.Generate(t.Context(), ask("hi")); err != nil || resp.Text != "ok" {
 		t.Fatalf("next step = %+v, %v", resp, err)
 	}
 }
@@ -105,7 +105,7 @@ func TestInvalidRequestIsRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Generate(context.Background(), &llm.Request{}); err == nil {
+	if _, err := m.Generate(t.Context(), &llm.Request{}); err == nil {
 		t.Fatal("empty request accepted")
 	}
 	if m.Calls() != 0 || m.Remaining() != 1 {
@@ -158,7 +158,7 @@ func TestImagesAreRecordedWhenAccepted(t *testing.T) {
 		t.Fatal("AcceptImages not reported")
 	}
 	png := llmtest.PNG()
-	if _, err := m.Generate(context.Background(), &llm.Request{Messages: []llm.Message{llm.User(llm.Text("see"), llm.PNG(png))}}); err != nil {
+	if _, err := m.Generate(t.Context(), &llm.Request{Messages: []llm.Message{llm.User(llm.Text("see"), llm.PNG(png))}}); err != nil {
 		t.Fatal(err)
 	}
 	if img := m.Requests()[0].Messages[0].Parts[1].Image; img == nil || len(img.Data) != len(png) {
@@ -181,7 +181,7 @@ func TestConcurrentCallersTakeDistinctSteps(t *testing.T) {
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			resp, err := m.Generate(context.Background(), ask("hi"))
+			resp, err := m.Generate(t.Context(), ask("hi"))
 			if err != nil {
 				t.Error(err)
 				return
