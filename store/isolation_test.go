@@ -21,7 +21,7 @@ import (
 // appear in TestTenantIsolation.
 var notTenantScoped = []string{
 	"Pool", "InTenant", "CreateTenant", "FindTenant", "GetTenant", "RenameTenant", "DeleteTenant",
-	"CreateUser", "FindUserByEmail", "Authenticate", "SetPassword", "AddMember",
+	"CreateUser", "FindUserByEmail", "HasUsers", "Authenticate", "SetPassword", "AddMember",
 	"LookupAPIKey", "LookupSession", "DeleteSession", "CreateResetToken", "ResetPassword",
 	"ConsumeOAuthState", "PurgeExpired",
 	// The SMTP receiver finds a mailbox from a recipient's address before

@@ -67,6 +67,19 @@ func (s *Store) CreateUser(ctx context.Context, email, name, password string) (*
 	return u, nil
 }
 
+// HasUsers reports whether any account exists: argus serve creates the
+// first administrator of an embedded database when none does.
+func (s *Store) HasUsers(ctx context.Context) (bool, error) {
+	var found bool
+	err := s.inSystem(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&found)
+	})
+	if err != nil {
+		return false, wrap("look for users", err)
+	}
+	return found, nil
+}
+
 // FindUserByEmail looks up an account across tenants, for login, invites
 // and administrative commands.
 func (s *Store) FindUserByEmail(ctx context.Context, email string) (*User, error) {

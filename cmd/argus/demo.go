@@ -11,6 +11,7 @@ import (
 
 	"github.com/argusqa/argus/demo"
 	"github.com/argusqa/argus/demo/app"
+	"github.com/argusqa/argus/internal/config"
 	"github.com/argusqa/argus/report"
 	"github.com/argusqa/argus/suite"
 )
@@ -19,17 +20,27 @@ import (
 // ARGUS_REPORT_DIR says otherwise.
 const defaultDemoReport = "out/demo-report"
 
+// demoSettings are the settings of `argus run` that apply to the demo: it
+// starts its own application (no --base-url) and runs in this process (no
+// --server, --api-key, --project, --commit or --branch).
+var demoSettings = []config.Setting{
+	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork,
+	config.MaxAgents, config.BrowserIdleTimeout, config.PageLoadTimeout,
+	config.Model, config.Parallel, config.JUnitPath, config.ReportDir,
+	config.LogLevel, config.LogFormat,
+}
+
 // runDemo starts the demo app on a free loopback port and runs the demo
 // suite against it. In a checkout it uses demo/suite from disk, so replays
 // the demo saves land beside the suite; an installed binary uses its
 // embedded copy and keeps replays in the user's cache directory.
 func runDemo(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "demo", "demo [flags]")
+	fs := newFlagSet(e, "demo", "demo [flags]\n\nStarts the demo shop on a free loopback port and runs the demo suite against it.")
 	var opts runOptions
 	fs.Var(&opts.tags, "tag", "run only demo tests with this tag (repeatable)")
 	fs.Var(&opts.names, "name", "run only demo tests whose name contains this text (repeatable)")
 	fs.BoolVar(&opts.noReplay, "no-replay", false, "ignore saved replays and save none")
-	cfg, rest, err := loadConfig(e, fs, args, runSettings...)
+	cfg, rest, err := loadConfig(e, fs, args, demoSettings...)
 	if err != nil {
 		return err
 	}

@@ -204,11 +204,17 @@ func execute(ctx context.Context, e *env, cfg *config.Config, tests []*suite.Tes
 // whose progress display already says what happens; an explicit
 // ARGUS_LOG_LEVEL or --log-level is kept.
 func quietLogs(fs *flag.FlagSet, cfg *config.Config, getenv func(string) string) {
-	set := getenv(config.LogLevel.Env) != ""
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == config.LogLevel.Flag })
-	if !set {
+	if !explicitlySet(fs, getenv, config.LogLevel) {
 		cfg.LogLevel = slog.LevelWarn
 	}
+}
+
+// explicitlySet reports whether the person gave setting s, as a flag parsed
+// by fs or in the environment, rather than leaving it at its default.
+func explicitlySet(fs *flag.FlagSet, getenv func(string) string, s config.Setting) bool {
+	set := getenv(s.Env) != ""
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == s.Flag })
+	return set
 }
 
 // openModel returns the configured model, or nil when none is.

@@ -210,3 +210,22 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// `argus demo --help` lists the flags the demo reads, not all of `argus
+// run`'s: the demo starts its own app and runs in this process.
+func TestDemoHelpListsDemoFlags(t *testing.T) {
+	res := argus(t, nil, "", "demo", "--help")
+	if res.code != exitOK {
+		t.Fatalf("argus demo --help: %+v", res)
+	}
+	for _, want := range []string{"-model", "-browser", "-tag", "-no-replay", "-report"} {
+		if !strings.Contains(res.stderr, want+" ") && !strings.Contains(res.stderr, want+"\n") {
+			t.Errorf("demo help lacks %s:\n%s", want, res.stderr)
+		}
+	}
+	for _, unwanted := range []string{"-api-key", "-server", "-commit", "-branch", "-project", "-base-url"} {
+		if strings.Contains(res.stderr, unwanted) {
+			t.Errorf("demo help offers %s, which the demo ignores:\n%s", unwanted, res.stderr)
+		}
+	}
+}

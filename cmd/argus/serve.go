@@ -28,12 +28,19 @@ Serves the REST API (/api/v1), the web UI, /healthz, /readyz and /metrics on
 ARGUS_LISTEN. With --with-worker (ARGUS_EMBEDDED_WORKER=true) the same
 process also runs agents; otherwise run workers elsewhere against the same
 database. Stops gracefully on SIGINT/SIGTERM: requests get 30 s to finish
-and an embedded worker hands unfinished agents back to the queue.`
+and an embedded worker hands unfinished agents back to the queue.
+
+Without DATABASE_URL it starts an embedded PostgreSQL in ARGUS_DATA_DIR
+(one machine only), migrates it, generates and keeps ARGUS_SECRET_KEY there
+unless given, runs the worker in-process unless --with-worker=false, and on
+the first start creates an administrator and prints the sign-in.`
 
 var serveSettings = append([]config.Setting{
-	config.DatabaseURL, config.SecretKey, config.SecretKeyID, config.OldSecretKeys,
+	// Both optional: without a database URL, serve runs the embedded
+	// database and keeps its own key (embedded.go).
+	config.DatabaseURL.Optional(), config.SecretKey.Optional(), config.SecretKeyID, config.OldSecretKeys,
 	config.Listen, config.PublicURL, config.SMTPURL, config.MailFrom, config.Development,
-	config.EmbeddedWorker, config.BlobDir, config.MailRetention,
+	config.EmbeddedWorker, config.DataDir, config.BlobDir, config.MailRetention,
 	config.RateLimit, config.RateBurst, config.RateConcurrent, config.TrustedProxies,
 	// Used by an embedded worker only.
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
@@ -71,6 +78,23 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return usagef("serve takes no arguments, got %q", strings.Join(rest, " "))
 	}
 	log := cfg.Logger(e.stderr)
+	embedded := cfg.DatabaseURL == ""
+	if embedded {
+		stopDB, err := startEmbedded(ctx, e.stderr, cfg, log)
+		if err != nil {
+			return err
+		}
+		// Deferred first, so it runs last: after the pool is closed.
+		defer stopDB()
+		log = cfg.Logger(e.stderr) // now masking the cluster's password
+		if !explicitlySet(fs, e.getenv, config.EmbeddedWorker) {
+			// Nothing else can reach this database to run the agents.
+			cfg.EmbeddedWorker = true
+		}
+	} else if len(cfg.SecretKey) == 0 {
+		return &config.Error{Env: config.SecretKey.Env, Flag: config.SecretKey.Flag,
+			Problem: "is required with DATABASE_URL: " + config.SecretKey.Usage, Example: config.SecretKey.Example}
+	}
 	if cfg.Development {
 		log.Warn("development mode: password-reset links are logged; never use this in production")
 	}
@@ -79,6 +103,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeDB()
+	if embedded {
+		if err := firstStart(ctx, e.stderr, st, cfg.PublicURL); err != nil {
+			return err
+		}
+	}
 	dl, err := openDelivery(ctx, cfg, st, log)
 	if err != nil {
 		return err

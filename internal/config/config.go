@@ -137,6 +137,11 @@ type Config struct {
 	// Default none.
 	TrustedProxies []netip.Prefix
 
+	// DataDir is where `argus serve` keeps its embedded PostgreSQL cluster
+	// and generated secret key when no DatabaseURL is given. Default
+	// "data".
+	DataDir string
+
 	// BlobDir is the directory of local blob storage (screenshots).
 	// Default "data/blobs".
 	BlobDir string

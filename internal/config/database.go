@@ -66,3 +66,17 @@ func thisMachine(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// UseEmbeddedDatabase points the configuration at a database this process
+// started itself (argus serve without DATABASE_URL). Its password is masked
+// in logs like a given DATABASE_URL's.
+func (c *Config) UseEmbeddedDatabase(raw string) {
+	c.DatabaseURL = raw
+	c.rememberSecret(raw)
+}
+
+// UseSecretKey sets a secret key kept by this process (argus serve keeps a
+// generated one in ARGUS_DATA_DIR for the embedded database).
+func (c *Config) UseSecretKey(key []byte) {
+	c.SecretKey = key
+}

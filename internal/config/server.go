@@ -59,6 +59,18 @@ var (
 	TrustedProxies = cidrSetting("ARGUS_TRUSTED_PROXIES", "trusted-proxies",
 		"reverse proxies whose X-Forwarded-For names the client, comma-separated CIDRs; from anyone else the header is ignored and the peer address is the client",
 		func(c *Config) *[]netip.Prefix { return &c.TrustedProxies })
+	DataDir = Setting{
+		Env: "ARGUS_DATA_DIR", Flag: "data-dir", Default: "data",
+		Usage:   "where argus serve keeps its embedded PostgreSQL (in postgres/) and generated secret key when DATABASE_URL is empty; one machine only",
+		Example: "/var/lib/argus",
+		apply: func(c *Config, raw string) error {
+			if raw == "" {
+				return errors.New("must not be empty")
+			}
+			c.DataDir = raw
+			return nil
+		},
+	}
 	BlobDir = Setting{
 		Env: "ARGUS_BLOB_DIR", Flag: "blob-dir", Default: "data/blobs",
 		Usage: "directory where screenshots and other blobs are kept (local blob storage)", Example: "/var/lib/argus/blobs",

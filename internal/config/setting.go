@@ -31,6 +31,14 @@ type Setting struct {
 	apply func(c *Config, raw string) error
 }
 
+// Optional is the setting without its requirement, for a command that can
+// do without it (argus serve starts an embedded database when DATABASE_URL
+// is empty).
+func (s Setting) Optional() Setting {
+	s.Required = false
+	return s
+}
+
 // Error is returned for a missing or malformed setting.
 type Error struct {
 	Env, Flag string
@@ -53,6 +61,10 @@ var (
 		Usage:   "PostgreSQL connection URL (PostgreSQL 15+; use sslmode=require in production)",
 		Example: "postgres://argus:secret@127.0.0.1:5432/argus?sslmode=disable",
 		apply: func(c *Config, raw string) error {
+			if raw == "" { // allowed only where the setting is Optional
+				c.DatabaseURL = ""
+				return nil
+			}
 			u, err := url.Parse(raw)
 			if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 				return errors.New("must be a postgres:// or postgresql:// URL")
@@ -66,6 +78,10 @@ var (
 		Usage:   "32 random bytes, base64-encoded: the AES-256-GCM key for stored credentials",
 		Example: "the output of `openssl rand -base64 32`",
 		apply: func(c *Config, raw string) error {
+			if raw == "" { // allowed only where the setting is Optional
+				c.SecretKey = nil
+				return nil
+			}
 			key, err := decodeKey(raw)
 			if err != nil {
 				return err
@@ -264,7 +280,7 @@ var All = []Setting{
 	Browser, GridURL, BrowserImage, BrowserNetwork, MaxAgents, BrowserIdleTimeout, PageLoadTimeout,
 	Model, BaseURL, Parallel, JUnitPath, ReportDir, LogLevel, LogFormat,
 	SMTPURL, MailFrom, MailListen, MailDomain, MailRetention, Development, EmbeddedWorker,
-	RateLimit, RateBurst, RateConcurrent, TrustedProxies, BlobDir,
+	RateLimit, RateBurst, RateConcurrent, TrustedProxies, DataDir, BlobDir,
 	JobTimeout, RescueAfter,
 	Server, APIKey, Project, Commit, Branch, ChangedFiles, Since,
 	WebhookAllowPrivate, WebhookAllowCIDRs, TargetAllowPrivate, TargetAllowCIDRs, BlockThirdParty, PostHogKey, PostHogHost,

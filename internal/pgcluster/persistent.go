@@ -44,7 +44,12 @@ func startPersistent(ctx context.Context, cfg Config) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cluster directory %s: %w", cfg.Dir, err)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	// Parents made here must let the postgres user pass (root runs), but
+	// not list: they may hold other secrets (ARGUS_DATA_DIR's key).
+	if err := os.MkdirAll(filepath.Dir(dir), 0o711); err != nil {
+		return nil, fmt.Errorf("cluster directory: %w", err)
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("cluster directory: %w", err)
 	}
 	c := &Cluster{cfg: cfg, dir: dir}
