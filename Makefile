@@ -6,7 +6,7 @@ STATICCHECK     := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION         ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GOTESTFLAGS     ?= -race -timeout 30m
 
-.PHONY: help demo deps build test bench calibrate chaos lint fmt-check vet staticcheck browser-image docker-browser-image clean
+.PHONY: help demo deps build test bench calibrate chaos lint fmt-check vet staticcheck browser-image docker-browser-image images compose-smoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -45,6 +45,13 @@ staticcheck:
 
 browser-image: ## build the argus-browser image from Debian packages (no registry needed)
 	bash docker/browser/build.sh
+
+images: browser-image ## build the argus (FROM scratch), argus-postgres:15 and argus-browser images from Debian packages (no registry needed)
+	bash docker/argus/build.sh
+	bash docker/postgres/build.sh
+
+compose-smoke: ## bring compose.yaml up with the local images, check /readyz and the workers, take it down
+	bash scripts/compose-smoke.sh
 
 # The docker provider's tests need the browser image; without a Docker
 # engine they skip, and there is nothing to build.
