@@ -48,7 +48,7 @@ func TestBridgeBrowserGoesThroughTheEgressProxy(t *testing.T) {
 	if o, err := s.Observe(ctx, browser.ObserveOptions{}); err != nil || o.Title != "Home" {
 		t.Fatalf("observe: %v, %+v", err, o)
 	}
-	if err := s.Navigate(ctx, "http://127.0.0.2:9/"); !errors.Is(err, browser.ErrBlocked) {
+	if err := s.Navigate(ctx, "http://127.0.0.2:8081/"); !errors.Is(err, browser.ErrBlocked) {
 		t.Fatalf("navigate to 127.0.0.2: %v, want ErrBlocked", err)
 	}
 }
