@@ -27,6 +27,8 @@ var demoSettings = []config.Setting{
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork,
 	config.MaxAgents, config.BrowserIdleTimeout, config.PageLoadTimeout,
 	config.Model, config.Parallel, config.JUnitPath, config.ReportDir,
+	// The demo application listens on this machine's loopback.
+	config.TargetAllowPrivateLocal, config.TargetAllowCIDRs,
 	config.LogLevel, config.LogFormat,
 }
 

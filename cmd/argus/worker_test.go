@@ -123,6 +123,8 @@ func TestWorkerRunsAgentsAndStopsGracefully(t *testing.T) {
 		"DATABASE_URL": dbURL, "ARGUS_SECRET_KEY": base64.StdEncoding.EncodeToString(key),
 		"ARGUS_BLOB_DIR": blobDir, "ARGUS_MAX_AGENTS": "2", "ARGUS_LOG_LEVEL": "warn",
 		"ARGUS_METRICS_LISTEN": "127.0.0.1:0",
+		// The application under test listens on this machine's loopback.
+		"ARGUS_TARGET_ALLOW_CIDRS": "127.0.0.1/32",
 	}
 	var stderr strings.Builder
 	e := &env{stdin: strings.NewReader(""), stdout: &stderr, stderr: &syncWriter{w: &stderr}, getenv: func(k string) string { return vars[k] }}
