@@ -3,8 +3,10 @@ package jobs_test
 import (
 	"context"
 	"fmt"
+	"github.com/argusqa/argus/internal/netpolicy"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,7 +63,8 @@ func workerProcess() int {
 	j, err := jobs.New(jobs.ForTests(jobs.Config{
 		Pool: pool, Store: st, Blobs: blobs, Browser: browsers,
 		JobTimeout: rescueJobTimeout, RescueStuckJobsAfter: rescueAfter,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		TargetPolicy: &netpolicy.Policy{AllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}},
+		Logger:       slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
 	}))
 	if err != nil {
 		return fail(err)

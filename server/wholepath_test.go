@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/argusqa/argus/internal/netpolicy"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -62,7 +63,8 @@ func TestWholePathOverHTTP(t *testing.T) {
 	e := newEnv(t, func(c *envConfig) {
 		var err error
 		j, err = jobs.New(jobs.Config{Pool: c.App.Store.Pool(), Store: c.App.Store, Blobs: c.App.Blobs, Browser: browsers, Model: model,
-			Agent: agent.Config{ExpectTimeout: 2 * time.Second}})
+			Agent:        agent.Config{ExpectTimeout: 2 * time.Second},
+			TargetPolicy: &netpolicy.Policy{AllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}})
 		if err != nil {
 			t.Fatal(err)
 		}
