@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -379,9 +380,23 @@ func TestMCPOverHTTP(t *testing.T) {
 			Status   string
 		}
 	}
-	resp = apiGet("/api/v1/runs/" + runs.Items[0].ID)
-	_ = json.NewDecoder(resp.Body).Decode(&cancelled)
-	resp.Body.Close()
+	// The run's own status is settled by the worker right after its last
+	// agent ends, which can be just after the stream's end event.
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		resp = apiGet("/api/v1/runs/" + runs.Items[0].ID)
+		_ = json.NewDecoder(resp.Body).Decode(&cancelled)
+		resp.Body.Close()
+		if cancelled.Status != "running" && cancelled.Status != "queued" {
+			break
+		}
+		select {
+		case <-tick.C:
+		case <-t.Context().Done():
+			t.Fatalf("the run never settled: %+v", cancelled)
+		}
+	}
 	if cancelled.Status != "cancelled" || len(cancelled.Agents) != 1 || cancelled.Agents[0].TestName != "Long" || cancelled.Agents[0].Status != "cancelled" {
 		t.Fatalf("run after the cancelled call: %+v", cancelled)
 	}
