@@ -19,9 +19,10 @@ var ErrBlocked = errors.New("browser: blocked by Argus's target policy")
 
 // EgressPolicy is where a browser may send requests. The browser runs
 // inside the server's network, so every request it makes — navigations,
-// redirects, frames, subresources, fetch/XHR — is held by WebDriver BiDi
-// network interception and only continues once the policy allows it; a
-// refused one fails in the page and never leaves the machine.
+// redirects, frames, subresources, fetch/XHR, WebSockets — goes through
+// the session's egress proxy (egressproxy.go), which connects only where
+// the policy allows; a refused one fails in the page with a 403 and never
+// leaves the machine.
 type EgressPolicy struct {
 	// Addresses is the address policy every request's host must pass after
 	// resolution (cloud metadata always refused; private ranges as the
@@ -133,6 +134,71 @@ func NewEgressPolicy(addr *netpolicy.Policy, baseURL string, allowedOrigins []st
 		}
 	}
 	return p, nil
+}
+
+// AgentTarget is where one agent starts and what else its browser may
+// reach, as a project (server) or a run's flags (CLI) say.
+type AgentTarget struct {
+	// BaseURL is the application's URL; its origin is always allowed.
+	BaseURL string
+	// StartURL is where the agent begins, absolute or relative to BaseURL;
+	// its origin is allowed too.
+	StartURL string
+	// AllowedOrigins are further origins navigations may reach.
+	AllowedOrigins []string
+	// BlockThirdParty refuses subresources outside those origins as well.
+	BlockThirdParty bool
+}
+
+// A StartURLError is a start URL an agent cannot begin at: it does not
+// parse, or the address policy refuses its host (Blocked is set). Both
+// end the agent before a browser starts.
+type StartURLError struct {
+	// URL is the start URL as given, or resolved and redacted when it
+	// parsed.
+	URL string
+	// Blocked is the address policy's refusal; nil when the URL does not
+	// parse.
+	Blocked *netpolicy.BlockedError
+}
+
+func (e *StartURLError) Error() string {
+	if e.Blocked == nil {
+		return fmt.Sprintf("the start URL %q does not parse", e.URL)
+	}
+	return fmt.Sprintf("%s is refused by the target policy: %s", e.URL, e.Blocked.Detail())
+}
+
+func (e *StartURLError) Unwrap() error {
+	if e.Blocked == nil {
+		return nil
+	}
+	return e.Blocked
+}
+
+// EgressFor is the policy of one agent's browser under the address policy
+// addr. The start URL is checked first, so a refused one is a
+// *StartURLError instead of a browser that opens on an error page. A host
+// that does not resolve is not refused here: the navigation fails with the
+// browser's own error, which says so better.
+func EgressFor(ctx context.Context, addr *netpolicy.Policy, t AgentTarget) (*EgressPolicy, error) {
+	start, err := url.Parse(t.BaseURL)
+	if err == nil {
+		start, err = start.Parse(t.StartURL)
+	}
+	if err != nil {
+		return nil, &StartURLError{URL: t.StartURL}
+	}
+	if addr != nil {
+		if _, err := addr.CheckHost(ctx, start.Hostname()); err != nil {
+			var be *netpolicy.BlockedError
+			if errors.As(err, &be) {
+				return nil, &StartURLError{URL: start.Redacted(), Blocked: be}
+			}
+		}
+	}
+	origins := append([]string{start.String()}, t.AllowedOrigins...)
+	return NewEgressPolicy(addr, t.BaseURL, origins, t.BlockThirdParty)
 }
 
 // GuardEgress puts an open session under p, for providers that open

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/browser"
 	"github.com/argusqa/argus/events"
-	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/store"
 )
 
@@ -377,23 +375,15 @@ func progressOf(res *agent.Result) store.AgentProgress {
 // the address policy refuses ends the agent in error before a browser
 // starts.
 func (j *Jobs) egress(ctx context.Context, p *store.Project, task agent.Task) (*browser.EgressPolicy, error) {
-	start, err := url.Parse(task.BaseURL)
-	if err == nil {
-		start, err = start.Parse(task.StartURL)
-	}
-	if err != nil {
-		return nil, &setupError{ReasonSetup, fmt.Sprintf("the start URL %q does not parse", task.StartURL)}
-	}
-	policy := j.cfg.TargetPolicy
-	if _, err := policy.CheckHost(ctx, start.Hostname()); err != nil {
-		var be *netpolicy.BlockedError
-		if errors.As(err, &be) {
-			return nil, &setupError{ReasonTargetPolicy, fmt.Sprintf("%s is refused by this server's target policy: %s; change the project's base URL (or, as an operator, ARGUS_TARGET_ALLOW_CIDRS)", start.Redacted(), be.Detail())}
-		}
-	}
-	origins := append([]string{start.String()}, p.AllowedOrigins...)
-	eg, err := browser.NewEgressPolicy(policy, p.BaseURL, origins, p.BlockThirdPartyRequests)
-	if err != nil {
+	eg, err := browser.EgressFor(ctx, j.cfg.TargetPolicy, browser.AgentTarget{
+		BaseURL: p.BaseURL, StartURL: task.StartURL,
+		AllowedOrigins: p.AllowedOrigins, BlockThirdParty: p.BlockThirdPartyRequests,
+	})
+	var se *browser.StartURLError
+	switch {
+	case errors.As(err, &se) && se.Blocked != nil:
+		return nil, &setupError{ReasonTargetPolicy, se.Error() + "; change the project's base URL (or, as an operator, ARGUS_TARGET_ALLOW_CIDRS)"}
+	case err != nil:
 		return nil, &setupError{ReasonSetup, err.Error()}
 	}
 	return eg, nil

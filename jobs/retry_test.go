@@ -137,3 +137,25 @@ func TestUnreachableModelIsRetried(t *testing.T) {
 		t.Fatalf("steps of both attempts should stay visible: %+v", steps)
 	}
 }
+
+// TestRefusedStartURLEndsBeforeABrowserStarts: a project on an address
+// the server's target policy refuses (here 127.0.0.2; the tests allow
+// 127.0.0.1 only) ends its agents in error with the target_policy reason
+// and the rule in words, without a browser and without a retry.
+func TestRefusedStartURLEndsBeforeABrowserStarts(t *testing.T) {
+	f := newFixture(t, "http://127.0.0.2:8080/")
+	browsers := &fakeProvider{}
+	j := f.newJobs(jobs.Config{Browser: browsers})
+	done := subscribe(j)
+	_, agents := f.run(j, f.test("Internal page", store.TestInput{Steps: []string{`expect text "internal"`}}))
+	start(t, j)
+	finished(t, done, 1, 30*time.Second)
+	a := f.agent(agents[0].ID)
+	if a.Status != store.StatusError || a.ErrorReason != jobs.ReasonTargetPolicy || a.Attempt != 1 ||
+		!strings.Contains(a.Summary, "127.0.0.2 is a loopback address") || !strings.Contains(a.Summary, "ARGUS_TARGET_ALLOW_CIDRS") {
+		t.Errorf("agent = %+v", a)
+	}
+	if n := browsers.acquires.Load(); n != 0 {
+		t.Errorf("%d browsers started for a refused start URL", n)
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -260,28 +259,17 @@ func (silent) Step(*suite.Test, report.Step) {}
 func (silent) Finished(report.TestRun)       {}
 func (silent) Close()                        {}
 
-// egress is the target policy of one test's browser: its start URL must
-// pass the address policy (else the test errs before a browser starts),
-// and navigations stay on the base URL's, the start URL's and the allowed
-// origins.
+// egress is the target policy of one test's browser: the run's address
+// policy (private addresses allowed unless it says otherwise: a CLI run
+// usually tests the developer's own machine), the task's origins and the
+// run's allowed ones.
 func (r *Runner) egress(ctx context.Context, task agent.Task) (*browser.EgressPolicy, error) {
-	start, err := url.Parse(task.BaseURL)
-	if err == nil {
-		start, err = start.Parse(task.StartURL)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("the start URL %q does not parse: %w", task.StartURL, err)
-	}
 	policy := r.cfg.Target
 	if policy == nil {
 		policy = &netpolicy.Policy{AllowPrivate: true}
 	}
-	if _, err := policy.CheckHost(ctx, start.Hostname()); err != nil {
-		var be *netpolicy.BlockedError
-		if errors.As(err, &be) {
-			return nil, fmt.Errorf("%s is refused by the target policy: %s", start.Redacted(), be)
-		}
-	}
-	origins := append([]string{start.String()}, r.cfg.AllowedOrigins...)
-	return browser.NewEgressPolicy(policy, task.BaseURL, origins, r.cfg.BlockThirdParty)
+	return browser.EgressFor(ctx, policy, browser.AgentTarget{
+		BaseURL: task.BaseURL, StartURL: task.StartURL,
+		AllowedOrigins: r.cfg.AllowedOrigins, BlockThirdParty: r.cfg.BlockThirdParty,
+	})
 }
