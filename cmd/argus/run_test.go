@@ -229,3 +229,20 @@ func TestDemoHelpListsDemoFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestRunRefusesAStartURLTheTargetPolicyRefuses: a CLI run allows private
+// addresses (it tests the developer's machine) but never the cloud
+// metadata service; such a test ends as an error naming the rule, and the
+// run exits 2.
+func TestRunRefusesAStartURLTheTargetPolicyRefuses(t *testing.T) {
+	requireBrowser(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "meta.yaml"), "name: Read the metadata\nurl: http://169.254.169.254/latest/meta-data/\nsteps:\n  - expect text \"ami-id\"\n")
+	res := argus(t, nil, "", "run", filepath.Join(dir, "meta.yaml"), "--base-url", "http://127.0.0.1:1")
+	if res.code != exitUsage {
+		t.Fatalf("exit code %d, want %d; stdout: %s; stderr: %s", res.code, exitUsage, res.stdout, res.stderr)
+	}
+	if out := res.stdout + res.stderr; !strings.Contains(out, "169.254.169.254 is a cloud metadata address") {
+		t.Errorf("the output does not name the rule:\n%s", out)
+	}
+}
