@@ -107,40 +107,67 @@ func dedupLinks(in []Link) []Link {
 }
 
 var (
-	// A code is 4 to 8 digits standing alone, optionally split once by a
-	// space or hyphen ("123 456", "123-456").
+	// A digit code is 4 to 8 digits standing alone, optionally split once
+	// by a space or hyphen ("123 456", "123-456").
 	codePattern = regexp.MustCompile(`(?:^|[^\w./:-])(\d{3,4}[ -]\d{3,4}|\d{4,8})(?:$|[^\w/:-]|[.,!?](?:\s|$))`)
 	codeWords   = regexp.MustCompile(`(?i)\b(code|otp|pin|passcode|verification|verify|one[- ]time|token|2fa)\b`)
+	// A word that may be a letter-and-digit code ("AB12CD", "K7P-Q2X"):
+	// letters and digits, optionally in two groups joined by a hyphen.
+	wordPattern = regexp.MustCompile(`[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?`)
+	// A code of capital letters only ("XKQWPZ") counts only right after
+	// the word code: "code: XKQWPZ", "code is XKQWPZ".
+	letterCode = regexp.MustCompile(`(?i:\b(?:code|otp|passcode|pin))(?:\s*:\s*|\s+is\s+|\s+)([A-Z]{4,10})\b`)
 )
 
+// nearWords is how far before a code its code word may stand.
+const nearWords = 60
+
+type foundCode struct {
+	code  string
+	near  bool
+	index int
+}
+
 // findCodes returns the one-time codes of a text, those near a word such
-// as "code" first. Digits inside URLs, dates and longer numbers are not
-// codes.
+// as "code" first, each group in the order of the text. Digits inside
+// URLs, dates and longer numbers are not codes. Codes with letters
+// ("code: AB12CD") count only near a code word, where they mix letters
+// and digits or are all capitals right after "code": elsewhere such words
+// are product names and references, not codes.
 func findCodes(text string) []string {
 	text = urlInText.ReplaceAllString(text, " ")
-	type found struct {
-		code  string
-		near  bool
-		index int
-	}
-	var all []found
+	near := func(start int) bool { return codeWords.MatchString(text[max(0, start-nearWords):start]) }
+	var all []foundCode
 	for _, m := range codePattern.FindAllStringSubmatchIndex(text, -1) {
 		start, end := m[2], m[3]
 		code := strings.NewReplacer(" ", "", "-", "").Replace(text[start:end])
 		if len(code) < 4 || len(code) > 8 {
 			continue
 		}
-		ctx := text[max(0, start-60):start]
-		all = append(all, found{code: code, near: codeWords.MatchString(ctx), index: start})
+		all = append(all, foundCode{code: code, near: near(start), index: start})
 	}
-	slices.SortStableFunc(all, func(a, b found) int {
-		switch {
-		case a.near == b.near:
-			return 0
-		case a.near:
-			return -1
+	for _, m := range wordPattern.FindAllStringIndex(text, -1) {
+		start, end := m[0], m[1]
+		if start > 0 && strings.ContainsRune("./:@_-", rune(text[start-1])) || end < len(text) && strings.ContainsRune("/:@_", rune(text[end])) {
+			continue // part of a path, an address or an identifier
 		}
-		return 1
+		word := text[start:end]
+		if n := len(strings.ReplaceAll(word, "-", "")); n < 4 || n > 12 || !mixed(word) || !near(start) {
+			continue
+		}
+		all = append(all, foundCode{code: word, near: true, index: start})
+	}
+	for _, m := range letterCode.FindAllStringSubmatchIndex(text, -1) {
+		all = append(all, foundCode{code: text[m[2]:m[3]], near: true, index: m[2]})
+	}
+	slices.SortStableFunc(all, func(a, b foundCode) int {
+		switch {
+		case a.near != b.near && a.near:
+			return -1
+		case a.near != b.near:
+			return 1
+		}
+		return a.index - b.index
 	})
 	var out []string
 	for _, f := range all {
@@ -149,4 +176,9 @@ func findCodes(text string) []string {
 		}
 	}
 	return out
+}
+
+// mixed reports whether w has both letters and digits.
+func mixed(w string) bool {
+	return strings.ContainsAny(w, "0123456789") && strings.ContainsFunc(w, func(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' })
 }

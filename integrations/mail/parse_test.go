@@ -35,6 +35,18 @@ func TestParseShapes(t *testing.T) {
 			text:  "Order 55501 shipped.\nYour one-time code: 774 219\nhttps://x.test/o/99887766",
 		},
 		{
+			name:  "letters and digits after a code word; product names elsewhere are not codes",
+			raw:   "Subject: Sign in\r\n\r\nThanks for using the MP3000 player.\nYour sign-in code: AB12CD\nOr type code K7P-Q2X.\n",
+			text:  "Thanks for using the MP3000 player.\nYour sign-in code: AB12CD\nOr type code K7P-Q2X.",
+			codes: []string{"AB12CD", "K7P-Q2X"},
+		},
+		{
+			name:  "capital letters right after code",
+			raw:   "Subject: Verify\r\n\r\nYour code is XKQWPZ. Order SHIPPED today.\n",
+			text:  "Your code is XKQWPZ. Order SHIPPED today.",
+			codes: []string{"XKQWPZ"},
+		},
+		{
 			name: "latin-1 and an attachment skipped",
 			raw: "Subject: =?ISO-8859-1?Q?Caf=E9?=\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\n" +
 				"Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=E9\r\n--zz\r\n" +
