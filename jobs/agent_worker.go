@@ -241,6 +241,9 @@ func (r *attemptRun) task(ctx context.Context) (agent.Task, time.Duration, error
 			return agent.Task{}, 0, &setupError{ReasonSetup, "the test cannot run: " + err.Error()}
 		}
 	}
+	if task.Inbox, err = r.j.inbox(ctx, r.tenant, p, st, persona); err != nil {
+		return agent.Task{}, 0, err
+	}
 	if len(task.Steps) == 0 && task.Replay == nil && r.j.cfg.Model == nil {
 		return agent.Task{}, 0, &setupError{ReasonNoModel, agent.ErrNoModel.Error()}
 	}

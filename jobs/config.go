@@ -128,6 +128,12 @@ type Config struct {
 	// MailRetention is how long received test mail is kept
 	// (ARGUS_MAIL_RETENTION). Default 24 h (mail.DefaultRetention).
 	MailRetention time.Duration
+	// MailDomain is the domain of the test mailboxes (ARGUS_MAIL_DOMAIN):
+	// an agent of a test that uses email gets a fresh address
+	// name-xxxxx@<project label>.MailDomain, read from the project's
+	// mailbox in the database, where whichever process runs the SMTP
+	// receiver keeps it. Default mail.DefaultDomain.
+	MailDomain string
 	// ReconcileInterval is how often agents left open by a job that
 	// ended without them (a worker killed on the last attempt) are
 	// recorded as errors with reason "worker_lost". Default 1 minute.
@@ -207,6 +213,9 @@ func (c Config) WithDefaults() Config {
 	if c.MailRetention <= 0 {
 		c.MailRetention = mail.DefaultRetention
 	}
+	if c.MailDomain == "" {
+		c.MailDomain = mail.DefaultDomain
+	}
 	if c.ScheduleInterval == 0 {
 		c.ScheduleInterval = DefaultScheduleInterval
 	}
@@ -235,6 +244,9 @@ func (c Config) validate() error {
 	}
 	if c.Store == nil {
 		return errors.New("jobs: no store")
+	}
+	if err := mail.CheckDomain(c.MailDomain); err != nil {
+		return fmt.Errorf("jobs: %w", err)
 	}
 	if c.Browser != nil && c.Blobs == nil {
 		return errors.New("jobs: a worker (Browser set) needs blob storage for screenshots")

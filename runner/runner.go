@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -183,7 +182,7 @@ func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string) report.
 			return report.TestRun{Test: t, StartErr: errors.New("this test uses email, but no test mailbox runs"), Started: time.Now()}
 		}
 		mb := r.cfg.Mailbox
-		task.Inbox = &agent.Inbox{Address: mail.NewAddress(addressPrefix(t.Name), mb.Label, mb.Domain), Reader: mb.Reader}
+		task.Inbox = &agent.Inbox{Address: mail.NewAddress(mail.AddressPrefix(t.Name), mb.Label, mb.Domain), Reader: mb.Reader}
 	}
 	replays := r.replayDir(t)
 	if !r.cfg.NoReplay {
@@ -232,16 +231,6 @@ func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string) report.
 		}
 	}
 	return rec.Finish(res, err)
-}
-
-// addressPrefix names an agent's address after its test: "Sign up and
-// confirm" → "sign-up-and".
-func addressPrefix(test string) string {
-	p := mail.LabelFor(test)
-	if len(p) > 12 {
-		p = strings.TrimRight(p[:12], "-")
-	}
-	return p
 }
 
 func (r *Runner) replayDir(t *suite.Test) agent.ReplayDir {

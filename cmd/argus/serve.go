@@ -28,7 +28,8 @@ Serves the REST API (/api/v1), the web UI, /healthz, /readyz and /metrics on
 ARGUS_LISTEN. With --with-worker (ARGUS_EMBEDDED_WORKER=true) the same
 process also runs agents; otherwise run workers elsewhere against the same
 database. Stops gracefully on SIGINT/SIGTERM: requests get 30 s to finish
-and an embedded worker hands unfinished agents back to the queue.
+and an embedded worker hands unfinished agents back to the queue. With
+ARGUS_MAIL_LISTEN it also receives the test mailboxes' mail over SMTP.
 
 Without DATABASE_URL it starts an embedded PostgreSQL in ARGUS_DATA_DIR
 (one machine only), migrates it, generates and keeps ARGUS_SECRET_KEY there
@@ -40,7 +41,7 @@ var serveSettings = append([]config.Setting{
 	// database and keeps its own key (embedded.go).
 	config.DatabaseURL.Optional(), config.SecretKey.Optional(), config.SecretKeyID, config.OldSecretKeys,
 	config.Listen, config.PublicURL, config.SMTPURL, config.MailFrom, config.Development,
-	config.EmbeddedWorker, config.DataDir, config.BlobDir, config.MailRetention,
+	config.EmbeddedWorker, config.DataDir, config.BlobDir,
 	config.RateLimit, config.RateBurst, config.RateConcurrent, config.TrustedProxies,
 	// Used by an embedded worker only.
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
@@ -49,7 +50,7 @@ var serveSettings = append([]config.Setting{
 	// and by an embedded worker's browsers.
 	config.TargetAllowPrivate, config.TargetAllowCIDRs,
 	config.LogLevel, config.LogFormat,
-}, deliverySettings...)
+}, append(mailSettings, deliverySettings...)...)
 
 // boolFlags may be given without a value (--with-worker); config settings
 // are string flags, so "--with-worker" becomes "--with-worker=true".
@@ -127,6 +128,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeWorker()
+	recv, err := startServerMailbox(cfg, st, e.stderr, log)
+	if err != nil {
+		return err
+	}
+	defer stopMailbox(ctx, recv)
 	hub, stopHub := startHub(ctx, st, log)
 	defer stopHub()
 	srv, err := newHTTP(cfg, st, sched, hub, dl, m, log)
@@ -173,7 +179,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // releases the browsers.
 func openScheduler(ctx context.Context, e *env, cfg *config.Config, st *store.Store, dl *delivery, m *metrics.Metrics, log *slog.Logger) (*jobs.Jobs, func(), error) {
 	jcfg := jobs.Config{Pool: st.Pool(), Store: st, Blobs: dl.blobs, MaxAgents: cfg.MaxAgents,
-		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention, Observer: agentMetrics{m}, Logger: log,
+		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention, MailDomain: cfg.MailDomain, Observer: agentMetrics{m}, Logger: log,
 		TargetPolicy: new(cfg.TargetPolicy())}
 	dl.wire(&jcfg)
 	closeBrowsers := func() {}

@@ -25,13 +25,11 @@ var workerSettings = append([]config.Setting{
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model,
 	config.JobTimeout, config.RescueAfter, config.LogLevel, config.LogFormat, config.MetricsListen,
-	// The purge job deletes older test mail.
-	config.MailRetention,
 	// Where the browsers may go.
 	config.TargetAllowPrivate, config.TargetAllowCIDRs,
 	// For the links in webhooks and GitHub issues.
 	config.PublicURL,
-}, deliverySettings...)
+}, append(mailSettings, deliverySettings...)...)
 
 const workerSynopsis = `worker [flags]
 
@@ -40,7 +38,8 @@ ARGUS_MAX_AGENTS at once, each in a fresh browser, recording steps and
 screenshots as they happen. Run as many workers on as many hosts as you like
 against one database. On SIGTERM or Ctrl-C the worker stops taking agents,
 closes the browsers of those it runs and hands them back to the queue for
-another worker.`
+another worker. With ARGUS_MAIL_LISTEN it also receives the test mailboxes'
+mail over SMTP.`
 
 // workerStopTimeout bounds the graceful stop: closing browsers takes at
 // most about 5 s each, in parallel.
@@ -89,6 +88,12 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		}
 	}()
 
+	recv, err := startServerMailbox(cfg, st, e.stderr, log)
+	if err != nil {
+		return err
+	}
+	defer stopMailbox(ctx, recv)
+
 	m := metrics.New()
 	m.RegisterDatabase(st.Pool(), log)
 	if cfg.MetricsListen != "" {
@@ -102,7 +107,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	jcfg := jobs.Config{
 		Pool: st.Pool(), Store: st, Blobs: dl.blobs, Browser: browsers, Model: model,
 		Agent:     agent.Config{Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log},
-		MaxAgents: cfg.MaxAgents, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention,
+		MaxAgents: cfg.MaxAgents, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention, MailDomain: cfg.MailDomain,
 		Observer: agentMetrics{m}, Logger: log, TargetPolicy: new(cfg.TargetPolicy()),
 	}
 	dl.wire(&jcfg)

@@ -44,6 +44,17 @@ func NewAddress(prefix, label, domain string) string {
 	return Address(prefix+"-"+RandomSuffix(5), label, domain)
 }
 
+// AddressPrefix names an agent's address after its test: "Sign up and
+// confirm" → "sign-up-and", so a person reading a mailbox sees which test
+// a message was for.
+func AddressPrefix(test string) string {
+	p := LabelFor(test)
+	if len(p) > 12 {
+		p = strings.TrimRight(p[:12], "-")
+	}
+	return p
+}
+
 const suffixAlphabet = "abcdefghijkmnpqrstuvwxyz23456789"
 
 // RandomSuffix returns n characters from an alphabet without look-alikes.

@@ -221,6 +221,14 @@ type Config struct {
 	// MailRetention is how long received test mail is kept. Default 24 h.
 	MailRetention time.Duration
 
+	// MailQuota is how many messages one project's mailbox holds at once.
+	// Default 1000.
+	MailQuota int
+
+	// MailMaxMessageMiB is the largest message the receiver takes, in
+	// MiB. Default 10.
+	MailMaxMessageMiB int
+
 	// secretValues are the raw values of secret settings, masked in logs.
 	secretValues []string
 }

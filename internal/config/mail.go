@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"net"
+	"strconv"
 	"time"
 
 	"github.com/argusqa/argus/integrations/mail"
@@ -40,10 +41,17 @@ var (
 	}
 	MailRetention = durationSetting("ARGUS_MAIL_RETENTION", "mail-retention", "24h",
 		"received test mail is deleted this long after it arrived", func(c *Config) *time.Duration { return &c.MailRetention })
+
+	MailQuota = intSetting("ARGUS_MAIL_QUOTA", "mail-quota", strconv.Itoa(mail.DefaultQuota), 1,
+		"messages one project's test mailbox holds at once; further mail is answered 452 until retention deletes old messages",
+		func(c *Config) *int { return &c.MailQuota })
+	MailMaxMessageMiB = intSetting("ARGUS_MAIL_MAX_MESSAGE_MIB", "mail-max-message-mib", strconv.Itoa(mail.DefaultMaxMessageBytes>>20), 1,
+		"largest message the test mailbox takes, in MiB; larger ones are refused with 552",
+		func(c *Config) *int { return &c.MailMaxMessageMiB })
 )
 
 // MailConfig is the receiver's configuration from these settings; the
 // caller adds the Store and Logger.
 func (c *Config) MailConfig() mail.Config {
-	return mail.Config{Listen: c.MailListen, Domain: c.MailDomain}
+	return mail.Config{Listen: c.MailListen, Domain: c.MailDomain, Quota: c.MailQuota, MaxMessageBytes: int64(c.MailMaxMessageMiB) << 20}
 }

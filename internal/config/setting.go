@@ -279,7 +279,7 @@ var All = []Setting{
 	DatabaseURL, SecretKey, SecretKeyID, OldSecretKeys, Listen, PublicURL,
 	Browser, GridURL, BrowserImage, BrowserNetwork, MaxAgents, BrowserIdleTimeout, PageLoadTimeout,
 	Model, BaseURL, Parallel, JUnitPath, ReportDir, LogLevel, LogFormat,
-	SMTPURL, MailFrom, MailListen, MailDomain, MailRetention, Development, EmbeddedWorker,
+	SMTPURL, MailFrom, MailListen, MailDomain, MailRetention, MailQuota, MailMaxMessageMiB, Development, EmbeddedWorker,
 	RateLimit, RateBurst, RateConcurrent, TrustedProxies, DataDir, BlobDir,
 	JobTimeout, RescueAfter,
 	Server, APIKey, Project, Commit, Branch, ChangedFiles, Since,
