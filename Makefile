@@ -6,13 +6,16 @@ STATICCHECK     := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION         ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GOTESTFLAGS     ?= -race -timeout 30m
 
-.PHONY: help demo deps build test bench calibrate chaos lint fmt-check vet staticcheck browser-image docker-browser-image images compose-smoke clean
+.PHONY: help demo demo-ui deps build test bench calibrate chaos lint fmt-check vet staticcheck browser-image docker-browser-image images compose-smoke clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 demo: deps build ## start the demo app and run the demo suite against it (the README's first command)
 	$(BIN) demo
+
+demo-ui: deps build ## make demo, then keep the web UI running with the demo project and its run (embedded database in out/demo-data)
+	$(BIN) demo --serve
 
 deps: ## install the Debian packages the demo and the tests need (PostgreSQL, Chromium, chromedriver), if missing
 	@bash scripts/install-deps.sh

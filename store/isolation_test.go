@@ -156,6 +156,14 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 			_, _, _, err := s.CreateRun(ctx, B, store.RunInput{ProjectID: a.project.ID, TestIDs: []uuid.UUID{a.test.ID}}, nil)
 			return notFound(err)
 		},
+		"RecordRun": func() error {
+			now := time.Now()
+			_, err := s.RecordRun(ctx, B, store.RecordedRun{ProjectID: a.project.ID, Agents: []store.RecordedAgent{{
+				ID: uuid.New(), TestName: a.test.Name, Status: store.StatusPassed, StartedAt: now, FinishedAt: now,
+				Steps: []store.Step{{Index: 0, Action: "navigate"}},
+			}}})
+			return notFound(err)
+		},
 		"CreateRun with own project": func() error {
 			_, _, _, err := s.CreateRun(ctx, B, store.RunInput{ProjectID: b.project.ID, TestIDs: []uuid.UUID{a.test.ID}}, nil)
 			return notFound(err)

@@ -227,31 +227,35 @@ func (s *Store) ListRuns(ctx context.Context, tenant uuid.UUID, f RunFilter) ([]
 func (s *Store) RefreshRunStatus(ctx context.Context, tenant, run uuid.UUID) (*Run, error) {
 	var r Run
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		r, err = scanRun(tx.QueryRow(ctx, `
-			WITH a AS (
-				SELECT count(*) FILTER (WHERE status IN ('queued', 'running')) AS open,
-				       count(*) FILTER (WHERE status <> 'queued') AS started,
-				       bool_or(status = 'error') AS any_error,
-				       bool_or(status = 'failed') AS any_failed,
-				       bool_or(status = 'cancelled') AS any_cancelled
-				FROM agents WHERE tenant_id = $1 AND run_id = $2
-			)
-			UPDATE runs SET
-				status = CASE
-					WHEN a.open > 0 AND a.started > 0 THEN 'running'
-					WHEN a.open > 0 THEN 'queued'
-					WHEN a.any_error THEN 'error'
-					WHEN a.any_failed THEN 'failed'
-					WHEN a.any_cancelled THEN 'cancelled'
-					ELSE 'passed' END,
-				started_at = CASE WHEN a.started > 0 THEN coalesce(started_at, now()) END,
-				finished_at = CASE WHEN a.open = 0 THEN coalesce(finished_at, now()) END
-			FROM a WHERE tenant_id = $1 AND id = $2
-			RETURNING `+prefixed("runs.", runColumns), tenant, run))
+		r, err = refreshRunStatus(ctx, tx, tenant, run)
 		return err
 	})
 	if err != nil {
 		return nil, wrap("refresh run status", err)
 	}
 	return &r, nil
+}
+
+func refreshRunStatus(ctx context.Context, tx pgx.Tx, tenant, run uuid.UUID) (Run, error) {
+	return scanRun(tx.QueryRow(ctx, `
+		WITH a AS (
+			SELECT count(*) FILTER (WHERE status IN ('queued', 'running')) AS open,
+			       count(*) FILTER (WHERE status <> 'queued') AS started,
+			       bool_or(status = 'error') AS any_error,
+			       bool_or(status = 'failed') AS any_failed,
+			       bool_or(status = 'cancelled') AS any_cancelled
+			FROM agents WHERE tenant_id = $1 AND run_id = $2
+		)
+		UPDATE runs SET
+			status = CASE
+				WHEN a.open > 0 AND a.started > 0 THEN 'running'
+				WHEN a.open > 0 THEN 'queued'
+				WHEN a.any_error THEN 'error'
+				WHEN a.any_failed THEN 'failed'
+				WHEN a.any_cancelled THEN 'cancelled'
+				ELSE 'passed' END,
+			started_at = CASE WHEN a.started > 0 THEN coalesce(started_at, now()) END,
+			finished_at = CASE WHEN a.open = 0 THEN coalesce(finished_at, now()) END
+		FROM a WHERE tenant_id = $1 AND id = $2
+		RETURNING `+prefixed("runs.", runColumns), tenant, run))
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -37,12 +38,16 @@ var demoSettings = []config.Setting{
 // the demo saves land beside the suite; an installed binary uses its
 // embedded copy and keeps replays in the user's cache directory.
 func runDemo(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "demo", "demo [flags]\n\nStarts the demo shop on a free loopback port and runs the demo suite against it.")
+	fs := newFlagSet(e, "demo", "demo [flags]\n\nStarts the demo shop on a free loopback port and runs the demo suite against it.\n"+
+		"With --serve it then keeps the demo shop and the web UI running (the embedded server of `argus serve`,\n"+
+		"in ARGUS_DATA_DIR) with the shop as a project, its tests and the run just made, and prints the sign-in.")
 	var opts runOptions
+	var serveUI bool
+	fs.BoolVar(&serveUI, "serve", false, "after the run, keep the web UI running with the demo project and this run (embedded database in --data-dir, on --listen)")
 	fs.Var(&opts.tags, "tag", "run only demo tests with this tag (repeatable)")
 	fs.Var(&opts.names, "name", "run only demo tests whose name contains this text (repeatable)")
 	fs.BoolVar(&opts.noReplay, "no-replay", false, "ignore saved replays and save none")
-	cfg, rest, err := loadConfig(e, fs, args, demoSettings...)
+	cfg, rest, err := loadConfig(e, fs, args, append(demoSettings, demoServeSettings...)...)
 	if err != nil {
 		return err
 	}
@@ -81,11 +86,24 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}()
 	fmt.Fprintf(e.stdout, "demo app listening on %s (log in as %s / %s)\n", srv.URL(), app.DemoEmail, app.DemoPassword)
 
-	return execute(ctx, e, cfg, tests, runPlan{
+	var runs []report.TestRun
+	var model string
+	err = execute(ctx, e, cfg, tests, runPlan{
 		name: "argus demo", baseURL: srv.URL(), secrets: demo.Secrets(),
 		noReplay: opts.noReplay, replayDir: replayDir, mailbox: mbox,
-		footer: func(w io.Writer, runs []report.TestRun) { demoFooter(w, runs, cfg.Model) },
+		footer: func(w io.Writer, r []report.TestRun) {
+			demoFooter(w, r, cfg.Model)
+			runs = r
+		},
+		modelName: &model,
 	})
+	var verdict *exitError
+	if !serveUI || ctx.Err() != nil || (err != nil && !errors.As(err, &verdict)) {
+		return err
+	}
+	// A failing test is part of what the UI shows; serving ends the
+	// command, with Ctrl-C.
+	return serveDemo(ctx, e, cfg, srv.URL(), runs, model)
 }
 
 // loadDemoSuite returns the demo suite and where its replays are kept ("" =

@@ -140,24 +140,34 @@ func firstStart(ctx context.Context, w io.Writer, st *store.Store, publicURL str
 	if err != nil || has {
 		return err
 	}
-	t, err := st.FindTenant(ctx, store.Slugify(firstTenantName))
-	if errors.Is(err, store.ErrNotFound) {
-		t, err = st.CreateTenant(ctx, firstTenantName, "")
-	}
+	t, u, password, err := createFirstAdmin(ctx, st)
 	if err != nil {
-		return fmt.Errorf("first start: %w", err)
-	}
-	password := generatePassword()
-	u, err := st.CreateUser(ctx, firstAdminEmail, "Administrator", password)
-	if err != nil {
-		return fmt.Errorf("first start: %w", err)
-	}
-	if err := st.AddMember(ctx, t.ID, u.ID, store.RoleAdmin); err != nil {
-		return fmt.Errorf("first start: %w", err)
+		return err
 	}
 	fmt.Fprintf(w, "\nargus: first start: created the administrator of tenant %q.\n"+
 		"  Sign in at %s\n  e-mail:   %s\n  password: %s\n"+
 		"  The password is shown this once; invite your team from the Members page.\n\n",
 		t.Name, publicURL, u.Email, password)
 	return nil
+}
+
+// createFirstAdmin creates the first tenant (unless it exists) and its
+// administrator with a generated password.
+func createFirstAdmin(ctx context.Context, st *store.Store) (*store.Tenant, *store.User, string, error) {
+	t, err := st.FindTenant(ctx, store.Slugify(firstTenantName))
+	if errors.Is(err, store.ErrNotFound) {
+		t, err = st.CreateTenant(ctx, firstTenantName, "")
+	}
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("first start: %w", err)
+	}
+	password := generatePassword()
+	u, err := st.CreateUser(ctx, firstAdminEmail, "Administrator", password)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("first start: %w", err)
+	}
+	if err := st.AddMember(ctx, t.ID, u.ID, store.RoleAdmin); err != nil {
+		return nil, nil, "", fmt.Errorf("first start: %w", err)
+	}
+	return t, u, password, nil
 }

@@ -107,6 +107,9 @@ type runPlan struct {
 	// starts it before the demo app); otherwise execute starts one when a
 	// test uses email.
 	mailbox *localMailbox
+	// modelName, when set, receives the name of the model the tests ran
+	// with ("" for none).
+	modelName *string
 }
 
 // execute runs tests as the configuration and plan say, shows progress,
@@ -168,6 +171,9 @@ func execute(ctx context.Context, e *env, cfg *config.Config, tests []*suite.Tes
 	}
 	if model != nil {
 		info.Model = model.Name()
+	}
+	if plan.modelName != nil {
+		*plan.modelName = info.Model
 	}
 	var writeErr error
 	if cfg.JUnitPath != "" {

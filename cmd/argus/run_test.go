@@ -218,7 +218,7 @@ func TestDemoHelpListsDemoFlags(t *testing.T) {
 	if res.code != exitOK {
 		t.Fatalf("argus demo --help: %+v", res)
 	}
-	for _, want := range []string{"-model", "-browser", "-tag", "-no-replay", "-report"} {
+	for _, want := range []string{"-model", "-browser", "-tag", "-no-replay", "-report", "-serve", "-listen", "-data-dir"} {
 		if !strings.Contains(res.stderr, want+" ") && !strings.Contains(res.stderr, want+"\n") {
 			t.Errorf("demo help lacks %s:\n%s", want, res.stderr)
 		}

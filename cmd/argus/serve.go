@@ -78,6 +78,33 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if len(rest) > 0 {
 		return usagef("serve takes no arguments, got %q", strings.Join(rest, " "))
 	}
+	embedded := cfg.DatabaseURL == ""
+	if embedded && !explicitlySet(fs, e.getenv, config.EmbeddedWorker) {
+		// Nothing else can reach this database to run the agents.
+		cfg.EmbeddedWorker = true
+	}
+	return serve(ctx, e, cfg, serveHooks{})
+}
+
+// serveHooks let `argus demo --serve` reuse the server: they run once the
+// database and the application are ready, before the first request.
+type serveHooks struct {
+	// signIn, when set, replaces the first start's sign-in of an embedded
+	// database: it is given the administrator's account (created if the
+	// database had none) and says how to sign in itself.
+	signIn func(ctx context.Context, st *store.Store) error
+	// ready, when set, is called with the application and the URL the
+	// server answers on, just before it starts serving.
+	ready func(ctx context.Context, a *app.App, url string) error
+	// publicURLOfListener makes the listener's own address the public URL
+	// (the origin cookie-authenticated writes must come from), for a
+	// server on this machine only.
+	publicURLOfListener bool
+}
+
+// serve runs the server as cfg says until ctx ends: an embedded database
+// when cfg has no DATABASE_URL, the worker when cfg.EmbeddedWorker.
+func serve(ctx context.Context, e *env, cfg *config.Config, hooks serveHooks) error {
 	log := cfg.Logger(e.stderr)
 	embedded := cfg.DatabaseURL == ""
 	if embedded {
@@ -88,10 +115,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		// Deferred first, so it runs last: after the pool is closed.
 		defer stopDB()
 		log = cfg.Logger(e.stderr) // now masking the cluster's password
-		if !explicitlySet(fs, e.getenv, config.EmbeddedWorker) {
-			// Nothing else can reach this database to run the agents.
-			cfg.EmbeddedWorker = true
-		}
 	} else if len(cfg.SecretKey) == 0 {
 		return &config.Error{Env: config.SecretKey.Env, Flag: config.SecretKey.Flag,
 			Problem: "is required with DATABASE_URL: " + config.SecretKey.Usage, Example: config.SecretKey.Example}
@@ -104,7 +127,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeDB()
-	if embedded {
+	switch {
+	case hooks.signIn != nil:
+		if err := hooks.signIn(ctx, st); err != nil {
+			return err
+		}
+	case embedded:
 		if err := firstStart(ctx, e.stderr, st, cfg.PublicURL); err != nil {
 			return err
 		}
@@ -135,14 +163,23 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer stopMailbox(ctx, recv)
 	hub, stopHub := startHub(ctx, st, log)
 	defer stopHub()
-	srv, err := newHTTP(cfg, st, sched, hub, dl, m, log)
-	if err != nil {
-		return err
-	}
-
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return &usageError{msg: fmt.Sprintf("ARGUS_LISTEN %s: %v", cfg.Listen, err)}
+	}
+	if hooks.publicURLOfListener {
+		cfg.PublicURL = listenerURL(ln)
+	}
+	srv, a, err := newHTTP(cfg, st, sched, hub, dl, m, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if hooks.ready != nil {
+		if err := hooks.ready(ctx, a, listenerURL(ln)); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	if cfg.EmbeddedWorker {
 		if err := sched.Start(ctx); err != nil {
@@ -222,7 +259,7 @@ func startHub(ctx context.Context, st *store.Store, log *slog.Logger) (*events.H
 
 // newHTTP builds the application layer and its two front ends on it: the
 // API server, with the web UI as its fallback.
-func newHTTP(cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.Hub, dl *delivery, m *metrics.Metrics, log *slog.Logger) (*server.Server, error) {
+func newHTTP(cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.Hub, dl *delivery, m *metrics.Metrics, log *slog.Logger) (*server.Server, *app.App, error) {
 	acfg := app.Config{Store: st, Scheduler: sched, Blobs: dl.blobs, Hub: hub, PublicURL: cfg.PublicURL,
 		Development: cfg.Development, TargetPolicy: cfg.TargetPolicy(), ValidateWebhookURL: dl.validateWebhookURL,
 		Redeliver: dl.redeliver(sched.Client()), Logger: log}
@@ -232,34 +269,34 @@ func newHTTP(cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.
 	if cfg.SMTPURL != "" {
 		mailer, err := app.NewSMTPMailer(cfg.SMTPURL, cfg.MailFrom)
 		if err != nil {
-			return nil, &usageError{msg: fmt.Sprintf("ARGUS_SMTP_URL / ARGUS_MAIL_FROM: %v", err)}
+			return nil, nil, &usageError{msg: fmt.Sprintf("ARGUS_SMTP_URL / ARGUS_MAIL_FROM: %v", err)}
 		}
 		acfg.Mailer = mailer
 	}
 	a, err := app.New(acfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ui, err := web.New(web.Config{App: a, Logger: log})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	srv, err := server.New(server.Config{App: a, Fallback: ui.Handler(), Logger: log, Metrics: m, RateLimit: rateLimits(cfg)})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The MCP endpoint authenticates API keys itself (no cookies) and
 	// streams, so it is mounted as a public streaming route.
 	tools, err := mcp.HTTPHandler(a, mcp.Config{Version: version, Logger: log})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, method := range []string{"GET", "POST", "DELETE"} {
 		if err := srv.Handle(server.Route{Method: method, Pattern: "/mcp", Access: server.Public, Stream: true, Handler: tools}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return srv, nil
+	return srv, a, nil
 }
 
 // rateLimits restates the settings for the server, where 0 means the

@@ -116,3 +116,20 @@ func boolSetting(env, flag, def, usage string, field func(*Config) *bool) Settin
 		},
 	}
 }
+
+// DemoListen and DemoDataDir are Listen and DataDir as `argus demo
+// --serve` reads them: the demo's server answers on this machine's
+// loopback only, and keeps its database in a directory of its own, so a
+// demo never mixes with the data of a real embedded server.
+var (
+	DemoListen = func() Setting {
+		s := Listen
+		s.Default = "127.0.0.1:8080"
+		return s
+	}()
+	DemoDataDir = func() Setting {
+		s := DataDir
+		s.Default = "out/demo-data"
+		return s
+	}()
+)
