@@ -25,3 +25,10 @@ type MailLink struct {
 	Text string `json:"text"`
 	URL  string `json:"url"`
 }
+
+// MailList is a project's test mailbox: its domain (mail to any address
+// @Domain lands here) and its newest messages.
+type MailList struct {
+	Domain string        `json:"domain"`
+	Items  []MailMessage `json:"items"`
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/argusqa/argus/events"
+	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/store"
@@ -94,6 +95,11 @@ type Config struct {
 	// streams, which keep proxies from closing them. Default 15 s.
 	HeartbeatInterval time.Duration
 
+	// MailDomain is the domain of the test mailboxes (ARGUS_MAIL_DOMAIN):
+	// a project's mailbox is anything@<its label>.MailDomain. Default
+	// mail.DefaultDomain.
+	MailDomain string
+
 	// Logger receives diagnostics; never secrets. Default: discard.
 	Logger *slog.Logger
 
@@ -115,6 +121,9 @@ const (
 func (c Config) WithDefaults() Config {
 	if c.PublicURL == "" {
 		c.PublicURL = DefaultPublicURL
+	}
+	if c.MailDomain == "" {
+		c.MailDomain = mail.DefaultDomain
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if c.LoginAttempts <= 0 {

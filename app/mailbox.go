@@ -16,10 +16,12 @@ const (
 	MaxMailLimit     = 100
 )
 
-// ProjectMail returns the newest messages of a project's test mailbox
-// (limit "" means DefaultMailLimit, at most MaxMailLimit), opened: mail is
-// kept ARGUS_MAIL_RETENTION, so the list is short.
-func (a *App) ProjectMail(ctx context.Context, p *Principal, project uuid.UUID, limit string) ([]api.MailMessage, error) {
+// ProjectMail returns the project's test mailbox — its domain and its
+// newest messages (limit "" means DefaultMailLimit, at most
+// MaxMailLimit), opened: mail is kept ARGUS_MAIL_RETENTION, so the list
+// is short. Only members of the project's tenant get here: the project is
+// looked up in the caller's tenant, and the messages are opened under it.
+func (a *App) ProjectMail(ctx context.Context, p *Principal, project uuid.UUID, limit string) (*api.MailList, error) {
 	n := DefaultMailLimit
 	if limit != "" {
 		v, err := strconv.Atoi(limit)
@@ -31,15 +33,36 @@ func (a *App) ProjectMail(ctx context.Context, p *Principal, project uuid.UUID, 
 	if _, err := a.store.GetProject(ctx, p.TenantID, project); err != nil {
 		return nil, err
 	}
+	label, err := a.store.ProjectMailLabel(ctx, p.TenantID, project)
+	if err != nil {
+		return nil, err
+	}
 	msgs, err := a.store.ListMail(ctx, p.TenantID, project, n)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]api.MailMessage, len(msgs))
+	out := &api.MailList{Domain: label + "." + a.cfg.MailDomain, Items: make([]api.MailMessage, len(msgs))}
 	for i := range msgs {
-		out[i] = MailView(&msgs[i])
+		out.Items[i] = MailView(&msgs[i])
 	}
 	return out, nil
+}
+
+// ProjectMailMessage opens one message of the project's test mailbox.
+func (a *App) ProjectMailMessage(ctx context.Context, p *Principal, project uuid.UUID, message string) (*api.MailMessage, error) {
+	id, err := uuid.Parse(message)
+	if err != nil {
+		return nil, notFound("no such message in this project's mailbox")
+	}
+	if _, err := a.store.GetProject(ctx, p.TenantID, project); err != nil {
+		return nil, err
+	}
+	m, err := a.store.GetMail(ctx, p.TenantID, project, id)
+	if err != nil {
+		return nil, err
+	}
+	v := MailView(m)
+	return &v, nil
 }
 
 // MailView is a message as the API shows it.

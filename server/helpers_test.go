@@ -19,6 +19,7 @@ import (
 
 	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/events"
+	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/internal/pgtest"
@@ -194,6 +195,7 @@ type tenantWorld struct {
 	agent        store.Agent
 	delivery     *store.WebhookDelivery
 	schedule     *store.Schedule
+	mail         *mail.Message
 }
 
 func (e *env) world(name string) *tenantWorld {
@@ -255,6 +257,9 @@ func (e *env) world(name string) *tenantWorld {
 	must(err)
 	w.schedule, err = e.store.CreateSchedule(ctx, w.tenant.ID, w.project.ID, store.ScheduleInput{Name: "Nightly", Cron: "0 3 * * *"})
 	must(err)
+	w.mail = &mail.Message{To: "signup-abcde@shop.mail.argus.test", From: "shop@example.com", Subject: "Confirm " + name,
+		Received: time.Now(), Preview: "Your code: 4711" + name, Text: "Your code: 4711" + name, Codes: []string{"4711"}}
+	must(e.store.DeliverMail(ctx, w.tenant.ID, w.project.ID, 10, w.mail))
 	return w
 }
 

@@ -74,7 +74,7 @@ func fillPath(t *testing.T, pattern string, w *tenantWorld) (path string, hasID 
 			hasID = true
 		}
 	}
-	for ph, v := range map[string]string{"{user_id}": w.member.ID.String(), "{name}": "password", "{index}": "0"} {
+	for ph, v := range map[string]string{"{user_id}": w.member.ID.String(), "{name}": "password", "{index}": "0", "{message}": w.mail.ID.String()} {
 		if strings.Contains(path, ph) {
 			path = strings.ReplaceAll(path, ph, v)
 			hasID = true
@@ -107,7 +107,7 @@ func TestTenantIsolation(t *testing.T) {
 	a := e.world("acme")
 	b := e.world("bolt")
 	secretsOfA := []string{a.project.ID.String(), a.test.ID.String(), a.run.ID.String(), a.agent.ID.String(),
-		a.tenant.ID.String(), a.admin.ID.String(), a.adminKey.ID.String(), "hunter2-acme"}
+		a.tenant.ID.String(), a.admin.ID.String(), a.adminKey.ID.String(), "hunter2-acme", a.mail.ID.String(), "Confirm acme"}
 
 	routes := e.srv.Routes()
 	if len(routes) < 40 {

@@ -10,7 +10,7 @@ import (
 )
 
 // TestProjectMailAPI: a project's received mail is listed newest first,
-// opened; a bad limit is a 400 naming the field.
+// opened, with the mailbox's domain; one message opens by id; a bad limit is a 400 naming the field.
 func TestProjectMailAPI(t *testing.T) {
 	e := newEnv(t, nil)
 	a := e.world("acme")
@@ -27,12 +27,22 @@ func TestProjectMailAPI(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("mail: %d %s", r.status, r.body)
 	}
-	var list api.List[api.MailMessage]
+	var list api.MailList
 	r.json(t, &list)
-	if len(list.Items) != 2 || list.Items[0].Subject != "Confirm your email" || list.Items[0].Codes[0] != "482913" || list.Items[0].Links[0].Text != "Confirm" {
+	if !strings.HasSuffix(list.Domain, ".mail.argus.test") || len(list.Items) != 3 || list.Items[0].Subject != "Confirm your email" || list.Items[0].Codes[0] != "482913" || list.Items[0].Links[0].Text != "Confirm" {
 		t.Fatalf("mail list: %s", r.body)
 	}
 	if r := e.do("GET", path+"?limit=0", key(a.memberKey), nil); r.status != 400 || !strings.Contains(string(r.body), "limit") {
 		t.Errorf("limit=0: %d %s", r.status, r.body)
+	}
+	// One message, opened.
+	r = e.do("GET", path+"/"+list.Items[0].ID.String(), key(a.memberKey), nil)
+	var one api.MailMessage
+	r.json(t, &one)
+	if r.status != 200 || one.ID != list.Items[0].ID || one.Subject != "Confirm your email" || one.Codes[0] != "482913" {
+		t.Fatalf("one message: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", path+"/not-a-message", key(a.memberKey), nil); r.status != 404 {
+		t.Errorf("malformed message id: %d %s", r.status, r.body)
 	}
 }

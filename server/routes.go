@@ -91,6 +91,7 @@ func (s *Server) builtinRoutes() []Route {
 		r("DELETE", "/api/v1/schedules/{id}", Member, s.deleteSchedule),
 		r("GET", "/api/v1/schedules/{id}/firings", Member, s.listFirings),
 		r("GET", "/api/v1/projects/{id}/mail", Member, s.projectMail),
+		r("GET", "/api/v1/projects/{id}/mail/{message}", Member, s.projectMailMessage),
 		r("POST", "/api/v1/projects/{id}/test-files", Member, s.syncTestFiles),
 		r("GET", "/api/v1/tests/{id}", Member, s.getTest),
 		r("PUT", "/api/v1/tests/{id}", Member, s.updateTest),

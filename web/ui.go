@@ -79,6 +79,8 @@ func (u *UI) routes() http.Handler {
 	admin("POST /projects/{id}/github", u.githubUpdate)
 	admin("POST /projects/{id}/secrets", u.secretPut)
 	admin("POST /projects/{id}/secrets/{name}/delete", u.secretDelete)
+	member("GET /projects/{id}/mail", u.mailList)
+	member("GET /projects/{id}/mail/{message}", u.mailMessage)
 	member("GET /projects/{id}/personas", u.personaList)
 	admin("POST /projects/{id}/personas", u.personaPut)
 	admin("POST /projects/{id}/personas/{name}/delete", u.personaDelete)

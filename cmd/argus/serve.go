@@ -261,7 +261,7 @@ func startHub(ctx context.Context, st *store.Store, log *slog.Logger) (*events.H
 // API server, with the web UI as its fallback.
 func newHTTP(cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.Hub, dl *delivery, m *metrics.Metrics, log *slog.Logger) (*server.Server, *app.App, error) {
 	acfg := app.Config{Store: st, Scheduler: sched, Blobs: dl.blobs, Hub: hub, PublicURL: cfg.PublicURL,
-		Development: cfg.Development, TargetPolicy: cfg.TargetPolicy(), ValidateWebhookURL: dl.validateWebhookURL,
+		Development: cfg.Development, TargetPolicy: cfg.TargetPolicy(), ValidateWebhookURL: dl.validateWebhookURL, MailDomain: cfg.MailDomain,
 		Redeliver: dl.redeliver(sched.Client()), Logger: log}
 	// The application gets a mailer only when mail really goes out:
 	// without one it logs links in development mode and otherwise hands
