@@ -27,6 +27,12 @@ func TestPublishReachesMatchingSubscribersOnly(t *testing.T) {
 	defer mine.Close()
 	other := hub.Subscribe(tenantB, run, uuid.Nil)
 	defer other.Close()
+	allOfA := hub.Subscribe(tenantA, uuid.Nil, uuid.Nil)
+	defer allOfA.Close()
+	allOfB := hub.Subscribe(tenantB, uuid.Nil, uuid.Nil)
+	defer allOfB.Close()
+	otherRun := hub.Subscribe(tenantA, uuid.New(), uuid.Nil)
+	defer otherRun.Close()
 
 	if err := Publish(ctx, pool, Event{Kind: KindStep, Tenant: tenantA, Run: run, Agent: agent, Index: 3}); err != nil {
 		t.Fatal(err)
@@ -39,10 +45,17 @@ func TestPublishReachesMatchingSubscribersOnly(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no event within 5 s")
 	}
-	select {
-	case ev := <-other.C:
-		t.Fatalf("tenant B received tenant A's event %+v", ev)
-	default:
+	// Dispatch is one pass over the subscribers: once mine has the
+	// event, every other subscriber has it or never will.
+	if ev := <-allOfA.C; ev.Agent != agent {
+		t.Fatalf("tenant-wide subscription got %+v", ev)
+	}
+	for name, s := range map[string]*Subscription{"tenant B's run": other, "all of tenant B": allOfB, "another run of tenant A": otherRun} {
+		select {
+		case ev := <-s.C:
+			t.Fatalf("%s received %+v", name, ev)
+		default:
+		}
 	}
 	cancel()
 	<-done

@@ -22,8 +22,8 @@ type Hub struct {
 	subs map[*Subscription]struct{}
 }
 
-// Subscription receives the events of one run (and optionally one agent)
-// of one tenant.
+// Subscription receives the events of one tenant: of one run (and
+// optionally one agent), or of all its runs.
 type Subscription struct {
 	hub    *Hub
 	tenant uuid.UUID
@@ -44,7 +44,8 @@ func NewHub(pool *pgxpool.Pool, log *slog.Logger) *Hub {
 }
 
 // Subscribe returns a subscription to a tenant's run; agent uuid.Nil means
-// every agent of the run. Close it when done.
+// every agent of the run, run uuid.Nil every run of the tenant (a
+// project's board follows all of them). Close it when done.
 func (h *Hub) Subscribe(tenant, run, agent uuid.UUID) *Subscription {
 	s := &Subscription{hub: h, tenant: tenant, run: run, agent: agent, C: make(chan Event, 64)}
 	h.mu.Lock()
@@ -64,7 +65,7 @@ func (h *Hub) dispatch(ev Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range h.subs {
-		if s.tenant != ev.Tenant || s.run != ev.Run || (s.agent != uuid.Nil && ev.Agent != uuid.Nil && s.agent != ev.Agent) {
+		if s.tenant != ev.Tenant || (s.run != uuid.Nil && s.run != ev.Run) || (s.agent != uuid.Nil && ev.Agent != uuid.Nil && s.agent != ev.Agent) {
 			continue
 		}
 		select {

@@ -58,8 +58,8 @@ func BenchmarkPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	pages := []struct{ name, path string }{
-		{"tests-list", "/projects/" + p.ID.String()},
-		{"tests-search", "/projects/" + p.ID.String() + "?q=path+09&tag=smoke"},
+		{"tests-list", "/projects/" + p.ID.String() + "/tests"},
+		{"tests-search", "/projects/" + p.ID.String() + "/tests?q=path+09&tag=smoke"},
 		{"run-page", "/runs/" + run.ID.String()},
 		{"agent-page", "/agents/" + agents[0].ID.String()},
 	}

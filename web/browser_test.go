@@ -249,6 +249,34 @@ func TestBrowserFlow(t *testing.T) {
 	u.shot("09-screenshot-enlarged")
 	u.eval(`(document.getElementById("lightbox").close(), true)`, &ok)
 
+	// The project's front page is its health board, and it follows runs
+	// started anywhere (here, as by CI) without a reload.
+	run, err := e.st.GetRun(e.ctx, e.tenant.ID, agents[0].RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.st.GetProject(e.ctx, e.tenant.ID, run.ProjectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.open("/projects/" + p.ID.String())
+	card := `document.getElementById("card-` + agents[0].TestID.String() + `")`
+	u.waitFor(card + ` && ` + card + `.dataset.status === "passed"`)
+	u.waitFor(`document.querySelector("[data-live-board]")`)
+	u.eval(`(window.__sameDocument = true)`, &ok)
+	_, again := e.seedRun(p, *agents[0].TestID)
+	w = e.worker(again[0])
+	w.start()
+	u.waitFor(card + `.querySelector(".s-running")`)
+	w.finish(store.StatusFailed, "The confirmation never showed.", "")
+	u.waitFor(card + `.dataset.status === "failed" && !` + card + `.querySelector(".s-running")`)
+	u.waitFor(`!document.getElementById("rerun-failing").hidden && document.querySelector("#rerun-failing [data-field=failing]").textContent === "1"`)
+	u.eval(`window.__sameDocument === true`, &ok)
+	if !ok {
+		t.Fatal("the board reloaded to show progress")
+	}
+	u.shot("10-health-board-live")
+
 	// Project settings.
 	u.open("/projects")
 	u.click(browser.ByRole("link", "Demo shop"))
@@ -256,7 +284,7 @@ func TestBrowserFlow(t *testing.T) {
 	u.click(browser.ByRole("link", "Settings"))
 	u.waitPath("/projects/")
 	u.waitFor(`document.getElementById("secrets")`)
-	u.shot("10-project-settings")
+	u.shot("11-project-settings")
 
 	// API key: created, shown once, revoked.
 	u.open("/settings/keys")
@@ -267,15 +295,15 @@ func TestBrowserFlow(t *testing.T) {
 	if _, err := e.st.LookupAPIKey(e.ctx, key); err != nil {
 		t.Fatalf("the key shown does not work: %v", err)
 	}
-	u.shot("11-api-key-created")
+	u.shot("12-api-key-created")
 	u.click(browser.ByRole("button", "Revoke the key GitHub Actions"))
 	u.waitFor(`!document.getElementById("new-key") && document.querySelector("tr[data-key='GitHub Actions'] .state").textContent.trim() === "revoked"`)
 	if _, err := e.st.LookupAPIKey(e.ctx, key); err == nil {
 		t.Fatal("revoked key still works")
 	}
-	u.shot("12-api-keys")
+	u.shot("13-api-keys")
 	u.open("/settings/members")
-	u.shot("13-members")
+	u.shot("14-members")
 
 	// Sign out: the session ends, pages send you to the login.
 	u.click(browser.ByRole("button", "Sign out"))
@@ -289,7 +317,7 @@ func TestBrowserFlow(t *testing.T) {
 	if got := u.text("h1"); got != "Admins only" {
 		t.Fatalf("member on /settings/keys sees %q", got)
 	}
-	u.shot("14-member-forbidden")
+	u.shot("15-member-forbidden")
 }
 
 // TestBrowserPhone checks the main pages at a phone's width: nothing

@@ -288,7 +288,7 @@ func TestTestsListPages(t *testing.T) {
 		}
 	}
 	c := e.login("max@example.com")
-	first := c.get("/projects/" + p.ID.String() + "?tag=paged")
+	first := c.get("/projects/" + p.ID.String() + "/tests?tag=paged")
 	if n := strings.Count(first.Body, `aria-label="Run Paged`); n != store.DefaultPageSize {
 		t.Fatalf("first page shows %d tests", n)
 	}
@@ -301,11 +301,11 @@ func TestTestsListPages(t *testing.T) {
 	if !strings.Contains(href, "tag=paged") {
 		t.Fatalf("next link drops the filter: %s", href)
 	}
-	second := c.get("/projects/" + p.ID.String() + href)
+	second := c.get("/projects/" + p.ID.String() + "/tests" + href)
 	if n := strings.Count(second.Body, `aria-label="Run Paged`); n != 4 || strings.Contains(second.Body, "?cursor=") || !strings.Contains(second.Body, "First page") {
 		t.Fatalf("second page shows %d tests", n)
 	}
-	if r := c.get("/projects/" + p.ID.String() + "?cursor=garbage"); r.StatusCode != http.StatusBadRequest {
+	if r := c.get("/projects/" + p.ID.String() + "/tests?cursor=garbage"); r.StatusCode != http.StatusBadRequest {
 		t.Fatalf("bad cursor: %d", r.StatusCode)
 	}
 }

@@ -92,6 +92,6 @@ func (u *UI) testDelete(w http.ResponseWriter, r *http.Request, v *viewer) error
 	if err := u.app.DeleteTest(r.Context(), v.p, t.ID); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/projects/"+t.ProjectID.String(), http.StatusSeeOther)
+	http.Redirect(w, r, "/projects/"+t.ProjectID.String()+"/tests", http.StatusSeeOther)
 	return nil
 }

@@ -15,7 +15,7 @@ func TestSchedulesPage(t *testing.T) {
 	p, _ := e.seedProject("Shop", "Checkout")
 	c := e.login("max@example.com")
 	page := "/projects/" + p.ID.String() + "/schedules"
-	if res := c.get("/projects/" + p.ID.String() + "/health"); !strings.Contains(res.Body, `href="`+page+`"`) {
+	if res := c.get("/projects/" + p.ID.String()); !strings.Contains(res.Body, `href="`+page+`"`) {
 		t.Fatal("project pages do not link to the schedules")
 	}
 	if r := c.post(page, url.Values{"name": {"Bad"}, "cron": {"every morning"}}); r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, "cron") {

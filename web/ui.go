@@ -63,8 +63,10 @@ func (u *UI) routes() http.Handler {
 
 	member("GET /projects", u.projectList)
 	member("POST /projects", u.projectCreate)
-	member("GET /projects/{id}", u.testList)
-	member("GET /projects/{id}/health", u.healthBoard)
+	member("GET /projects/{id}", u.healthBoard)
+	member("GET /projects/{id}/health", u.healthMoved)
+	member("GET /projects/{id}/health/live", u.healthLive)
+	member("GET /projects/{id}/tests", u.testList)
 	member("POST /projects/{id}/health/rerun-failing", u.healthRerunFailing)
 	member("GET /projects/{id}/schedules", u.scheduleList)
 	member("POST /projects/{id}/schedules", u.scheduleCreate)

@@ -193,11 +193,11 @@ func TestTestEditorValidatesWithTheStepParser(t *testing.T) {
 		t.Fatalf("stored test: %+v", got)
 	}
 	// Search and tag filter on the list.
-	list := c.get("/projects/" + p.ID.String() + "?tag=auth")
+	list := c.get("/projects/" + p.ID.String() + "/tests?tag=auth")
 	if !strings.Contains(list.Body, "Log in") || strings.Contains(list.Body, ">Checkout<") {
 		t.Errorf("tag filter: %s", list.Body)
 	}
-	list = c.get("/projects/" + p.ID.String() + "?q=checkou")
+	list = c.get("/projects/" + p.ID.String() + "/tests?q=checkou")
 	if strings.Contains(list.Body, ">Log in<") || !strings.Contains(list.Body, ">Checkout<") {
 		t.Errorf("search: wrong tests listed")
 	}
@@ -247,7 +247,8 @@ func TestOtherTenantsRowsAreNotFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	eve := e.login("eve@example.com")
-	for _, path := range []string{"/projects/" + p.ID.String(), "/projects/" + p.ID.String() + "/settings", "/tests/" + tt.ID.String(),
+	for _, path := range []string{"/projects/" + p.ID.String(), "/projects/" + p.ID.String() + "/tests", "/projects/" + p.ID.String() + "/health/live",
+		"/projects/" + p.ID.String() + "/settings", "/tests/" + tt.ID.String(),
 		"/runs/" + run.ID.String(), "/agents/" + agents[0].ID.String(), "/agents/" + agents[0].ID.String() + "/screenshots/1/1",
 		"/runs/" + run.ID.String() + "/live", "/runs/not-a-uuid"} {
 		if res := eve.get(path); res.StatusCode != http.StatusNotFound {

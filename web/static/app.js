@@ -1,5 +1,6 @@
 // Argus UI: small progressive enhancements. Every page works without this
-// script; with it, run and agent pages update live over Server-Sent Events.
+// script; with it, run and agent pages and the health board update live
+// over Server-Sent Events.
 "use strict";
 (function () {
   document.documentElement.classList.add("js");
@@ -16,11 +17,12 @@
       });
     });
     // Forms that must not be sent twice (Run): the server is idempotent
-    // too, this only avoids the second request.
-    document.querySelectorAll("form[data-once]").forEach(function (f) {
-      f.addEventListener("submit", function () {
-        f.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-      });
+    // too, this only avoids the second request. Delegated, so forms in
+    // live-updated parts of a page get it as well.
+    document.addEventListener("submit", function (e) {
+      var f = e.target;
+      if (!f.matches("form[data-once]") || e.defaultPrevented) return;
+      f.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     });
     // Copy buttons beside values shown once.
     document.querySelectorAll("button[data-copy]").forEach(function (b) {
@@ -51,6 +53,8 @@
     if (run && !run.hidden) liveRun(run);
     var agent = document.querySelector("[data-live-agent]");
     if (agent && !agent.hidden) liveAgent(agent);
+    var board = document.querySelector("[data-live-board]");
+    if (board) liveBoard(board);
     setInterval(tick, 1000);
   });
 
@@ -112,6 +116,29 @@
         if (c) c.textContent = r.counts;
         var cancel = document.getElementById("cancel-run");
         if (cancel && final[r.status]) cancel.hidden = true;
+      }
+    });
+  }
+
+  // liveBoard swaps in each card the server re-renders as tests run; the
+  // stream never ends on its own.
+  function liveBoard(note) {
+    var list = document.getElementById("board");
+    stream(note.dataset.liveBoard, note, {
+      card: function (c) {
+        var old = document.getElementById("card-" + c.id);
+        if (old) old.outerHTML = c.html;
+        else list.insertAdjacentHTML("beforeend", c.html);
+      },
+      gone: function (c) {
+        var old = document.getElementById("card-" + c.id);
+        if (old) old.remove();
+      },
+      failing: function (f) {
+        var form = document.getElementById("rerun-failing");
+        if (!form) return;
+        form.hidden = f.count === 0;
+        form.querySelector("[data-field=failing]").textContent = f.count;
       }
     });
   }
