@@ -49,9 +49,9 @@ const (
 	// DefaultReconcileInterval is how often agents whose jobs are gone
 	// (their worker died on the last attempt) are recorded as errors.
 	DefaultReconcileInterval = time.Minute
-	// DefaultScheduleInterval is how often due schedules are fired. Cron
-	// expressions have minute resolution, so a schedule fires within a
-	// minute of its time.
+	// DefaultScheduleInterval is how often due schedules are fired, on
+	// the minute: cron expressions have minute resolution, so a schedule
+	// fires in the first seconds of its minute.
 	DefaultScheduleInterval = time.Minute
 	// DefaultReapInterval is how often a worker asks its browser provider
 	// to remove orphaned browsers, when the provider can.
@@ -139,7 +139,8 @@ type Config struct {
 	// recorded as errors with reason "worker_lost". Default 1 minute.
 	ReconcileInterval time.Duration
 	// ScheduleInterval is how often the leader's periodic job fires the
-	// schedules that are due. Default 1 minute.
+	// schedules that are due, at whole multiples of it (on the minute).
+	// Default 1 minute.
 	ScheduleInterval time.Duration
 	// ReapInterval is how often orphaned browsers are reaped when the
 	// browser provider can (it has a Reap method). Default 5 minutes;

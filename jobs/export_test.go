@@ -34,3 +34,9 @@ func WithClock(c Config, now func() time.Time) Config {
 
 // FireSchedules runs the schedule job's work once, as its worker does.
 func FireSchedules(ctx context.Context, j *Jobs) (int, error) { return j.fireSchedules(ctx) }
+
+// NextScheduleFiring is when the schedule job runs next after now, with
+// the given interval.
+func NextScheduleFiring(interval time.Duration, now time.Time) time.Time {
+	return onTheInterval(interval).Next(now)
+}

@@ -94,7 +94,7 @@ func New(cfg Config) (*Jobs, error) {
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.ReconcileInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "argus_reconcile_agents", RunOnStart: true}),
-			river.NewPeriodicJob(river.PeriodicInterval(cfg.ScheduleInterval),
+			river.NewPeriodicJob(onTheInterval(cfg.ScheduleInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "argus_fire_schedules", RunOnStart: true}),
 		}, cfg.PeriodicJobs...)

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -45,4 +46,14 @@ func (j *Jobs) fireSchedules(ctx context.Context) (int, error) {
 		j.cfg.Logger.Info("schedule fired", "tenant", f.TenantID, "schedule", f.ScheduleID, "due", f.DueAt, "run", f.RunID, "skipped", len(f.Skipped))
 	}
 	return len(fired), err
+}
+
+// onTheInterval is a periodic schedule at whole multiples of an interval
+// (every minute at :00), not one interval after the client started: cron
+// times are whole minutes, so a schedule due at 09:00 fires at 09:00 and
+// a few seconds, not up to a minute late.
+type onTheInterval time.Duration
+
+func (d onTheInterval) Next(now time.Time) time.Time {
+	return now.Truncate(time.Duration(d)).Add(time.Duration(d))
 }

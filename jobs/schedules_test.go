@@ -127,3 +127,27 @@ func TestScheduleFiresOnceWithinBudget(t *testing.T) {
 		t.Errorf("next day ran %+v, want b", agents)
 	}
 }
+
+// TestScheduleJobRunsOnTheMinute: the job that fires schedules runs at the
+// start of each minute, however late in a minute the worker started, so
+// a schedule due at 09:00 does not wait until 09:00:59.
+func TestScheduleJobRunsOnTheMinute(t *testing.T) {
+	for _, c := range []struct{ now, want string }{
+		{"2026-12-04T08:59:37.5Z", "2026-12-04T09:00:00Z"},
+		{"2026-12-04T09:00:00Z", "2026-12-04T09:01:00Z"},
+		{"2026-12-04T09:00:00.001Z", "2026-12-04T09:01:00Z"},
+		{"2026-12-31T23:59:59Z", "2027-01-01T00:00:00Z"},
+	} {
+		now, _ := time.Parse(time.RFC3339Nano, c.now)
+		want, _ := time.Parse(time.RFC3339Nano, c.want)
+		if got := jobs.NextScheduleFiring(time.Minute, now); !got.Equal(want) {
+			t.Errorf("after %s: %s, want %s", c.now, got, want)
+		}
+	}
+	// In a time zone with a whole-hour offset, still the minute's start.
+	berlin := time.FixedZone("CET", 3600)
+	now := time.Date(2026, 12, 4, 10, 14, 42, 0, berlin)
+	if got := jobs.NextScheduleFiring(time.Minute, now); got.Sub(now) != 18*time.Second {
+		t.Errorf("CET: %s", got)
+	}
+}
