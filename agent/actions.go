@@ -117,6 +117,8 @@ func (at *attempt) act(ctx context.Context, st suite.Step, pin *browser.Element)
 		return "waited " + suite.FormatDuration(st.Duration), sleep(ctx, st.Duration)
 	case suite.VerbWaitFor, suite.VerbWaitForURL:
 		return at.waitFor(ctx, st)
+	case suite.VerbRemember:
+		return at.rememberValue(ctx, st)
 	}
 	return "", fmt.Errorf("%w: %s is not an action", browser.ErrInvalidTarget, st.Verb)
 }

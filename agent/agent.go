@@ -203,7 +203,12 @@ func (at *attempt) start(ctx context.Context) bool {
 			outcome = err.Error()
 		}
 	}
-	at.record(ctx, Step{Action: "navigate", Args: map[string]any{"url": at.task.StartURL}, Outcome: outcome,
+	args := map[string]any{"url": at.task.StartURL}
+	if at.task.Role != nil {
+		// The record says which role the model worked in.
+		args["role"] = at.task.Role.Name
+	}
+	at.record(ctx, Step{Action: "navigate", Args: args, Outcome: outcome,
 		Failed: err != nil, ActMS: ms(act), ObserveMS: observeMS})
 	at.res.Iterations++
 	if err != nil {

@@ -54,7 +54,7 @@ func (at *attempt) modelLoop(ctx context.Context, intro string) {
 
 		began := time.Now()
 		resp, err := model.Generate(ctx, &llm.Request{
-			System: systemPrompt, Messages: conv.messages(), Tools: tools(), MaxOutputTokens: at.cfg.MaxOutputTokens,
+			System: at.systemPrompt(), Messages: conv.messages(), Tools: tools(at.task.Remember), MaxOutputTokens: at.cfg.MaxOutputTokens,
 		})
 		modelMS := ms(time.Since(began))
 		at.res.ModelCalls++
@@ -305,6 +305,14 @@ func (at *attempt) stepFor(name string, a toolArgs) (suite.Step, *browser.Elemen
 		}
 	case toolGoBack:
 		st = suite.Step{Verb: suite.VerbBack}
+	case toolRemember:
+		if cerr := suite.CheckVarName(a.Name); cerr != nil {
+			return st, nil, cerr
+		}
+		if strings.TrimSpace(a.Text) == "" {
+			return st, nil, errors.New(`text is required: the label the value stands next to on the page, e.g. "Order number"`)
+		}
+		st = suite.Step{Verb: suite.VerbRemember, Target: suite.Locator{Text: a.Text}, Value: a.Name}
 	case toolUpload:
 		pin, err = element()
 		path := ""

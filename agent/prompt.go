@@ -3,6 +3,7 @@ package agent
 import (
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/argusqa/argus/browser"
@@ -26,6 +27,14 @@ How you finish:
 - finish with verdict "failed" when the application does not do what the test says: an error message, a page that does not respond, a missing result, a broken link. Say what you did, what you expected and what happened instead, naming the page.
 - When in doubt, the verdict is "failed", with the reason. Never report "passed" for something you did not see.`
 
+// systemPrompt is the base prompt, and the task's role after it.
+func (at *attempt) systemPrompt() string {
+	if at.task.Role == nil {
+		return systemPrompt
+	}
+	return systemPrompt + "\n\n" + at.task.Role.Prompt + "\nWhatever the role asks, you end with finish: passed or failed, and every finding you report is one you verified on the page with assert."
+}
+
 // taskPrompt is the first user message: the test itself.
 func (at *attempt) taskPrompt(context string) string {
 	var b strings.Builder
@@ -48,6 +57,15 @@ func (at *attempt) taskPrompt(context string) string {
 	}
 	if p := at.task.Persona; p != nil {
 		b.WriteString(personaPrompt(p))
+	}
+	if len(at.task.Vars) > 0 {
+		b.WriteString("Values remembered by the tests this one needs (already written into the steps and goal):\n")
+		for _, n := range sortedKeys(at.task.Vars) {
+			fmt.Fprintf(&b, "- {{vars.%s}} = %q\n", n, at.task.Vars[n])
+		}
+	}
+	if at.task.Remember {
+		b.WriteString("This test is part of a plan: keep values later tests need (an order number, an id) with the remember tool.\n")
 	}
 	if len(at.task.Secrets) > 0 {
 		fmt.Fprintf(&b, "Secrets you may type: %s\n", at.sec.names())
@@ -119,4 +137,13 @@ func personaPrompt(p *Persona) string {
 		fmt.Fprintf(&b, "- the browser is set to language %q and time zone %q; expect the application in that language\n", p.Locale, p.Timezone)
 	}
 	return b.String()
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -46,6 +46,11 @@ type Result struct {
 	// Mode is how the run went: "steps", "replay", "model", or
 	// "replay+model" / "steps+model" when the model took over.
 	Mode string
+	// Vars are the values the run remembered (remember steps and the
+	// model's remember tool), by name, for the later tests of a plan. They
+	// are page text, kept as read; records show them redacted like any
+	// other text.
+	Vars map[string]string
 	// Replay, on a pass, holds the run's actions for replaying next time.
 	// Nil when nothing new is worth saving (a replay that ran unchanged).
 	Replay *Replay

@@ -47,6 +47,16 @@ type Task struct {
 	// tells the model who it is and which placeholders hold its
 	// credentials.
 	Persona *Persona
+	// Role, when set, is the prompt role the model works in: its text
+	// joins the system prompt, and the start step records its name.
+	Role *suite.Role
+	// Vars are the values earlier tests of a plan remembered, already
+	// written into Steps and Goal; the model is told their names and
+	// values so it can use them.
+	Vars map[string]string
+	// Remember offers the model the remember tool: the task is a node of
+	// a plan whose later tests may use the values it keeps.
+	Remember bool
 }
 
 // Identity is what the browser presents for the persona; zero for none.

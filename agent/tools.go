@@ -24,6 +24,7 @@ const (
 	toolAssert   = "assert"
 	toolFinish   = "finish"
 	toolReadMail = "read_email"
+	toolRemember = "remember"
 )
 
 // toolArgs is the union of every tool's arguments; each tool reads its own.
@@ -47,6 +48,7 @@ type toolArgs struct {
 	To         string `json:"to,omitempty"`
 	Subject    string `json:"subject,omitempty"`
 	Since      string `json:"since,omitempty"`
+	Name       string `json:"name,omitempty"`
 }
 
 // decodeArgs reads a tool call's arguments strictly, so a misspelt field is
@@ -84,7 +86,16 @@ const indexProp = `"index":{"type":"integer","minimum":1,"description":"the elem
 
 // tools are the functions offered to the model. Descriptions are part of
 // the prompt: they say when to use a tool as well as what it does.
-func tools() []llm.Tool {
+func tools(remember bool) []llm.Tool {
+	ts := baseTools()
+	if remember {
+		ts = append(ts, llm.Tool{Name: toolRemember, Description: "Keep a value shown on the page for the later tests of this plan, which use it as {{vars.NAME}}: text is the label the value stands next to (\"Order number\" for \"Order number: A-1042\"); Argus reads the value from the page itself.",
+			Parameters: schema(`"name":{"type":"string","description":"letters, digits and _, e.g. order_id"},"text":{"type":"string"}`, "name", "text")})
+	}
+	return ts
+}
+
+func baseTools() []llm.Tool {
 	return []llm.Tool{
 		{Name: toolNavigate, Description: "Load a URL: absolute, or a path relative to the application's base URL. Use it to start or when the test says to go somewhere; do not use it to skip a step that is broken.",
 			Parameters: schema(`"url":{"type":"string"}`, "url")},

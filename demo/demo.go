@@ -28,6 +28,9 @@ func SuiteFS() fs.FS { return suiteFS }
 // LoadSuite parses the embedded demo suite.
 func LoadSuite() ([]*suite.Test, error) { return suite.LoadFS(suiteFS, SuiteDir) }
 
+// LoadFullSuite parses the embedded demo suite with its plans and personas.
+func LoadFullSuite() (*suite.Suite, error) { return suite.LoadSuiteFS(suiteFS, SuiteDir) }
+
 // Secrets returns the secrets the demo suite refers to, by name. The demo
 // accounts' password and authenticator seed are public (it is a demo), but
 // the suite still uses placeholders to show how secrets work.

@@ -16,7 +16,7 @@ import (
 // Jenkins, GitLab, GitHub test reporters and most CI dashboards read:
 //
 //	<testsuites name tests failures errors skipped time timestamp>
-//	  <testsuite name tests failures errors skipped time timestamp>   one per test file
+//	  <testsuite name tests failures errors skipped time timestamp>   one per test file, one per plan
 //	    <properties><property name value/>…</properties>
 //	    <testcase name classname time file line>                        one per test
 //	      <failure message type>…</failure> | <error …>…</error> | <skipped message/>
@@ -112,11 +112,18 @@ func WriteJUnit(w io.Writer, runs []TestRun, info RunInfo) error {
 		if file == "" {
 			file = info.Name
 		}
-		si, ok := index[file]
+		// A plan's tests form one testsuite, named after the plan, so CI
+		// shows the flow together.
+		group, props := file, junitProperties(info)
+		if p := r.Test.Plan; p != nil {
+			group = "plan: " + p.Name
+			props = append(props, junitProperty{Name: "argus.plan", Value: p.Name})
+		}
+		si, ok := index[group]
 		if !ok {
 			si = len(doc.Suites)
-			index[file] = si
-			doc.Suites = append(doc.Suites, junitSuite{Name: file, Properties: junitProperties(info)})
+			index[group] = si
+			doc.Suites = append(doc.Suites, junitSuite{Name: group, Properties: props})
 			times = append(times, 0)
 		}
 		times[si] += r.Duration()

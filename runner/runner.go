@@ -73,6 +73,15 @@ type Config struct {
 	// without one does not start (error).
 	Mailbox *Mailbox
 
+	// Personas are the identities tests may run as (suite.Test.Persona),
+	// by name: a suite's personas: documents. A test naming one missing
+	// here does not start (error).
+	Personas map[string]*suite.Persona
+
+	// Roles are the prompt roles tests may name (suite.Test.Role).
+	// Default: the built-in ones.
+	Roles suite.Roles
+
 	// Progress shows the run as it happens. Default: none.
 	Progress report.Progress
 
@@ -90,6 +99,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.Progress == nil {
 		c.Progress = silent{}
+	}
+	if c.Roles == nil {
+		c.Roles = suite.NewRoles(nil)
 	}
 	if c.Agent.Logger == nil {
 		c.Agent.Logger = c.Logger
@@ -136,46 +148,73 @@ func New(cfg Config) (*Runner, error) {
 }
 
 // Run runs tests, at most Parallel at once, and returns one TestRun per
-// test in the order given. A test that cannot start (a missing secret, a
-// browser that does not launch) is reported in its TestRun; tests not yet
-// started when ctx ends are reported as skipped.
+// test in the order given. Tests of a plan (suite.Test.Plan) run as its
+// graph says (package plan): a test starts once the tests it needs have
+// passed, with the values they remembered, and is skipped with the reason
+// when one did not pass. Independent tests and plan branches share the
+// Parallel browsers. A test that cannot start (a missing secret, a browser
+// that does not launch) is reported in its TestRun; tests not yet started
+// when ctx ends are reported as skipped.
 func (r *Runner) Run(ctx context.Context, tests []*suite.Test) []report.TestRun {
-	runs := make([]report.TestRun, len(tests))
+	s := newSchedule(tests)
 	slugs := report.Slugs(tests)
-	work := make(chan int)
 	var wg sync.WaitGroup
 	for range min(r.cfg.Parallel, len(tests)) {
 		wg.Go(func() {
-			for i := range work {
-				runs[i] = r.runOne(ctx, tests[i], slugs[i])
-				r.cfg.Progress.Finished(runs[i])
+			for {
+				i, vars, ok := s.next()
+				if !ok {
+					return
+				}
+				run := r.runOne(ctx, tests[i], slugs[i], vars)
+				r.cfg.Progress.Finished(run)
+				for _, skipped := range s.finish(i, run) {
+					r.cfg.Progress.Finished(skipped)
+				}
 			}
 		})
 	}
-	for i := range tests {
-		work <- i
-	}
-	close(work)
 	wg.Wait()
-	return runs
+	return s.runs
 }
 
 // runOne carries out one test from start to report.
-func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string) report.TestRun {
+// vars are the values the tests it needs remembered, when t is a plan's.
+func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string, vars map[string]string) report.TestRun {
 	log := r.cfg.Logger.With("test", t.Name)
 	if err := ctx.Err(); err != nil {
 		return report.Skipped(t, "the run was cancelled before this test started")
 	}
-	if t.Persona != "" {
-		// Personas live in a project on the server; a local run has none
-		// to apply, and running the test as nobody would not be the test.
-		return report.TestRun{Test: t, Started: time.Now(),
-			StartErr: fmt.Errorf("test %q runs as persona %q; personas belong to a project on the server: run it with argus run --server", t.Name, t.Persona)}
-	}
-	dir := filepath.Dir(t.Pos.File)
-	task, err := agent.TaskFromTest(t, r.cfg.BaseURL, dir, r.cfg.Secrets)
+	// The values of earlier tests are written in before the task is built;
+	// the replay stays keyed by the test as written.
+	expanded, err := t.ExpandVars(vars)
 	if err != nil {
 		return report.TestRun{Test: t, StartErr: err, Started: time.Now()}
+	}
+	dir := filepath.Dir(t.Pos.File)
+	task, err := agent.TaskFromTest(expanded, r.cfg.BaseURL, dir, r.cfg.Secrets)
+	if err != nil {
+		return report.TestRun{Test: t, StartErr: err, Started: time.Now()}
+	}
+	task.Key = t.Hash()
+	task.Vars = vars
+	task.Remember = t.Plan != nil
+	if t.Persona != "" {
+		p := r.cfg.Personas[t.Persona]
+		if p == nil {
+			// Running the test as nobody would not be the test.
+			return report.TestRun{Test: t, Started: time.Now(),
+				StartErr: fmt.Errorf("test %q runs as persona %q, which this suite does not define: add it to a personas: document beside the tests, or run on a server whose project has it (argus run --server)", t.Name, t.Persona)}
+		}
+		task.Persona = &agent.Persona{Name: p.Name, DisplayName: p.DisplayName, Email: p.Email, Username: p.Username,
+			PasswordSecret: p.PasswordSecret, TOTPSecret: p.TOTPSecret, Locale: p.Locale, Timezone: p.Timezone, UserAgent: p.UserAgent}
+	}
+	if t.Role != "" {
+		role, ok := r.cfg.Roles[t.Role]
+		if !ok {
+			return report.TestRun{Test: t, Started: time.Now(), StartErr: errors.New(r.cfg.Roles.Unknown(t.Role))}
+		}
+		task.Role = &role
 	}
 	if t.UsesEmail() {
 		if r.cfg.Mailbox == nil {
@@ -211,7 +250,7 @@ func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string) report.
 	if err != nil {
 		return rec.Finish(nil, err)
 	}
-	sess, err := r.cfg.Browser.Acquire(ctx, browser.AcquireOptions{AgentID: slug, Egress: egress})
+	sess, err := r.cfg.Browser.Acquire(ctx, browser.AcquireOptions{AgentID: slug, Identity: task.Persona.Identity(), Egress: egress})
 	if err != nil {
 		return rec.Finish(nil, fmt.Errorf("could not get a browser: %w", err))
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,7 +14,7 @@ import (
 )
 
 // testKeys are the keys of a test, in the order documentation lists them.
-var testKeys = []string{"name", "url", "goal", "steps", "checkpoints", "tags", "covers", "timeout", "expected_failure", "persona"}
+var testKeys = []string{"name", "url", "goal", "steps", "checkpoints", "tags", "covers", "timeout", "expected_failure", "persona", "role", "needs"}
 
 // keySynonyms maps keys people write by habit to the ones a test uses.
 var keySynonyms = map[string]string{
@@ -24,6 +25,8 @@ var keySynonyms = map[string]string{
 	"checkpoint": "checkpoints", "assertions": "checkpoints", "checks": "checkpoints",
 	"timeout_seconds": "timeout", "time_limit": "timeout",
 	"user": "persona", "identity": "persona", "as": "persona",
+	"depends_on": "needs", "after": "needs", "requires": "needs", "need": "needs", "depends": "needs",
+	"agent_role": "role", "mode": "role",
 	"xfail": "expected_failure", "expect_failure": "expected_failure", "known_failure": "expected_failure",
 }
 
@@ -94,6 +97,20 @@ func (d *decoder) test(m *ast.MappingNode, prefix string) {
 			if s, ok := d.text(v, path); ok {
 				t.ExpectedFailure = s
 			}
+		case "role":
+			if s, ok := d.line(v, path); ok {
+				if err := CheckRoleName(s); err != nil {
+					d.errorf(d.pos(v), path, "%v", err)
+				} else {
+					t.Role = s
+				}
+			}
+		case "needs":
+			if d.plan == nil {
+				d.errorf(d.pos(mv.Key), path, "needs is for the tests of a plan (a document with plan: and tests:); a test on its own runs without waiting for others")
+				continue
+			}
+			t.Needs = d.needs(v, path)
 		case "persona":
 			if s, ok := d.line(v, path); ok {
 				if err := CheckPersonaName(s); err != nil {
@@ -125,8 +142,34 @@ func (d *decoder) test(m *ast.MappingNode, prefix string) {
 		}
 	}
 	if len(d.errs) == before {
+		t.Plan = d.plan
 		d.tests = append(d.tests, t)
+		if d.plan != nil {
+			d.plan.Tests = append(d.plan.Tests, t)
+		}
 	}
+}
+
+// needs reads the names a plan's test waits for: a list, or one name.
+func (d *decoder) needs(n ast.Node, path string) []string {
+	if _, ok := n.(*ast.StringNode); ok {
+		if s, ok := d.line(n, path); ok {
+			return []string{s}
+		}
+		return nil
+	}
+	var names []string
+	for i, item := range d.list(n, path, MaxPlanTests) {
+		ipath := fmt.Sprintf("%s[%d]", path, i)
+		if s, ok := d.line(item, ipath); ok {
+			if slices.Contains(names, s) {
+				d.errorf(d.pos(item), ipath, "%q is listed twice", s)
+				continue
+			}
+			names = append(names, s)
+		}
+	}
+	return names
 }
 
 func unknownKey(key string) string {

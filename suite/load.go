@@ -27,6 +27,38 @@ const CacheDir = ".argus"
 // across everything loaded together. Every problem is reported in one
 // ErrorList (up to MaxErrors).
 func Load(paths ...string) ([]*Test, error) {
+	st, err := LoadSuite(paths...)
+	if err != nil {
+		return nil, err
+	}
+	return st.Tests, nil
+}
+
+// Suite is everything loaded together: the tests (a plan's included, in
+// file order), the plans, the roles the files define and the personas.
+type Suite struct {
+	Tests    []*Test
+	Plans    []*Plan
+	Roles    []*Role
+	Personas []*Persona
+}
+
+// RoleSet returns the built-in roles and the suite's own.
+func (s *Suite) RoleSet() Roles { return NewRoles(s.Roles) }
+
+// Persona returns the suite's persona called name, or nil.
+func (s *Suite) Persona(name string) *Persona {
+	for _, p := range s.Personas {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// LoadSuite is Load returning plans, roles and personas too. Every
+// test's role must be a built-in one or one the loaded files define.
+func LoadSuite(paths ...string) (*Suite, error) {
 	l := newLoader()
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
@@ -49,6 +81,15 @@ func Load(paths ...string) ([]*Test, error) {
 // slash-separated paths in fsys. Positions in errors and tests use the
 // same paths.
 func LoadFS(fsys fs.FS, paths ...string) ([]*Test, error) {
+	st, err := LoadSuiteFS(fsys, paths...)
+	if err != nil {
+		return nil, err
+	}
+	return st.Tests, nil
+}
+
+// LoadSuiteFS is LoadSuite for a file system such as an embed.FS.
+func LoadSuiteFS(fsys fs.FS, paths ...string) (*Suite, error) {
 	l := newLoader()
 	for _, p := range paths {
 		if !fs.ValidPath(p) {
@@ -61,6 +102,7 @@ func LoadFS(fsys fs.FS, paths ...string) ([]*Test, error) {
 }
 
 type loader struct {
+	suite  Suite
 	tests  []*Test
 	errs   ErrorList
 	names  map[string]Position
@@ -73,9 +115,15 @@ func newLoader() *loader {
 	return &loader{names: make(map[string]Position), seen: make(map[string]bool)}
 }
 
-func (l *loader) result(paths []string) ([]*Test, error) {
+func (l *loader) result(paths []string) (*Suite, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("load tests: no paths given")
+	}
+	roles := l.suite.RoleSet()
+	for _, t := range l.tests {
+		if _, ok := roles[t.Role]; t.Role != "" && !ok {
+			l.errs.add(&Error{Pos: t.Pos, Path: "role", Msg: roles.Unknown(t.Role)})
+		}
 	}
 	if err := l.errs.err(); err != nil {
 		return nil, err
@@ -83,7 +131,43 @@ func (l *loader) result(paths []string) ([]*Test, error) {
 	if l.files == 0 {
 		return nil, fmt.Errorf("%w in %s (test files end in .yaml or .yml)", ErrNoTests, strings.Join(paths, ", "))
 	}
-	return l.tests, nil
+	l.suite.Tests = l.tests
+	return &l.suite, nil
+}
+
+// define adds a file's plans, roles and personas, each name unique across
+// the files.
+func (l *loader) define(f *File) {
+	for _, p := range f.Plans {
+		if prev := l.findPlan(p.Name); prev != nil {
+			l.errs.add(&Error{Pos: p.Pos, Path: "plan", Msg: fmt.Sprintf("duplicate plan name %q (also at %s); names must be unique across the suite", p.Name, prev.Pos)})
+			continue
+		}
+		l.suite.Plans = append(l.suite.Plans, p)
+	}
+	for _, r := range f.Roles {
+		if i := slices.IndexFunc(l.suite.Roles, func(o *Role) bool { return o.Name == r.Name }); i >= 0 {
+			l.errs.add(&Error{Pos: r.Pos, Path: "roles", Msg: fmt.Sprintf("duplicate role name %q (also at %s)", r.Name, l.suite.Roles[i].Pos)})
+			continue
+		}
+		l.suite.Roles = append(l.suite.Roles, r)
+	}
+	for _, p := range f.Personas {
+		if prev := l.suite.Persona(p.Name); prev != nil {
+			l.errs.add(&Error{Pos: p.Pos, Path: "personas", Msg: fmt.Sprintf("duplicate persona name %q (also at %s)", p.Name, prev.Pos)})
+			continue
+		}
+		l.suite.Personas = append(l.suite.Personas, p)
+	}
+}
+
+func (l *loader) findPlan(name string) *Plan {
+	for _, p := range l.suite.Plans {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
 }
 
 // load reads root (a path in fsys); display is how the user wrote it.
@@ -150,7 +234,7 @@ func (l *loader) file(fsys fs.FS, p, display string) {
 		l.errs.add(&Error{Pos: Position{File: display}, Msg: describeFSError(err)})
 		return
 	}
-	tests, err := Parse(display, src)
+	f, err := ParseFile(display, src)
 	if err != nil {
 		var list ErrorList
 		if errors.As(err, &list) {
@@ -162,7 +246,8 @@ func (l *loader) file(fsys fs.FS, p, display string) {
 		}
 		return
 	}
-	for _, t := range tests {
+	l.define(f)
+	for _, t := range f.Tests {
 		if prev, dup := l.names[t.Name]; dup {
 			l.errs.add(&Error{Pos: t.Pos, Path: "name", Msg: fmt.Sprintf("duplicate test name %q (also at %s); names must be unique across the suite", t.Name, prev)})
 			continue

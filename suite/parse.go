@@ -22,12 +22,32 @@ import (
 // file:line:col, the field, what is wrong and what is valid. Names must be
 // unique within the file; Load also checks across files.
 func Parse(filename string, src []byte) ([]*Test, error) {
+	f, err := ParseFile(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return f.Tests, nil
+}
+
+// File is everything one test file defines: tests (those of its plans
+// included), plans, prompt roles and personas.
+type File struct {
+	Tests    []*Test
+	Plans    []*Plan
+	Roles    []*Role
+	Personas []*Persona
+}
+
+// ParseFile is Parse returning every kind of document a file may hold:
+// tests, plans (plan: with tests: that have needs:), roles (roles:) and
+// personas (personas:).
+func ParseFile(filename string, src []byte) (*File, error) {
 	d := &decoder{file: filename, src: src}
 	d.parse()
 	if err := d.errs.err(); err != nil {
 		return nil, err
 	}
-	return d.tests, nil
+	return &File{Tests: d.tests, Plans: d.plans, Roles: d.roles, Personas: d.personas}, nil
 }
 
 type decoder struct {
@@ -36,6 +56,11 @@ type decoder struct {
 	tests []*Test
 	errs  ErrorList
 	names map[string]Position
+	// plan is the plan whose tests are being read; nil outside one.
+	plan     *Plan
+	plans    []*Plan
+	roles    []*Role
+	personas []*Persona
 }
 
 func (d *decoder) errorf(pos Position, path, format string, args ...any) {
@@ -184,6 +209,12 @@ func (d *decoder) document(body ast.Node) {
 		}
 		d.errorf(d.pos(body), "", `expected a test (a mapping with name, goal, steps, …) or a mapping with a "tests:" list, got %s`, describeNode(body))
 		return
+	}
+	for _, kind := range []string{"plan", "roles", "personas"} {
+		if findKey(m, kind) != nil {
+			d.definitions(m, kind)
+			return
+		}
 	}
 	if tests := findKey(m, "tests"); tests != nil {
 		for _, mv := range m.Values {

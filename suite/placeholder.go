@@ -74,6 +74,9 @@ func checkPlaceholders(s string) error {
 	if !strings.Contains(s, "{{") {
 		return nil
 	}
+	if err := checkVarPlaceholders(s); err != nil {
+		return err
+	}
 	for _, m := range braceRe.FindAllString(s, -1) {
 		if m != EmailAddress && emailRe.MatchString(m) {
 			return fmt.Errorf("malformed email placeholder %s: the agent's own address is written %s", m, EmailAddress)

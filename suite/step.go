@@ -48,6 +48,7 @@ const (
 	VerbExpectEmail                    // expect email to "{{email.address}}" [with subject "…"] [within DURATION]
 	VerbOpenEmailLink                  // open link "Text" from email
 	VerbTypeEmailCode                  // type code from email into <locator>
+	VerbRemember                       // remember text of <locator> as NAME
 	numVerbs
 )
 
@@ -83,6 +84,7 @@ var verbNames = [numVerbs]string{
 	VerbExpectEmail:               "expect email",
 	VerbOpenEmailLink:             "open link",
 	VerbTypeEmailCode:             "type code from email",
+	VerbRemember:                  "remember text of",
 }
 
 // String returns the verb's keywords as written in a step ("expect no text").
@@ -271,6 +273,9 @@ type Step struct {
 	To string
 }
 
+// remember's Value is the name the value is kept under, {{vars.NAME}} in
+// later tests of a plan.
+
 // String renders the step in canonical form; ParseStep(s.String()) returns
 // s for every valid step. An invalid step renders as a description that
 // does not parse.
@@ -341,6 +346,10 @@ func (s Step) render() string {
 	case VerbTypeEmailCode:
 		arg("into")
 		loc(locatorLabel)
+	case VerbRemember:
+		loc(locatorText)
+		arg("as")
+		arg(s.Value)
 	}
 	if (s.Verb == VerbWaitFor || s.Verb == VerbWaitForURL || s.Verb == VerbExpectEmail) && s.Duration != 0 {
 		arg("within")
@@ -451,6 +460,7 @@ const (
 	valueURLPart                   // a part of a URL to look for
 	valuePath                      // a local file path
 	valueTOTP                      // exactly one {{secret.NAME}}: the secret holding a TOTP seed
+	valueVarName                   // the name of a remembered value: letters, digits and _
 )
 
 func validateValue(v string, kind valueKind) error {
@@ -468,6 +478,9 @@ func validateValue(v string, kind valueKind) error {
 			return fmt.Errorf(`the secret holding the TOTP seed is written as one placeholder, e.g. type totp "{{secret.shop_totp}}" into "Code"; got %s`, quote(v))
 		}
 		return nil
+	}
+	if kind == valueVarName {
+		return CheckVarName(v)
 	}
 	if hasPlaceholder(v) {
 		return errors.New("secret placeholders are only allowed in the value of type, expect text and expect no text")

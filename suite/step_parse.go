@@ -22,7 +22,7 @@ func (e *StepError) Error() string { return e.Msg }
 // that typo suggestions prefer them.
 var verbWords = []string{
 	"click", "type", "expect", "navigate", "wait", "press", "select", "check",
-	"uncheck", "clear", "upload", "scroll", "go", "reload", "open",
+	"uncheck", "clear", "upload", "scroll", "go", "reload", "open", "remember",
 }
 
 // verbSynonyms maps words people reach for to the verb the language uses.
@@ -35,9 +35,10 @@ var verbSynonyms = map[string]string{
 	"sleep": "wait", "pause": "wait", "refresh": "reload", "back": "go",
 	"attach": "upload",
 	"totp":   "type totp", "otp": "type totp",
+	"save": "remember", "store": "remember", "keep": "remember", "capture": "remember",
 }
 
-const verbHelp = `steps start with navigate, go to, go back, reload, click, type, clear, select, check, uncheck, press, scroll, upload, wait, expect or open link`
+const verbHelp = `steps start with navigate, go to, go back, reload, click, type, clear, select, check, uncheck, press, scroll, upload, wait, expect, open link or remember`
 
 // ParseStep parses one step of the step language, for example
 //
@@ -374,6 +375,8 @@ func (p *stepParser) step() (Step, error) {
 		s, err = p.expect()
 	case "open":
 		s, err = p.openLink()
+	case "remember":
+		s, err = p.rememberStep()
 	default:
 		return Step{}, p.unknownVerb(t)
 	}
@@ -489,6 +492,32 @@ func (p *stepParser) openLink() (Step, error) {
 		return Step{}, err
 	}
 	return Step{Verb: VerbOpenEmailLink, Value: v}, nil
+}
+
+// rememberStep reads the rest of remember text of ELEMENT as NAME.
+func (p *stepParser) rememberStep() (Step, error) {
+	if _, err := p.word(`"text of", e.g. remember text of "Order number" as order_id`, "text"); err != nil {
+		return Step{}, err
+	}
+	if _, err := p.word(`"of" after "text", e.g. remember text of "Order number" as order_id`, "of"); err != nil {
+		return Step{}, err
+	}
+	p.verb = "remember text of"
+	loc, err := p.locator(locatorText)
+	if err != nil {
+		return Step{}, err
+	}
+	if _, err := p.word(`"as" and a name, e.g. remember text of "Order number" as order_id`, "as"); err != nil {
+		return Step{}, err
+	}
+	t, ok := p.next()
+	if !ok {
+		return Step{}, p.errAt(p.endOffset(), `remember text of: expected a name after "as", e.g. order_id`)
+	}
+	if err := CheckVarName(t.text); err != nil {
+		return Step{}, p.errAt(t.off, "remember text of: %v", err)
+	}
+	return Step{Verb: VerbRemember, Target: loc, Value: t.text}, nil
 }
 
 func isBarePlaceholder(w string) bool { return secretRe.FindString(w) == w }

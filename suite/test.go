@@ -81,6 +81,14 @@ type Test struct {
 	// credentials and browser language, time zone and user agent); empty
 	// runs as nobody in particular.
 	Persona string
+	// Role names the prompt role a model pursues the goal in (a built-in
+	// such as ux-auditor, or one the suite defines); empty for none.
+	Role string
+	// Plan is the plan the test is a node of; nil for a test on its own.
+	Plan *Plan
+	// Needs names the tests of the same plan that must pass before this
+	// one starts.
+	Needs []string
 	// Pos is where the test is defined (its first key).
 	Pos Position
 }

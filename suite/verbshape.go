@@ -55,4 +55,5 @@ var verbShapes = [numVerbs]shape{
 	VerbExpectEmail:               {value: optional, to: true, duration: optional},
 	VerbOpenEmailLink:             {value: required},
 	VerbTypeEmailCode:             {target: required},
+	VerbRemember:                  {value: required, kind: valueVarName, target: required},
 }

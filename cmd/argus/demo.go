@@ -59,10 +59,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		cfg.ReportDir = defaultDemoReport
 	}
 
-	tests, replayDir, err := loadDemoSuite()
+	st, replayDir, err := loadDemoSuite()
 	if err != nil {
 		return err
 	}
+	tests := st.Tests
 	if tests, err = selectTests(tests, opts.tags, opts.names); err != nil {
 		return err
 	}
@@ -90,7 +91,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	var model string
 	err = execute(ctx, e, cfg, tests, runPlan{
 		name: "argus demo", baseURL: srv.URL(), secrets: demo.Secrets(),
-		noReplay: opts.noReplay, replayDir: replayDir, mailbox: mbox,
+		noReplay: opts.noReplay, replayDir: replayDir, mailbox: mbox, suite: st,
 		footer: func(w io.Writer, r []report.TestRun) {
 			demoFooter(w, r, cfg.Model)
 			runs = r
@@ -108,13 +109,13 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 
 // loadDemoSuite returns the demo suite and where its replays are kept ("" =
 // beside the test files).
-func loadDemoSuite() ([]*suite.Test, string, error) {
+func loadDemoSuite() (*suite.Suite, string, error) {
 	onDisk := filepath.Join("demo", demo.SuiteDir)
 	if st, err := os.Stat(onDisk); err == nil && st.IsDir() {
-		tests, err := suite.Load(onDisk)
-		return tests, "", err
+		s, err := suite.LoadSuite(onDisk)
+		return s, "", err
 	}
-	tests, err := demo.LoadSuite()
+	tests, err := demo.LoadFullSuite()
 	if err != nil {
 		return nil, "", err
 	}

@@ -53,7 +53,7 @@ func runMCP(ctx context.Context, e *env, args []string) error {
 	// Secrets of the tests there now; a test saved later that needs another
 	// one says so when it starts.
 	tests, _ := suite.Load(dir)
-	secrets, err := collectSecrets(tests, secretFlags, e.getenv)
+	secrets, err := collectSecrets(tests, nil, secretFlags, e.getenv)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/argusqa/argus/agent/llm"
 	"github.com/argusqa/argus/agent/llm/provider"
 	"github.com/argusqa/argus/internal/config"
+	"github.com/argusqa/argus/plan"
 	"github.com/argusqa/argus/report"
 	"github.com/argusqa/argus/runner"
 	"github.com/argusqa/argus/suite"
@@ -65,11 +66,11 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	tests, err := suite.Load(paths...)
+	st, err := suite.LoadSuite(paths...)
 	if err != nil {
 		return &usageError{msg: loadProblem(err)}
 	}
-	tests, err = selectTests(tests, opts.tags, opts.names)
+	tests, err := selectTests(st.Tests, opts.tags, opts.names)
 	if err != nil {
 		return err
 	}
@@ -82,13 +83,13 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if cfg.ChangedFiles != "" || cfg.Since != "" {
 		return usagef("--changed-files and --since select tests on a server; add --server (ARGUS_SERVER)")
 	}
-	secrets, err := collectSecrets(tests, opts.secrets, e.getenv)
+	secrets, err := collectSecrets(tests, st.Personas, opts.secrets, e.getenv)
 	if err != nil {
 		return err
 	}
 	return execute(ctx, e, cfg, tests, runPlan{
 		baseURL: cfg.BaseURL, secrets: secrets, noReplay: opts.noReplay, replayDir: opts.replayDir,
-		allowedOrigins: opts.origins,
+		allowedOrigins: opts.origins, suite: st,
 	})
 }
 
@@ -110,6 +111,8 @@ type runPlan struct {
 	// modelName, when set, receives the name of the model the tests ran
 	// with ("" for none).
 	modelName *string
+	// suite, when set, gives the personas and roles the tests name.
+	suite *suite.Suite
 }
 
 // execute runs tests as the configuration and plan say, shows progress,
@@ -150,7 +153,17 @@ func execute(ctx context.Context, e *env, cfg *config.Config, tests []*suite.Tes
 	}
 
 	progress := report.NewProgress(e.stdout, isTerminal(e.stdout))
+	var personas map[string]*suite.Persona
+	roles := suite.NewRoles(nil)
+	if plan.suite != nil {
+		personas = map[string]*suite.Persona{}
+		for _, p := range plan.suite.Personas {
+			personas[p.Name] = p
+		}
+		roles = plan.suite.RoleSet()
+	}
 	r, err := runner.New(runner.Config{
+		Personas: personas, Roles: roles,
 		Browser: browsers, BaseURL: plan.baseURL, Parallel: parallel, Secrets: plan.secrets, Mailbox: mailbox,
 		ReplayDir: plan.replayDir, NoReplay: plan.noReplay, ReportDir: cfg.ReportDir,
 		Target: new(cfg.TargetPolicy()), AllowedOrigins: plan.allowedOrigins, BlockThirdParty: cfg.BlockThirdParty,
@@ -161,7 +174,7 @@ func execute(ctx context.Context, e *env, cfg *config.Config, tests []*suite.Tes
 		return err
 	}
 	started := time.Now()
-	fmt.Fprintf(e.stdout, "running %d %s with %s, %d at a time\n", len(tests), plural(len(tests), "test", "tests"), describeModel(model), parallel)
+	fmt.Fprintf(e.stdout, "running %d %s%s with %s, %d at a time\n", len(tests), plural(len(tests), "test", "tests"), describePlans(tests), describeModel(model), parallel)
 	runs := r.Run(ctx, tests)
 	progress.Close()
 
@@ -253,17 +266,33 @@ func describeModel(m llm.Model) string {
 }
 
 // selectTests keeps the tests with any of tags (when given) whose name
-// contains any of names (when given).
+// (or whose plan's name) contains any of names (when given), and the tests
+// of their plans they need, directly or not: a plan's test cannot run
+// without them.
 func selectTests(tests []*suite.Test, tags, names []string) ([]*suite.Test, error) {
-	var kept []*suite.Test
+	keep := map[*suite.Test]bool{}
+	contains := func(s string) bool {
+		return slices.ContainsFunc(names, func(n string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(n)) })
+	}
 	for _, t := range tests {
 		if len(tags) > 0 && !slices.ContainsFunc(tags, t.HasTag) {
 			continue
 		}
-		if len(names) > 0 && !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(strings.ToLower(t.Name), strings.ToLower(n)) }) {
+		if len(names) > 0 && !contains(t.Name) && (t.Plan == nil || !contains(t.Plan.Name)) {
 			continue
 		}
-		kept = append(kept, t)
+		keep[t] = true
+		if t.Plan != nil {
+			for _, need := range plan.Ancestors(t.Plan.Nodes(), t.Name) {
+				keep[t.Plan.Test(need)] = true
+			}
+		}
+	}
+	var kept []*suite.Test
+	for _, t := range tests {
+		if keep[t] {
+			kept = append(kept, t)
+		}
 	}
 	if len(kept) == 0 {
 		return nil, usagef("no test matches --tag %v --name %v (%d tests loaded)", tags, names, len(tests))
@@ -271,10 +300,27 @@ func selectTests(tests []*suite.Test, tags, names []string) ([]*suite.Test, erro
 	return kept, nil
 }
 
+// describePlans says how many of the tests belong to plans: " (4 in 1
+// plan)", or "" when none does.
+func describePlans(tests []*suite.Test) string {
+	plans := map[*suite.Plan]bool{}
+	n := 0
+	for _, t := range tests {
+		if t.Plan != nil {
+			plans[t.Plan] = true
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d in %d %s)", n, len(plans), plural(len(plans), "plan", "plans"))
+}
+
 // collectSecrets gathers the secrets the tests use from --secret flags and
 // ARGUS_SECRET_<NAME> variables. A missing one is reported when its test
 // starts, so other tests still run.
-func collectSecrets(tests []*suite.Test, flags []string, getenv func(string) string) (map[string]string, error) {
+func collectSecrets(tests []*suite.Test, personas []*suite.Persona, flags []string, getenv func(string) string) (map[string]string, error) {
 	secrets := map[string]string{}
 	for _, f := range flags {
 		name, value, ok := strings.Cut(f, "=")
@@ -283,14 +329,20 @@ func collectSecrets(tests []*suite.Test, flags []string, getenv func(string) str
 		}
 		secrets[name] = value
 	}
+	var names []string
 	for _, t := range tests {
-		for _, name := range t.Secrets() {
-			if _, ok := secrets[name]; ok {
-				continue
-			}
-			if v := getenv(agent.SecretEnvVar(name)); v != "" {
-				secrets[name] = v
-			}
+		names = append(names, t.Secrets()...)
+	}
+	// A persona's password and seed are secrets too, named by the persona.
+	for _, p := range personas {
+		names = append(names, p.PasswordSecret, p.TOTPSecret)
+	}
+	for _, name := range names {
+		if _, ok := secrets[name]; ok || name == "" {
+			continue
+		}
+		if v := getenv(agent.SecretEnvVar(name)); v != "" {
+			secrets[name] = v
 		}
 	}
 	return secrets, nil

@@ -125,6 +125,10 @@ func (a *App) routes() http.Handler {
 	mux.Handle("GET /profile", a.requireLogin(a.profilePage))
 	mux.Handle("POST /profile", a.requireLogin(a.saveProfile))
 	mux.Handle("GET /settings", a.requireLogin(a.settingsPage))
+	mux.Handle("GET /orders", a.requireLogin(a.ordersPage))
+	mux.Handle("POST /orders", a.requireLogin(a.placeOrder))
+	mux.Handle("GET /orders/{number}", a.requireLogin(a.orderPage))
+	mux.Handle("POST /orders/{number}/ship", a.requireLogin(a.shipOrder))
 	mux.Handle("POST /api/settings", a.requireLogin(a.apiSaveSettings))
 
 	mux.HandleFunc("GET /", a.notFound)

@@ -12,7 +12,7 @@ import (
 // layout with the page's own content.
 type pages map[string]*template.Template
 
-var pageNames = []string{"home", "signup", "login", "logincode", "dashboard", "profile", "products", "settings", "notfound", "confirm"}
+var pageNames = []string{"home", "signup", "login", "logincode", "dashboard", "profile", "products", "settings", "notfound", "confirm", "orders", "order"}
 
 // parsePages parses the templates as read (the running mutant's rewrites
 // applied).
@@ -75,6 +75,9 @@ type view struct {
 	Products []product
 	// Settings page.
 	Languages []string
+	// Orders pages.
+	Orders []order
+	Order  *order
 }
 
 // render writes a page. It renders into a buffer first so a template error

@@ -33,6 +33,13 @@ const (
 	DemoTOTPURL   = "otpauth://totp/Lumen%20Office%20Supply:2fa@example.com?secret=" + DemoTOTPSeed + "&issuer=Lumen%20Office%20Supply&algorithm=SHA1&digits=6&period=30"
 )
 
+// The seeded seller: the shop's staff account, which sees every order and
+// ships them. Same public password as the demo account.
+const (
+	DemoSellerName  = "Sam Seller"
+	DemoSellerEmail = "seller@example.com"
+)
+
 var errEmailTaken = errors.New("email already registered")
 
 type user struct {
@@ -46,6 +53,8 @@ type user struct {
 	// TOTPSeed, when set, makes a login ask for a one-time code after the
 	// password.
 	TOTPSeed string
+	// Seller marks the shop's staff, who see every order and ship them.
+	Seller bool
 }
 
 type session struct {
@@ -63,6 +72,7 @@ type store struct {
 	byID     map[int]*user
 	nextID   int
 	sessions map[[32]byte]session // by SHA-256 of the cookie token
+	orders   []*order
 	// pending are logins that passed the password and wait for a code,
 	// by SHA-256 of their cookie token.
 	pending map[[32]byte]session
@@ -85,6 +95,11 @@ func newStore(cost int) (*store, error) {
 		return nil, err
 	}
 	secure.TOTPSeed = DemoTOTPSeed
+	seller, err := s.createUser(DemoSellerName, DemoSellerEmail, DemoPassword)
+	if err != nil {
+		return nil, err
+	}
+	seller.Seller = true
 	return s, nil
 }
 
