@@ -168,6 +168,22 @@ func TestSuiteMatchesApp(t *testing.T) {
 	if _, body := get(logged, "/dashboard"); !strings.Contains(body, "Log out") {
 		t.Fatal("the suite's secret does not log in")
 	}
+	// The plan's flow: the demo user orders (the shop's first order is
+	// A-1001, the value the plan remembers), the seller ships it.
+	seller := client(t)
+	shown = append(shown,
+		post(logged, "/orders", url.Values{"product": {"Desk lamp"}}),
+		post(seller, "/login", url.Values{"email": {app.DemoSellerEmail}, "password": {Secrets()["demo_password"]}}),
+		post(seller, "/orders/A-1001/ship", nil))
+	_, sellerOrders := get(seller, "/orders")
+	shown = append(shown, sellerOrders)
+	for i, tc := range tests {
+		if len(tc.Vars()) > 0 {
+			if tests[i], err = tc.ExpandVars(map[string]string{"order_id": "A-1001"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	for _, tc := range tests {
 		paths := []string{tc.URL}
 		for _, s := range tc.Steps {

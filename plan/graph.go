@@ -65,8 +65,8 @@ func Check(nodes []Node) []Problem {
 	return probs
 }
 
-// findCycle returns one cycle as the names along it, first repeated at the
-// end, or nil.
+// findCycle returns one cycle as the names along it, each needing the
+// next, the first repeated at the end; nil when there is none.
 func findCycle(nodes []Node, index map[string]int) []string {
 	const (
 		unseen = iota
@@ -102,8 +102,6 @@ func findCycle(nodes []Node, index map[string]int) []string {
 	}
 	for i := range nodes {
 		if state[i] == unseen && visit(i) {
-			// The walk follows needs, so reverse to read in running order.
-			slices.Reverse(cycle)
 			return cycle
 		}
 	}

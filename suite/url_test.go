@@ -51,13 +51,13 @@ func TestPlaceholders(t *testing.T) {
 	if got := SecretPlaceholder("pw"); got != "{{secret.pw}}" {
 		t.Errorf("SecretPlaceholder = %s", got)
 	}
-	ok := []string{"", "plain", "{{secret.a}} and {{secret.B_2}}", "{{other}}", "{{ var.x }}", "{{", "}}"}
+	ok := []string{"", "plain", "{{secret.a}} and {{secret.B_2}}", "{{other}}", "{{vars.order_id}}", "{{", "}}"}
 	for _, s := range ok {
 		if err := checkPlaceholders(s); err != nil {
 			t.Errorf("checkPlaceholders(%q) = %v", s, err)
 		}
 	}
-	bad := []string{"{{secret.}}", "{{ secret.a }}", "{{secrets.a}}", "{{secret.a-b}}", "{{SECRET.a}}", "{{secret.1a}}", "{{secret." + strings.Repeat("a", 65) + "}}"}
+	bad := []string{"{{secret.}}", "{{ secret.a }}", "{{secrets.a}}", "{{secret.a-b}}", "{{SECRET.a}}", "{{secret.1a}}", "{{secret." + strings.Repeat("a", 65) + "}}", "{{ var.x }}", "{{vars.a-b}}", "{{ vars.a }}"}
 	for _, s := range bad {
 		if err := checkPlaceholders(s); err == nil {
 			t.Errorf("checkPlaceholders(%q) accepted", s)
