@@ -34,6 +34,11 @@ func runRemote(ctx context.Context, e *env, cfg *config.Config, tests []*suite.T
 	case cfg.ReportDir != "":
 		return usagef("--report is for in-process runs; with --server, open the run's page in the web UI (its link is printed)")
 	}
+	for _, t := range tests {
+		if t.Plan != nil {
+			return usagef("test %q (%s) belongs to the plan %q: plans run in this process for now (argus run without --server)", t.Name, t.Pos, t.Plan.Name)
+		}
+	}
 	c, err := client.New(client.Config{BaseURL: cfg.Server, APIKey: cfg.APIKey, UserAgent: "argus-cli/" + version})
 	if err != nil {
 		return &usageError{msg: err.Error()}
