@@ -75,6 +75,11 @@ type Config struct {
 	// redelivery is unavailable.
 	Redeliver func(ctx context.Context, tenant, delivery uuid.UUID) error
 
+	// OperatorTenant is the tenant (slug or id) whose administrators
+	// operate the installation: they alone see the job queue of every
+	// tenant (RequireOperator). Default "": the tenant created first.
+	OperatorTenant string
+
 	// WebhookRotationOverlap is how long a rotated-out webhook secret keeps
 	// signing beside the new one. Default 24 h.
 	WebhookRotationOverlap time.Duration

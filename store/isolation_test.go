@@ -20,7 +20,7 @@ import (
 // maintenance across tenants. Every other exported method of Store must
 // appear in TestTenantIsolation.
 var notTenantScoped = []string{
-	"Pool", "InTenant", "CreateTenant", "FindTenant", "GetTenant", "RenameTenant", "DeleteTenant",
+	"Pool", "InTenant", "CreateTenant", "FindTenant", "FirstTenant", "GetTenant", "RenameTenant", "DeleteTenant",
 	"CreateUser", "FindUserByEmail", "HasUsers", "Authenticate", "SetPassword", "AddMember",
 	"LookupAPIKey", "LookupSession", "DeleteSession", "CreateResetToken", "ResetPassword",
 	"ConsumeOAuthState", "PurgeExpired",

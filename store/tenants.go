@@ -93,6 +93,21 @@ func (s *Store) FindTenant(ctx context.Context, idOrSlug string) (*Tenant, error
 	return &t, nil
 }
 
+// FirstTenant returns the tenant created first, across tenants: the
+// operator's tenant when none is configured. ErrNotFound when there is
+// none.
+func (s *Store) FirstTenant(ctx context.Context) (*Tenant, error) {
+	var t Tenant
+	err := s.inSystem(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT id, name, slug::text, created_at FROM tenants ORDER BY created_at, id LIMIT 1`).
+			Scan(&t.ID, &t.Name, &t.Slug, &t.CreatedAt)
+	})
+	if err != nil {
+		return nil, wrap("first tenant", err)
+	}
+	return &t, nil
+}
+
 // RenameTenant changes tenant's display name.
 func (s *Store) RenameTenant(ctx context.Context, tenant uuid.UUID, name string) error {
 	return s.InTenant(ctx, tenant, func(tx pgx.Tx) error {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"log/slog"
+	"net/http"
 
 	"github.com/argusqa/argus/app"
 )
@@ -14,6 +15,12 @@ type Config struct {
 
 	// Logger receives request errors. Default: discard.
 	Logger *slog.Logger
+
+	// RiverUI, when set, is River's operator UI, mounted at /admin/river/
+	// for the operator's administrators only (app.RequireOperator): it
+	// shows every tenant's jobs. Its handler must serve under that
+	// prefix. Default nil: not mounted.
+	RiverUI http.Handler
 }
 
 // WithDefaults returns a copy of c with zero fields set to their defaults.

@@ -118,6 +118,11 @@ func (u *UI) routes() http.Handler {
 	admin("GET /settings/tenant/export", u.tenantExport)
 	admin("POST /settings/tenant/delete", u.tenantDelete)
 
+	if u.cfg.RiverUI != nil {
+		mux.Handle("GET /admin/river", http.RedirectHandler("/admin/river/", http.StatusMovedPermanently))
+		admin("/admin/river/", u.riverUI)
+	}
+
 	// Unknown paths get the UI's own 404 page rather than the mux's text.
 	pub("/", func(w http.ResponseWriter, r *http.Request) {
 		u.renderError(w, r, nil, http.StatusNotFound, "Page not found", "There is nothing at this address.")

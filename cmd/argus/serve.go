@@ -41,7 +41,7 @@ var serveSettings = append([]config.Setting{
 	// database and keeps its own key (embedded.go).
 	config.DatabaseURL.Optional(), config.SecretKey.Optional(), config.SecretKeyID, config.OldSecretKeys,
 	config.Listen, config.PublicURL, config.SMTPURL, config.MailFrom, config.Development,
-	config.EmbeddedWorker, config.DataDir, config.BlobDir,
+	config.EmbeddedWorker, config.DataDir, config.OperatorTenant, config.BlobDir,
 	config.RateLimit, config.RateBurst, config.RateConcurrent, config.TrustedProxies,
 	// Used by an embedded worker only.
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
@@ -170,7 +170,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, hooks serveHooks) er
 	if hooks.publicURLOfListener {
 		cfg.PublicURL = listenerURL(ln)
 	}
-	srv, a, err := newHTTP(cfg, st, sched, hub, dl, m, log)
+	srv, a, err := newHTTP(ctx, cfg, st, sched, hub, dl, m, log)
 	if err != nil {
 		ln.Close()
 		return err
@@ -259,10 +259,10 @@ func startHub(ctx context.Context, st *store.Store, log *slog.Logger) (*events.H
 
 // newHTTP builds the application layer and its two front ends on it: the
 // API server, with the web UI as its fallback.
-func newHTTP(cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.Hub, dl *delivery, m *metrics.Metrics, log *slog.Logger) (*server.Server, *app.App, error) {
+func newHTTP(ctx context.Context, cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.Hub, dl *delivery, m *metrics.Metrics, log *slog.Logger) (*server.Server, *app.App, error) {
 	acfg := app.Config{Store: st, Scheduler: sched, Blobs: dl.blobs, Hub: hub, PublicURL: cfg.PublicURL,
 		Development: cfg.Development, TargetPolicy: cfg.TargetPolicy(), ValidateWebhookURL: dl.validateWebhookURL, MailDomain: cfg.MailDomain,
-		Redeliver: dl.redeliver(sched.Client()), Logger: log}
+		Redeliver: dl.redeliver(sched.Client()), OperatorTenant: cfg.OperatorTenant, Logger: log}
 	// The application gets a mailer only when mail really goes out:
 	// without one it logs links in development mode and otherwise hands
 	// them to an admin, instead of claiming a mail was sent.
@@ -277,7 +277,11 @@ func newHTTP(cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.
 	if err != nil {
 		return nil, nil, err
 	}
-	ui, err := web.New(web.Config{App: a, Logger: log})
+	river, err := riverUI(ctx, sched, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	ui, err := web.New(web.Config{App: a, Logger: log, RiverUI: river})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -41,6 +41,10 @@ type Config struct {
 	// LogFormat is "text" (default) or "json".
 	LogFormat string
 
+	// OperatorTenant is the tenant whose admins see River's UI at
+	// /admin/river. Default "": the tenant created first.
+	OperatorTenant string
+
 	// Listen is the HTTP listen address of `argus serve`. Default ":8080".
 	Listen string
 

@@ -71,6 +71,12 @@ var (
 			return nil
 		},
 	}
+	OperatorTenant = Setting{
+		Env: "ARGUS_OPERATOR_TENANT", Flag: "operator-tenant",
+		Usage:   "the tenant (slug or id) whose admins operate this installation and alone see River's job queue of every tenant at /admin/river; empty: the tenant created first",
+		Example: "ops",
+		apply:   func(c *Config, raw string) error { c.OperatorTenant = raw; return nil },
+	}
 	BlobDir = Setting{
 		Env: "ARGUS_BLOB_DIR", Flag: "blob-dir", Default: "data/blobs",
 		Usage: "directory where screenshots and other blobs are kept (local blob storage)", Example: "/var/lib/argus/blobs",

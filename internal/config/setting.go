@@ -280,7 +280,7 @@ var All = []Setting{
 	Browser, GridURL, BrowserImage, BrowserNetwork, MaxAgents, BrowserIdleTimeout, PageLoadTimeout,
 	Model, BaseURL, Parallel, JUnitPath, ReportDir, LogLevel, LogFormat,
 	SMTPURL, MailFrom, MailListen, MailDomain, MailRetention, MailQuota, MailMaxMessageMiB, Development, EmbeddedWorker,
-	RateLimit, RateBurst, RateConcurrent, TrustedProxies, DataDir, BlobDir,
+	RateLimit, RateBurst, RateConcurrent, TrustedProxies, DataDir, OperatorTenant, BlobDir,
 	JobTimeout, RescueAfter,
 	Server, APIKey, Project, Commit, Branch, ChangedFiles, Since,
 	WebhookAllowPrivate, WebhookAllowCIDRs, TargetAllowPrivate, TargetAllowCIDRs, BlockThirdParty, PostHogKey, PostHogHost,
