@@ -117,7 +117,9 @@ type Step struct {
 	InputTokens   int            `json:"input_tokens"`
 	OutputTokens  int            `json:"output_tokens"`
 	ScreenshotURL *string        `json:"screenshot_url"`
-	CreatedAt     time.Time      `json:"created_at"`
+	// Failed: the step's action did not work or its check did not hold.
+	Failed    bool      `json:"failed"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // APIKey is a bearer key for machines. Key, the plaintext, is set only in

@@ -61,7 +61,7 @@ func AgentView(ag *store.Agent) api.Agent {
 func (a *App) StepView(st *store.Step) api.Step {
 	v := api.Step{AgentID: st.AgentID, Index: st.Index, Attempt: st.Attempt, Thought: st.Thought, Action: st.Action,
 		Args: st.Args, Outcome: st.Outcome, URL: st.URL, ObserveMS: st.ObserveMS, ModelMS: st.ModelMS, ActMS: st.ActMS,
-		InputTokens: st.InputTokens, OutputTokens: st.OutputTokens, CreatedAt: st.CreatedAt.UTC()}
+		InputTokens: st.InputTokens, OutputTokens: st.OutputTokens, Failed: st.Failed, CreatedAt: st.CreatedAt.UTC()}
 	if v.Args == nil {
 		v.Args = map[string]any{}
 	}

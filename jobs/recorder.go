@@ -36,7 +36,7 @@ func (rec *recorder) RecordStep(ctx context.Context, st agent.Step) error {
 		AgentID: agentID, Attempt: r.attempt, Index: st.Index,
 		Thought: st.Thought, Action: st.Action, Args: st.Args, Outcome: st.Outcome, URL: st.URL,
 		ObserveMS: st.ObserveMS, ModelMS: st.ModelMS, ActMS: st.ActMS,
-		InputTokens: int(st.InputTokens), OutputTokens: int(st.OutputTokens), ScreenshotKey: key,
+		InputTokens: int(st.InputTokens), OutputTokens: int(st.OutputTokens), ScreenshotKey: key, Failed: st.Failed,
 	})
 	if err != nil {
 		return fmt.Errorf("store step %d: %w", st.Index, err)

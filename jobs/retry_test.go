@@ -34,6 +34,20 @@ func TestFailedVerdictIsNotRetried(t *testing.T) {
 	if ev.Job.State != rivertype.JobStateCompleted || ev.Job.Attempt != 1 {
 		t.Fatalf("job: %s after %d attempts", ev.Job.State, ev.Job.Attempt)
 	}
+	// The record says which step failed: the check, not the start page.
+	steps, err := f.store.ListSteps(t.Context(), f.tenant.ID, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed []string
+	for _, st := range steps {
+		if st.Failed {
+			failed = append(failed, st.Action)
+		}
+	}
+	if len(steps) < 2 || len(failed) != 1 || failed[0] != steps[len(steps)-1].Action || steps[0].Failed {
+		t.Fatalf("failed steps %v of %+v", failed, steps)
+	}
 }
 
 // TestInfrastructureFailureIsRetried: a browser that will not start costs

@@ -190,14 +190,13 @@ func (b *appBackend) GetAgent(ctx context.Context, raw string) (*Agent, error) {
 	a := agentOf(d.Agent)
 	for _, st := range d.Steps {
 		a.Steps = append(a.Steps, Step{Index: st.Index, Attempt: st.Attempt, Thought: st.Thought, Action: st.Action,
-			Args: st.Args, Outcome: st.Outcome, URL: st.URL, HasScreenshot: st.ScreenshotKey != ""})
-	}
-	// The server records no failed flag per step: an agent that failed
-	// stopped at its last step of its last attempt.
-	if (d.Agent.Status == store.StatusFailed || d.Agent.Status == store.StatusError) && len(a.Steps) > 0 {
-		last := a.Steps[len(a.Steps)-1]
-		a.FailedStep = &last.Index
-		a.Steps[len(a.Steps)-1].Failed = true
+			Args: st.Args, Outcome: st.Outcome, URL: st.URL, HasScreenshot: st.ScreenshotKey != "", Failed: st.Failed})
+		// The agent's failed step is the last one that failed in its
+		// latest attempt (an earlier attempt's is superseded).
+		if st.Failed && st.Attempt == d.Agent.Attempt {
+			i := st.Index
+			a.FailedStep = &i
+		}
 	}
 	return &a, nil
 }

@@ -91,10 +91,10 @@ func (s *Store) RecordRun(ctx context.Context, tenant uuid.UUID, in RecordedRun)
 				}
 				if _, err := tx.Exec(ctx, `
 					INSERT INTO steps (tenant_id, agent_id, attempt, idx, thought, action, args, outcome, url,
-					                   observe_ms, model_ms, act_ms, input_tokens, output_tokens, screenshot_key, created_at)
-					VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, coalesce($15, now()))`,
+					                   observe_ms, model_ms, act_ms, input_tokens, output_tokens, screenshot_key, failed, created_at)
+					VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, coalesce($16, now()))`,
 					tenant, a.ID, st.Index, st.Thought, st.Action, st.Args, st.Outcome, st.URL,
-					st.ObserveMS, st.ModelMS, st.ActMS, st.InputTokens, st.OutputTokens, st.ScreenshotKey, nilTime(st.CreatedAt)); err != nil {
+					st.ObserveMS, st.ModelMS, st.ActMS, st.InputTokens, st.OutputTokens, st.ScreenshotKey, st.Failed, nilTime(st.CreatedAt)); err != nil {
 					return err
 				}
 			}

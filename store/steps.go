@@ -26,17 +26,19 @@ type Step struct {
 	InputTokens   int
 	OutputTokens  int
 	ScreenshotKey string
-	CreatedAt     time.Time
+	// Failed: the step's action did not work or its check did not hold.
+	Failed    bool
+	CreatedAt time.Time
 }
 
 const stepColumns = `agent_id, attempt, idx, thought, action, args, outcome, url, observe_ms, model_ms, act_ms,
-	input_tokens, output_tokens, screenshot_key, created_at`
+	input_tokens, output_tokens, screenshot_key, failed, created_at`
 
 func scanStep(r pgx.Row) (Step, error) {
 	var st Step
 	var args []byte
 	err := r.Scan(&st.AgentID, &st.Attempt, &st.Index, &st.Thought, &st.Action, &args, &st.Outcome, &st.URL,
-		&st.ObserveMS, &st.ModelMS, &st.ActMS, &st.InputTokens, &st.OutputTokens, &st.ScreenshotKey, &st.CreatedAt)
+		&st.ObserveMS, &st.ModelMS, &st.ActMS, &st.InputTokens, &st.OutputTokens, &st.ScreenshotKey, &st.Failed, &st.CreatedAt)
 	if err == nil {
 		err = json.Unmarshal(args, &st.Args)
 	}
@@ -51,11 +53,11 @@ func (s *Store) AppendStep(ctx context.Context, tenant uuid.UUID, st Step) (*Ste
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		st, err = scanStep(tx.QueryRow(ctx, `
 			INSERT INTO steps (tenant_id, agent_id, attempt, idx, thought, action, args, outcome, url,
-			                   observe_ms, model_ms, act_ms, input_tokens, output_tokens, screenshot_key)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+			                   observe_ms, model_ms, act_ms, input_tokens, output_tokens, screenshot_key, failed)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 			RETURNING `+stepColumns,
 			tenant, st.AgentID, st.Attempt, st.Index, st.Thought, st.Action, st.Args, st.Outcome, st.URL,
-			st.ObserveMS, st.ModelMS, st.ActMS, st.InputTokens, st.OutputTokens, st.ScreenshotKey))
+			st.ObserveMS, st.ModelMS, st.ActMS, st.InputTokens, st.OutputTokens, st.ScreenshotKey, st.Failed))
 		return err
 	})
 	if err != nil {

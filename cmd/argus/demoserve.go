@@ -192,7 +192,7 @@ func localAgents(runs []report.TestRun, reportDir, model string) ([]app.LocalAge
 		for _, s := range r.Steps {
 			ag.Steps = append(ag.Steps, store.Step{Index: s.Index, Thought: s.Thought, Action: s.Action, Args: s.Args,
 				Outcome: s.Outcome, URL: s.URL, ObserveMS: s.ObserveMS, ModelMS: s.ModelMS, ActMS: s.ActMS,
-				InputTokens: int(s.InputTokens), OutputTokens: int(s.OutputTokens), CreatedAt: s.Time})
+				InputTokens: int(s.InputTokens), OutputTokens: int(s.OutputTokens), Failed: s.Failed, CreatedAt: s.Time})
 			if s.Screenshot == "" {
 				continue
 			}
