@@ -56,6 +56,9 @@ type wdSession struct {
 
 	obsMu sync.Mutex
 	obs   lastObservation
+
+	scMu sync.Mutex
+	sc   *screencast // the running screencast, if any
 }
 
 // lastObservation is what the session remembers of its latest Observe so

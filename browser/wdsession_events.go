@@ -25,6 +25,8 @@ func bidiEvents() []string {
 // never to the logger.
 func (s *wdSession) onEvent(e webdriver.Event) {
 	switch e.Method {
+	case eventScreencastFrame:
+		s.onScreencastFrame(e.Params)
 	case webdriver.EventLogEntryAdded:
 		le, err := webdriver.ParseLogEntry(e.Params)
 		if err != nil {
