@@ -28,6 +28,8 @@ type ProjectCreate struct {
 	BlockThirdPartyRequests bool     `json:"block_third_party_requests"`
 	WebhookURL              string   `json:"webhook_url"`
 	DefaultModel            string   `json:"default_model"`
+	// Video is on, on-failure or off (default).
+	Video string `json:"video"`
 }
 
 // ProjectPatch changes the fields it sets.
@@ -38,6 +40,7 @@ type ProjectPatch struct {
 	BlockThirdPartyRequests *bool     `json:"block_third_party_requests"`
 	WebhookURL              *string   `json:"webhook_url"`
 	DefaultModel            *string   `json:"default_model"`
+	Video                   *string   `json:"video"`
 }
 
 // TestWrite creates or replaces a test.
@@ -52,6 +55,8 @@ type TestWrite struct {
 	Covers         []string `json:"covers,omitempty"`
 	TimeoutSeconds int      `json:"timeout_seconds"`
 	Persona        string   `json:"persona,omitempty"`
+	// Video is on, on-failure or off; omitted follows the project.
+	Video string `json:"video,omitempty"`
 }
 
 // TestFile is one test file (the YAML of docs/test-files.md).

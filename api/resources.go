@@ -31,11 +31,13 @@ type Project struct {
 	AllowedOrigins []string  `json:"allowed_origins"`
 	// BlockThirdPartyRequests refuses every request of the browser
 	// outside the base URL's origin and AllowedOrigins.
-	BlockThirdPartyRequests bool      `json:"block_third_party_requests"`
-	WebhookURL              string    `json:"webhook_url"`
-	DefaultModel            string    `json:"default_model"`
-	CreatedAt               time.Time `json:"created_at"`
-	UpdatedAt               time.Time `json:"updated_at"`
+	BlockThirdPartyRequests bool   `json:"block_third_party_requests"`
+	WebhookURL              string `json:"webhook_url"`
+	DefaultModel            string `json:"default_model"`
+	// Video is when agents' browsers are recorded: on, on-failure or off.
+	Video     string    `json:"video"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// WebhookSecret is set only in the answer that created the project's
 	// signing secret: the one time it is shown.
 	WebhookSecret string `json:"webhook_secret,omitempty"`
@@ -54,8 +56,10 @@ type Test struct {
 	Covers         []string  `json:"covers"`
 	TimeoutSeconds int       `json:"timeout_seconds"`
 	Persona        string    `json:"persona,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	// Video is the test's own video mode; "" follows the project's.
+	Video     string    `json:"video,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Links point at an object in the web UI and in the API.

@@ -13,6 +13,7 @@ import (
 	"github.com/argusqa/argus/integrations/webhook"
 	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/store"
+	"github.com/argusqa/argus/video"
 )
 
 // ProjectInput is a new project.
@@ -28,6 +29,9 @@ type ProjectInput struct {
 	// WebhookURL receives signed results; only admins may set it.
 	WebhookURL   string
 	DefaultModel string
+	// Video is when agents are recorded: on, on-failure or off ("" is
+	// off).
+	Video string
 }
 
 // ProjectChanges changes the fields that are set.
@@ -38,6 +42,7 @@ type ProjectChanges struct {
 	BlockThirdPartyRequests *bool
 	WebhookURL              *string
 	DefaultModel            *string
+	Video                   *string
 }
 
 // SavedProject is a project as saved. WebhookSecret is set when this save
@@ -70,8 +75,11 @@ func (a *App) CreateProject(ctx context.Context, p *Principal, in ProjectInput) 
 	if err != nil {
 		return nil, err
 	}
+	if err := checkVideo(in.Video); err != nil {
+		return nil, err
+	}
 	proj, err := a.store.CreateProject(ctx, p.TenantID, store.ProjectInput{Name: strings.TrimSpace(in.Name), BaseURL: in.BaseURL,
-		AllowedOrigins: origins, BlockThirdPartyRequests: in.BlockThirdPartyRequests, WebhookURL: in.WebhookURL, DefaultModel: in.DefaultModel})
+		AllowedOrigins: origins, BlockThirdPartyRequests: in.BlockThirdPartyRequests, WebhookURL: in.WebhookURL, DefaultModel: in.DefaultModel, Video: in.Video})
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +94,7 @@ func (a *App) UpdateProject(ctx context.Context, p *Principal, id uuid.UUID, ch 
 		return nil, err
 	}
 	in := store.ProjectInput{Name: cur.Name, BaseURL: cur.BaseURL, AllowedOrigins: cur.AllowedOrigins,
-		BlockThirdPartyRequests: cur.BlockThirdPartyRequests, WebhookURL: cur.WebhookURL, DefaultModel: cur.DefaultModel, Settings: cur.Settings}
+		BlockThirdPartyRequests: cur.BlockThirdPartyRequests, WebhookURL: cur.WebhookURL, DefaultModel: cur.DefaultModel, Settings: cur.Settings, Video: cur.Video}
 	if ch.Name != nil {
 		in.Name = strings.TrimSpace(*ch.Name)
 	}
@@ -108,6 +116,12 @@ func (a *App) UpdateProject(ctx context.Context, p *Principal, id uuid.UUID, ch 
 	}
 	if ch.DefaultModel != nil {
 		in.DefaultModel = *ch.DefaultModel
+	}
+	if ch.Video != nil {
+		if err := checkVideo(*ch.Video); err != nil {
+			return nil, err
+		}
+		in.Video = *ch.Video
 	}
 	origins, err := a.checkProject(ctx, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, webhookChanged)
 	if err != nil {
@@ -278,4 +292,13 @@ func Origin(raw string) (string, error) {
 		return "", errors.New("write an origin, scheme and host with no path, like https://login.example.com: " + raw)
 	}
 	return strings.ToLower(u.Scheme + "://" + u.Host), nil
+}
+
+// checkVideo accepts a project's video mode: on, on-failure, off, or ""
+// (off).
+func checkVideo(mode string) error {
+	if _, err := video.ParseMode(mode); err != nil {
+		return invalid("the video setting is not valid", FieldError{"video", "video must be on, on-failure or off"})
+	}
+	return nil
 }

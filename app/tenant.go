@@ -50,7 +50,7 @@ func (a *App) ExportFilename(ctx context.Context, p *Principal) (string, error) 
 // ExportTenant writes everything the tenant holds to w as one JSON
 // document (GDPR data portability), admin only: members, keys (never their
 // secret), integrations (tokens stay sealed), projects with secret names
-// (never values), tests, runs, agents and steps; screenshots by URL. It is
+// (never values), tests, runs, agents and steps; screenshots and videos by URL. It is
 // written project by project, so memory stays bounded by one project. A
 // failure after the first byte leaves the document cut short, which the
 // reader sees as invalid JSON, never as a complete export missing data.

@@ -115,7 +115,7 @@ func storeInput(t *suite.Test) store.TestInput {
 		url = "" // the default is not stored, so it can change with the format
 	}
 	return store.TestInput{Name: t.Name, StartURL: url, Goal: t.Goal, Steps: steps,
-		Checkpoints: t.Checkpoints, Tags: t.Tags, Covers: t.Covers, Timeout: t.Timeout, Persona: t.Persona}
+		Checkpoints: t.Checkpoints, Tags: t.Tags, Covers: t.Covers, Timeout: t.Timeout, Persona: t.Persona, Video: t.Video}
 }
 
 // TestFile is one YAML test file.

@@ -27,14 +27,14 @@ func TenantView(t *store.Tenant) api.Tenant {
 // ProjectView is p's wire form.
 func ProjectView(p *store.Project) api.Project {
 	return api.Project{ID: p.ID, Name: p.Name, BaseURL: p.BaseURL, AllowedOrigins: nonNil(p.AllowedOrigins),
-		BlockThirdPartyRequests: p.BlockThirdPartyRequests, WebhookURL: p.WebhookURL, DefaultModel: p.DefaultModel, CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
+		BlockThirdPartyRequests: p.BlockThirdPartyRequests, WebhookURL: p.WebhookURL, DefaultModel: p.DefaultModel, Video: p.Video, CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
 }
 
 // TestView is t's wire form.
 func TestView(t *store.Test) api.Test {
 	return api.Test{ID: t.ID, ProjectID: t.ProjectID, Name: t.Name, URL: t.StartURL, Goal: t.Goal,
 		Steps: nonNil(t.Steps), Checkpoints: nonNil(t.Checkpoints), Tags: nonNil(t.Tags), Covers: nonNil(t.Covers),
-		TimeoutSeconds: int(t.Timeout / time.Second), Persona: t.Persona, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
+		TimeoutSeconds: int(t.Timeout / time.Second), Persona: t.Persona, Video: t.Video, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
 }
 
 // RunView is r's wire form with its agents (none in lists).

@@ -15,6 +15,7 @@ import (
 	"github.com/argusqa/argus/browser"
 	"github.com/argusqa/argus/events"
 	"github.com/argusqa/argus/store"
+	"github.com/argusqa/argus/video"
 )
 
 // Reasons the worker itself records on agents, beside the agent's own
@@ -63,6 +64,10 @@ type attemptRun struct {
 	attempt int
 	log     *slog.Logger
 	egress  *browser.EgressPolicy // set by task
+	video   video.Mode            // set by task
+	// rec is the recording of this attempt's browser, until finish keeps
+	// or drops it.
+	rec *video.Recording
 }
 
 // runAgent carries out one attempt of an agent job. Its return value is
@@ -129,6 +134,13 @@ func (r *attemptRun) run(ctx context.Context) error {
 		}
 		return r.infraFailure(ctx, "browser", fmt.Errorf("the browser would not start: %w", err), nil)
 	}
+	if r.video.Records() {
+		if r.rec, err = video.Start(ctx, r.j.cfg.Video, sess); err != nil {
+			r.log.Warn("the agent is not recorded", "video", r.video, "error", err)
+			r.rec = nil
+		}
+	}
+	defer r.dropVideo(ctx)
 	runCtx, cancelRun := context.WithCancelCause(ctx)
 	defer cancelRun(nil)
 	runCtx, cancelTimeout := context.WithTimeout(runCtx, timeout)
@@ -247,6 +259,7 @@ func (r *attemptRun) task(ctx context.Context) (agent.Task, time.Duration, error
 	if len(task.Steps) == 0 && task.Replay == nil && r.j.cfg.Model == nil {
 		return agent.Task{}, 0, &setupError{ReasonNoModel, agent.ErrNoModel.Error()}
 	}
+	r.video = video.Resolve(video.Mode(t.Video), video.Mode(p.Video))
 	if r.egress, err = r.j.egress(ctx, p, task); err != nil {
 		return agent.Task{}, 0, err
 	}
@@ -306,6 +319,7 @@ func (r *attemptRun) interrupted(ctx context.Context, res *agent.Result) error {
 func (r *attemptRun) finish(ctx context.Context, out store.AgentResult, _ *agent.Result) error {
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
+	r.keepVideo(wctx, &out)
 	a, err := r.j.cfg.Store.FinishAgent(wctx, r.tenant, r.agent.ID, out)
 	if errors.Is(err, store.ErrNotFound) {
 		// Cancelled meanwhile, which stands; whoever cancelled it told

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/argusqa/argus/internal/netpolicy"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,6 +19,7 @@ import (
 	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/store"
+	"github.com/argusqa/argus/video"
 )
 
 // Defaults of Config. The retention periods and the agent cap are product
@@ -80,8 +82,16 @@ type Config struct {
 	// Store records agents, steps and replays. Required; it needs a
 	// keyring for tests that use secrets.
 	Store *store.Store
-	// Blobs keeps step screenshots. Required when Browser is set.
+	// Blobs keeps step screenshots and videos. Required when Browser is
+	// set.
 	Blobs storage.Blobs
+	// Video configures the recording of agents whose test or project asks
+	// for it (ffmpeg, frame rate, size cap).
+	Video video.Config
+	// PublicURL is the server's external base URL (ARGUS_PUBLIC_URL), the
+	// base of the video_url recorded on agents. Default
+	// http://localhost:8080.
+	PublicURL string
 
 	// Browser hands out one browser per agent. Nil makes an insert-only
 	// Jobs: Enqueue and CancelAgent work, Start works no jobs (a server
@@ -183,6 +193,13 @@ type Config struct {
 func (c Config) WithDefaults() Config {
 	if c.TargetPolicy == nil {
 		c.TargetPolicy = &netpolicy.Policy{}
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://localhost:8080"
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if c.Video.Logger == nil {
+		c.Video.Logger = c.Logger
 	}
 	if c.Observer == nil {
 		c.Observer = nopObserver{}

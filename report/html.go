@@ -105,6 +105,7 @@ type htmlTest struct {
 	FailingIndex    int
 	Checkpoints     []htmlCheckpoint
 	Steps           []htmlStep
+	Video           string
 }
 
 type htmlCheckpoint struct {
@@ -152,7 +153,7 @@ func newHTMLPage(runs []TestRun, info RunInfo, css string) *htmlPage {
 		Title: "Argus report", CSS: template.CSS(css),
 		// No script may run and nothing may load from elsewhere: the page
 		// shows text a tested application supplied.
-		CSP:      "default-src 'none'; img-src 'self'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; base-uri 'none'; form-action 'none'",
+		CSP:      "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; base-uri 'none'; form-action 'none'",
 		BaseURL:  cleanText(info.BaseURL),
 		Model:    cleanText(info.Model),
 		ExitCode: ExitCode(runs),
@@ -208,6 +209,9 @@ func newHTMLTest(r *TestRun, id string) htmlTest {
 		t.ModelCalls = plural(res.ModelCalls, "model call", "model calls")
 		t.Tokens = formatCount(res.Usage.Total())
 		t.Mode = res.Mode
+	}
+	if reportPath(r.Video) {
+		t.Video = r.Video
 	}
 	stepID := func(i int) string { return fmt.Sprintf("%s-step-%d", id, i) }
 	has := map[int]bool{}

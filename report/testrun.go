@@ -33,6 +33,9 @@ type TestRun struct {
 	StartErr error
 	// Started is when the test started (zero when skipped).
 	Started time.Time
+	// Video is the test's recording, a slash path relative to the report
+	// directory (videos/<slug>.webm); empty when none was kept.
+	Video string
 }
 
 // Skipped returns the TestRun of a test that was not run, with the reason

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/report"
 	"github.com/argusqa/argus/suite"
+	"github.com/argusqa/argus/video"
 )
 
 // Config configures a Runner. Fields document their defaults.
@@ -64,9 +66,15 @@ type Config struct {
 	// NoReplay runs every test from scratch and saves nothing.
 	NoReplay bool
 
-	// ReportDir receives screenshots (and, from the caller, the HTML
-	// report). Empty keeps no screenshots.
+	// ReportDir receives screenshots and videos (and, from the caller,
+	// the HTML report). Empty keeps neither.
 	ReportDir string
+	// Video is the video mode of tests without a video: key of their own.
+	// Default off. Recordings need ReportDir: they go to
+	// ReportDir/videos/<slug>.webm.
+	Video video.Mode
+	// VideoConfig configures recordings (ffmpeg, size cap).
+	VideoConfig video.Config
 
 	// Mailbox, when set, gives every test that uses email
 	// (suite.Test.UsesEmail) a fresh address in it. A test that uses email
@@ -254,6 +262,14 @@ func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string, vars ma
 	if err != nil {
 		return rec.Finish(nil, fmt.Errorf("could not get a browser: %w", err))
 	}
+	mode := video.Resolve(video.Mode(t.Video), r.cfg.Video)
+	var recording *video.Recording
+	if mode.Records() && r.cfg.ReportDir != "" {
+		if recording, err = video.Start(ctx, r.cfg.VideoConfig, sess); err != nil {
+			log.Warn("the test is not recorded", "error", err)
+			recording = nil
+		}
+	}
 	res, err := r.agent.Run(ctx, sess, task, rec)
 	// The session is closed even when the test's deadline has passed.
 	closeCtx, cancelClose := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -261,6 +277,10 @@ func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string, vars ma
 		log.Warn("closing the browser", "error", cerr)
 	}
 	cancelClose()
+	videoPath := ""
+	if recording != nil {
+		videoPath = r.keepVideo(context.WithoutCancel(ctx), recording, mode, res, err, slug, log)
+	}
 
 	if err == nil && res.Verdict == agent.VerdictPassed && res.Replay != nil && !r.cfg.NoReplay {
 		if serr := replays.Save(res.Replay); serr != nil {
@@ -269,7 +289,38 @@ func (r *Runner) runOne(ctx context.Context, t *suite.Test, slug string, vars ma
 			log.Info("saved replay", "dir", replays.Dir, "steps", len(res.Replay.Steps))
 		}
 	}
-	return rec.Finish(res, err)
+	tr := rec.Finish(res, err)
+	tr.Video = videoPath
+	return tr
+}
+
+// keepVideo writes a test's recording into the report directory when its
+// mode keeps tests that ended so, and returns its path there ("" when it
+// is not kept).
+func (r *Runner) keepVideo(ctx context.Context, rec *video.Recording, mode video.Mode, res *agent.Result, runErr error, slug string, log *slog.Logger) string {
+	status := "error"
+	if runErr == nil && res != nil {
+		status = string(res.Verdict)
+	}
+	if !mode.Keep(status) {
+		rec.Discard(ctx)
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	data, err := rec.Finish(ctx)
+	if err == nil {
+		err = os.MkdirAll(filepath.Join(r.cfg.ReportDir, "videos"), 0o755)
+	}
+	rel := "videos/" + slug + ".webm"
+	if err == nil {
+		err = os.WriteFile(filepath.Join(r.cfg.ReportDir, filepath.FromSlash(rel)), data, 0o644)
+	}
+	if err != nil {
+		log.Warn("the test's video could not be kept", "error", err)
+		return ""
+	}
+	return rel
 }
 
 func (r *Runner) replayDir(t *suite.Test) agent.ReplayDir {

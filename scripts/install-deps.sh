@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Argus's tests and demo need, if missing:
 # PostgreSQL (server binaries for throwaway clusters; no service is used),
-# Chromium and chromedriver, fonts, and debootstrap for the browser image.
+# Chromium and chromedriver, fonts, debootstrap for the browser image, and
+# ffmpeg for agents' videos.
 set -euo pipefail
 
 want=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in postgresql postgresql-contrib chromium chromium-driver fonts-liberation debootstrap; do
+for pkg in postgresql postgresql-contrib chromium chromium-driver fonts-liberation debootstrap ffmpeg; do
 	have_pkg "$pkg" || want+=("$pkg")
 done
 

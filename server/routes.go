@@ -107,6 +107,7 @@ func (s *Server) builtinRoutes() []Route {
 		r("GET", "/api/v1/agents/{id}", Member, s.getAgent),
 		r("GET", "/api/v1/agents/{id}/steps", Member, s.listSteps),
 		r("GET", "/api/v1/agents/{id}/steps/{index}/screenshot", Member, s.getScreenshot),
+		r("GET", "/api/v1/agents/{id}/video", Member, s.getVideo),
 		r("POST", "/api/v1/agents/{id}/cancel", Member, s.cancelAgent),
 		stream("/api/v1/agents/{id}/events", s.agentEvents),
 

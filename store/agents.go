@@ -26,22 +26,24 @@ type Agent struct {
 	Attempt      int
 	JobID        *int64
 	VideoURL     *string
-	CreatedAt    time.Time
-	StartedAt    *time.Time
-	FinishedAt   *time.Time
-	DurationMS   *int64
+	// VideoKey is the blob key of the kept recording, if any.
+	VideoKey   *string
+	CreatedAt  time.Time
+	StartedAt  *time.Time
+	FinishedAt *time.Time
+	DurationMS *int64
 }
 
 // Tokens is the agent's total token use as reported by the model provider.
 func (a *Agent) Tokens() int64 { return a.InputTokens + a.OutputTokens }
 
 const agentColumns = `id, tenant_id, run_id, test_id, test_name, status, summary, error_reason, model, iterations,
-	input_tokens, output_tokens, attempt, job_id, video_url, created_at, started_at, finished_at, duration_ms`
+	input_tokens, output_tokens, attempt, job_id, video_url, video_key, created_at, started_at, finished_at, duration_ms`
 
 func scanAgent(r pgx.Row) (Agent, error) {
 	var a Agent
 	err := r.Scan(&a.ID, &a.TenantID, &a.RunID, &a.TestID, &a.TestName, &a.Status, &a.Summary, &a.ErrorReason, &a.Model,
-		&a.Iterations, &a.InputTokens, &a.OutputTokens, &a.Attempt, &a.JobID, &a.VideoURL, &a.CreatedAt, &a.StartedAt,
+		&a.Iterations, &a.InputTokens, &a.OutputTokens, &a.Attempt, &a.JobID, &a.VideoURL, &a.VideoKey, &a.CreatedAt, &a.StartedAt,
 		&a.FinishedAt, &a.DurationMS)
 	return a, err
 }
@@ -130,7 +132,10 @@ type AgentResult struct {
 	Summary     string
 	ErrorReason string
 	AgentProgress
+	// VideoURL and VideoKey record a kept recording: where it is served
+	// and its blob key. Nil leaves them as they are.
 	VideoURL *string
+	VideoKey *string
 }
 
 // FinishAgent records an agent's end state. It refuses a non-final status,
@@ -143,12 +148,12 @@ func (s *Store) FinishAgent(ctx context.Context, tenant, id uuid.UUID, res Agent
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		a, err = scanAgent(tx.QueryRow(ctx, `
 			UPDATE agents SET status = $3, summary = $4, error_reason = $5, iterations = $6,
-			       input_tokens = $7, output_tokens = $8, video_url = coalesce($9, video_url),
+			       input_tokens = $7, output_tokens = $8, video_url = coalesce($9, video_url), video_key = coalesce($10, video_key),
 			       finished_at = now(),
 			       duration_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::bigint
 			WHERE tenant_id = $1 AND id = $2 AND status <> 'cancelled'
 			RETURNING `+agentColumns, tenant, id, res.Status, res.Summary, res.ErrorReason, res.Iterations,
-			res.InputTokens, res.OutputTokens, res.VideoURL))
+			res.InputTokens, res.OutputTokens, res.VideoURL, res.VideoKey))
 		return err
 	})
 	if err != nil {

@@ -30,8 +30,10 @@ type Project struct {
 	HasWebhookSecret bool
 	DefaultModel     string
 	Settings         map[string]any
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// Video is when agents are recorded: on, on-failure or off (default).
+	Video     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // ProjectInput is the editable part of a project.
@@ -43,6 +45,7 @@ type ProjectInput struct {
 	WebhookURL              string
 	DefaultModel            string
 	Settings                map[string]any
+	Video                   string // on, on-failure or off; "" is off
 }
 
 func (in *ProjectInput) normalise() error {
@@ -60,6 +63,13 @@ func (in *ProjectInput) normalise() error {
 	}
 	if err := httpURL("webhook_url", "webhook URL", in.WebhookURL, true); err != nil {
 		return err
+	}
+	switch in.Video {
+	case "":
+		in.Video = "off"
+	case "on", "off", "on-failure":
+	default:
+		return invalidf("", "video", "video must be on, on-failure or off, not %q", in.Video)
 	}
 	if in.AllowedOrigins == nil {
 		in.AllowedOrigins = []string{}
@@ -82,13 +92,13 @@ func httpURL(field, what, raw string, optional bool) error {
 }
 
 const projectColumns = `id, tenant_id, name, base_url, allowed_origins, block_third_party_requests, webhook_url,
-	webhook_secret_ciphertext IS NOT NULL, default_model, settings, created_at, updated_at`
+	webhook_secret_ciphertext IS NOT NULL, default_model, settings, created_at, updated_at, video`
 
 func scanProject(r pgx.Row) (Project, error) {
 	var p Project
 	var settings []byte
 	err := r.Scan(&p.ID, &p.TenantID, &p.Name, &p.BaseURL, &p.AllowedOrigins, &p.BlockThirdPartyRequests, &p.WebhookURL,
-		&p.HasWebhookSecret, &p.DefaultModel, &settings, &p.CreatedAt, &p.UpdatedAt)
+		&p.HasWebhookSecret, &p.DefaultModel, &settings, &p.CreatedAt, &p.UpdatedAt, &p.Video)
 	if err == nil {
 		err = json.Unmarshal(settings, &p.Settings)
 	}
@@ -103,9 +113,9 @@ func (s *Store) CreateProject(ctx context.Context, tenant uuid.UUID, in ProjectI
 	var p Project
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		p, err = scanProject(tx.QueryRow(ctx, `
-			INSERT INTO projects (id, tenant_id, name, base_url, allowed_origins, webhook_url, default_model, settings, block_third_party_requests)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+projectColumns,
-			newID(), tenant, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests))
+			INSERT INTO projects (id, tenant_id, name, base_url, allowed_origins, webhook_url, default_model, settings, block_third_party_requests, video)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+projectColumns,
+			newID(), tenant, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests, in.Video))
 		return err
 	})
 	if err != nil {
@@ -150,9 +160,9 @@ func (s *Store) UpdateProject(ctx context.Context, tenant, id uuid.UUID, in Proj
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		p, err = scanProject(tx.QueryRow(ctx, `
 			UPDATE projects SET name = $3, base_url = $4, allowed_origins = $5, webhook_url = $6,
-			       default_model = $7, settings = $8, block_third_party_requests = $9, updated_at = now()
+			       default_model = $7, settings = $8, block_third_party_requests = $9, video = $10, updated_at = now()
 			WHERE tenant_id = $1 AND id = $2 RETURNING `+projectColumns,
-			tenant, id, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests))
+			tenant, id, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests, in.Video))
 		return err
 	})
 	if err != nil {

@@ -119,6 +119,14 @@ func (d *decoder) test(m *ast.MappingNode, prefix string) {
 					t.Persona = s
 				}
 			}
+		case "video":
+			if s, ok := d.line(v, path); ok {
+				if err := CheckVideo(s); err != nil {
+					d.errorf(d.pos(v), path, "%v", err)
+				} else {
+					t.Video = s
+				}
+			}
 		default:
 			d.errorf(d.pos(mv.Key), strings.TrimSuffix(prefix, "."), "%s", unknownKey(key))
 		}

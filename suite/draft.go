@@ -17,11 +17,12 @@ type Draft struct {
 	Covers                   []string
 	Timeout                  time.Duration // 0: DefaultTimeout
 	Persona                  string        // "": none
+	Video                    string        // on, on-failure, off; "": the project's
 }
 
 // FieldProblem says what is wrong with one field of a Draft. Field is the
 // name the REST API uses: name, url, goal, steps[i], checkpoints[i],
-// tags[i], timeout_seconds, persona.
+// tags[i], timeout_seconds, persona, video.
 type FieldProblem struct {
 	Field, Message string
 }
@@ -116,6 +117,12 @@ func (d Draft) Check() (*Test, []FieldProblem) {
 			add("persona", "%v", err)
 		}
 		t.Persona = p
+	}
+	if v := strings.TrimSpace(d.Video); v != "" {
+		if err := CheckVideo(v); err != nil {
+			add("video", "%v", err)
+		}
+		t.Video = v
 	}
 	if t.Goal == "" && len(d.Steps) == 0 {
 		add("goal", needsGoalOrSteps)

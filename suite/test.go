@@ -89,8 +89,23 @@ type Test struct {
 	// Needs names the tests of the same plan that must pass before this
 	// one starts.
 	Needs []string
+	// Video says whether the browser is recorded: on, on-failure (kept
+	// only when the test fails or errors) or off; empty follows the
+	// project (argus run: the --video flag).
+	Video string
 	// Pos is where the test is defined (its first key).
 	Pos Position
+}
+
+// VideoModes are the values of a test's video: key.
+var VideoModes = []string{"on", "on-failure", "off"}
+
+// CheckVideo reports whether s is a video mode.
+func CheckVideo(s string) error {
+	if !slices.Contains(VideoModes, s) {
+		return fmt.Errorf("video %q: write on, on-failure or off", s)
+	}
+	return nil
 }
 
 // NeedsModel reports whether the test can only run with a model: it has a

@@ -194,7 +194,7 @@ func (r *Recording) Finish(ctx context.Context) ([]byte, error) {
 	select {
 	case <-waited:
 	case <-ctx.Done():
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Process.Kill() // not the group: once reaped, its id may be another's
 		<-waited
 		return nil, fmt.Errorf("video: ffmpeg did not finish the file: %w", ctx.Err())
 	}
@@ -225,7 +225,7 @@ func (r *Recording) Discard(ctx context.Context) {
 	r.mu.Unlock()
 	if cmd != nil {
 		_ = stdin.Close()
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Process.Kill() // not the group: once reaped, its id may be another's
 		<-waited
 	}
 	_ = os.RemoveAll(r.dir)

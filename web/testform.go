@@ -15,15 +15,15 @@ import (
 // testForm is the test editor's content as typed, with a message per field
 // that is wrong.
 type testForm struct {
-	Name, URL, Goal, Steps, Checkpoints, Tags, Timeout string
-	Errors                                             map[string]string
+	Name, URL, Goal, Steps, Checkpoints, Tags, Timeout, Video string
+	Errors                                                    map[string]string
 	// stepLines[i] is the textarea line of the draft's step i.
 	stepLines []int
 }
 
 func formFromTest(t *store.Test) testForm {
 	f := testForm{Name: t.Name, URL: t.StartURL, Goal: t.Goal, Steps: strings.Join(t.Steps, "\n"),
-		Checkpoints: strings.Join(t.Checkpoints, "\n"), Tags: strings.Join(t.Tags, ", ")}
+		Checkpoints: strings.Join(t.Checkpoints, "\n"), Tags: strings.Join(t.Tags, ", "), Video: t.Video}
 	if t.Timeout > 0 {
 		f.Timeout = strconv.Itoa(int(t.Timeout / time.Second))
 	}
@@ -39,6 +39,7 @@ func readTestForm(r *http.Request) testForm {
 		Checkpoints: r.PostFormValue("checkpoints"),
 		Tags:        r.PostFormValue("tags"),
 		Timeout:     strings.TrimSpace(r.PostFormValue("timeout")),
+		Video:       r.PostFormValue("video"),
 		Errors:      map[string]string{},
 	}
 }
@@ -47,7 +48,7 @@ func readTestForm(r *http.Request) testForm {
 // rules of the test file format; ok is false when a field could not even
 // be read (the timeout is not a number).
 func (f *testForm) draft() (suite.Draft, bool) {
-	d := suite.Draft{Name: f.Name, URL: f.URL, Goal: f.Goal, Checkpoints: splitList(f.Checkpoints, false), Tags: splitList(f.Tags, true)}
+	d := suite.Draft{Name: f.Name, URL: f.URL, Goal: f.Goal, Checkpoints: splitList(f.Checkpoints, false), Tags: splitList(f.Tags, true), Video: f.Video}
 	f.stepLines = nil
 	for i, line := range strings.Split(f.Steps, "\n") {
 		if line = strings.TrimSpace(line); line != "" {

@@ -105,6 +105,7 @@ func (u *UI) routes() http.Handler {
 	member("POST /agents/{id}/cancel", u.agentCancel)
 	member("POST /agents/{id}/rerun", u.agentRerun)
 	member("GET /agents/{id}/screenshots/{attempt}/{index}", u.screenshot)
+	member("GET /agents/{id}/video", u.video)
 
 	admin("GET /settings/keys", u.keyList)
 	admin("POST /settings/keys", u.keyCreate)
@@ -151,7 +152,7 @@ func (u *UI) crossOrigin(next http.Handler) http.Handler {
 func (u *UI) secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		next.ServeHTTP(w, r)
 	})
 }

@@ -20,13 +20,14 @@ import (
 	"github.com/argusqa/argus/report"
 	"github.com/argusqa/argus/runner"
 	"github.com/argusqa/argus/suite"
+	"github.com/argusqa/argus/video"
 )
 
 // runSettings are the settings `argus run` and `argus demo` read.
 var runSettings = []config.Setting{
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork,
 	config.MaxAgents, config.BrowserIdleTimeout, config.PageLoadTimeout,
-	config.Model, config.BaseURL, config.Parallel, config.JUnitPath, config.ReportDir,
+	config.Model, config.BaseURL, config.Parallel, config.JUnitPath, config.ReportDir, config.Video, config.FFmpeg, config.VideoMaxMB,
 	config.TargetAllowPrivateLocal, config.TargetAllowCIDRs, config.BlockThirdParty,
 	config.LogLevel, config.LogFormat,
 	config.Server, config.APIKey, config.Project, config.Commit, config.Branch, config.ChangedFiles, config.Since,
@@ -134,6 +135,17 @@ func execute(ctx context.Context, e *env, cfg *config.Config, tests []*suite.Tes
 			}
 		}
 	}
+	if cfg.Video != "" && cfg.Video != "off" && cfg.ReportDir == "" {
+		return usagef("--video %s needs --report DIR: the videos are written into the report directory", cfg.Video)
+	}
+	if cfg.ReportDir == "" {
+		for _, t := range tests {
+			if t.Video == "on" || t.Video == "on-failure" {
+				fmt.Fprintf(e.stderr, "argus: test %q asks for video (%s); it is recorded only with --report DIR\n", t.Name, t.Pos)
+				break
+			}
+		}
+	}
 	browsers, err := openBrowsers(ctx, cfg, parallel, plan.baseURL, log)
 	if err != nil {
 		return err
@@ -167,7 +179,7 @@ func execute(ctx context.Context, e *env, cfg *config.Config, tests []*suite.Tes
 		Browser: browsers, BaseURL: plan.baseURL, Parallel: parallel, Secrets: plan.secrets, Mailbox: mailbox,
 		ReplayDir: plan.replayDir, NoReplay: plan.noReplay, ReportDir: cfg.ReportDir,
 		Target: new(cfg.TargetPolicy()), AllowedOrigins: plan.allowedOrigins, BlockThirdParty: cfg.BlockThirdParty,
-		Progress: progress, Logger: log,
+		Progress: progress, Logger: log, Video: video.Mode(cfg.Video), VideoConfig: videoConfig(cfg, log),
 		Agent: agent.Config{Model: model, Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log},
 	})
 	if err != nil {

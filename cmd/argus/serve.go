@@ -45,7 +45,7 @@ var serveSettings = append([]config.Setting{
 	config.RateLimit, config.RateBurst, config.RateConcurrent, config.TrustedProxies,
 	// Used by an embedded worker only.
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
-	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model, config.JobTimeout, config.RescueAfter,
+	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model, config.JobTimeout, config.RescueAfter, config.FFmpeg, config.VideoMaxMB,
 	// The target policy: checked when a project is saved or a run starts,
 	// and by an embedded worker's browsers.
 	config.TargetAllowPrivate, config.TargetAllowCIDRs,
@@ -217,7 +217,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, hooks serveHooks) er
 func openScheduler(ctx context.Context, e *env, cfg *config.Config, st *store.Store, dl *delivery, m *metrics.Metrics, log *slog.Logger) (*jobs.Jobs, func(), error) {
 	jcfg := jobs.Config{Pool: st.Pool(), Store: st, Blobs: dl.blobs, MaxAgents: cfg.MaxAgents,
 		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention, MailDomain: cfg.MailDomain, Observer: agentMetrics{m}, Logger: log,
-		TargetPolicy: new(cfg.TargetPolicy())}
+		TargetPolicy: new(cfg.TargetPolicy()), Video: videoConfig(cfg, log), PublicURL: cfg.PublicURL}
 	dl.wire(&jcfg)
 	closeBrowsers := func() {}
 	if cfg.EmbeddedWorker {

@@ -24,7 +24,7 @@ var workerSettings = append([]config.Setting{
 	config.DatabaseURL, config.Development, config.SecretKey, config.SecretKeyID, config.OldSecretKeys, config.BlobDir,
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.MaxAgents,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model,
-	config.JobTimeout, config.RescueAfter, config.LogLevel, config.LogFormat, config.MetricsListen,
+	config.JobTimeout, config.RescueAfter, config.FFmpeg, config.VideoMaxMB, config.LogLevel, config.LogFormat, config.MetricsListen,
 	// Where the browsers may go.
 	config.TargetAllowPrivate, config.TargetAllowCIDRs,
 	// For the links in webhooks and GitHub issues.
@@ -109,6 +109,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		Agent:     agent.Config{Vision: e.getenv("ARGUS_MODEL_VISION") == "true", Logger: log},
 		MaxAgents: cfg.MaxAgents, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention, MailDomain: cfg.MailDomain,
 		Observer: agentMetrics{m}, Logger: log, TargetPolicy: new(cfg.TargetPolicy()),
+		Video: videoConfig(cfg, log), PublicURL: cfg.PublicURL,
 	}
 	dl.wire(&jcfg)
 	j, err := jobs.New(jcfg)

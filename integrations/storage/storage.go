@@ -1,4 +1,4 @@
-// Package storage keeps blobs — step screenshots today, videos later — out of
+// Package storage keeps blobs — step screenshots and agents' videos — out of
 // PostgreSQL, behind one small interface with a local-directory
 // implementation (the default) and others for cloud buckets.
 //
@@ -60,6 +60,12 @@ func CheckPrefix(prefix string) error {
 // ScreenshotKey is where the screenshot of an agent's step is kept.
 func ScreenshotKey(tenant, agent string, attempt, step int) string {
 	return fmt.Sprintf("%s/agents/%s/%d/%03d.png", tenant, agent, attempt, step)
+}
+
+// VideoKey is where the recording of an agent's attempt is kept: inside
+// the agent's prefix, so it goes with the agent, its project and tenant.
+func VideoKey(tenant, agent string, attempt int) string {
+	return fmt.Sprintf("%s/agents/%s/%d/video.webm", tenant, agent, attempt)
 }
 
 // AgentPrefix holds every blob of one agent.

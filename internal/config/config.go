@@ -53,6 +53,15 @@ type Config struct {
 	// "http://localhost:8080".
 	PublicURL string
 
+	// FFmpeg is the ffmpeg executable of video recordings. Default
+	// "ffmpeg".
+	FFmpeg string
+	// VideoMaxMB caps one agent's video, in MiB. Default 25.
+	VideoMaxMB int
+	// Video is argus run's video mode for tests without their own: on,
+	// on-failure or off (default).
+	Video string
+
 	// Browser selects the browser provider: "local" (default), "docker" or
 	// "grid".
 	Browser string

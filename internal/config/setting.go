@@ -285,6 +285,7 @@ var All = []Setting{
 	Server, APIKey, Project, Commit, Branch, ChangedFiles, Since,
 	WebhookAllowPrivate, WebhookAllowCIDRs, TargetAllowPrivate, TargetAllowCIDRs, BlockThirdParty, PostHogKey, PostHogHost,
 	BlobURL, GitHubAppID, GitHubAppPrivateKey, GitHubAPIURL,
+	FFmpeg, VideoMaxMB, Video,
 }
 
 func durationSetting(env, flag, def, usage string, field func(*Config) *time.Duration) Setting {

@@ -1,0 +1,3 @@
+ALTER TABLE agents DROP COLUMN video_key;
+ALTER TABLE tests DROP COLUMN video;
+ALTER TABLE projects DROP COLUMN video;
