@@ -8,27 +8,28 @@ import (
 	"time"
 
 	"github.com/argusqa/argus/integrations/m365"
+	"github.com/argusqa/argus/integrations/m365/m365test"
 )
 
-func config(f *fakeMicrosoft, now time.Time) m365.Config {
+func config(f *m365test.Fake, now time.Time) m365.Config {
 	return m365.Config{
-		TenantID: f.tenant, ClientID: f.clientID, ClientSecret: f.clientSecret,
-		Authority: f.srv.URL, GraphURL: f.srv.URL + "/v1.0", HTTPClient: f.srv.Client(),
+		TenantID: f.Tenant, ClientID: f.ClientID, ClientSecret: f.ClientSecret,
+		Authority: f.Srv.URL, GraphURL: f.Srv.URL + "/v1.0", HTTPClient: f.Srv.Client(),
 		Now: func() time.Time { return now },
 	}
 }
 
 func TestAppOnlyReadsTheLastTenMinutesAtMostFive(t *testing.T) {
-	f := newFakeMicrosoft(t)
+	f := m365test.New(t)
 	now := time.Date(2026, 12, 3, 15, 30, 0, 0, time.UTC)
 	box := "qa-inbox@contoso.com"
-	f.deliver(box, now.Add(-11*time.Minute), "Too old", box, `<p>old</p>`)
+	f.Deliver(box, now.Add(-11*time.Minute), "Too old", box, `<p>old</p>`)
 	for i := range 7 {
-		f.deliver(box, now.Add(-time.Duration(9-i)*time.Minute), "Notice "+string(rune('A'+i)), box, `<p>nothing</p>`)
+		f.Deliver(box, now.Add(-time.Duration(9-i)*time.Minute), "Notice "+string(rune('A'+i)), box, `<p>nothing</p>`)
 	}
-	f.deliver(box, now.Add(-30*time.Second), "Confirm your email", box,
+	f.Deliver(box, now.Add(-30*time.Second), "Confirm your email", box,
 		`<p>Hello Ada,</p><p>Your verification code is <b>482 913</b>.</p><p><a href="https://lumen.example/confirm?token=s3cr3t">Confirm my address</a></p>`)
-	f.deliver("someone-else@contoso.com", now, "Not ours", "someone-else@contoso.com", `<p>x</p>`)
+	f.Deliver("someone-else@contoso.com", now, "Not ours", "someone-else@contoso.com", `<p>x</p>`)
 
 	cfg := config(f, now)
 	cfg.Mailbox = box
@@ -63,29 +64,29 @@ func TestAppOnlyReadsTheLastTenMinutesAtMostFive(t *testing.T) {
 
 	// What went over the wire: the window, the limit, newest first, and
 	// only the fields that are kept.
-	q := f.queries[0]
+	q := f.Queries()[0]
 	if q.Get("$filter") != "receivedDateTime ge 2026-12-03T15:20:00Z" || q.Get("$top") != "5" || q.Get("$orderby") != "receivedDateTime desc" {
 		t.Errorf("query %v", q)
 	}
 	if sel := strings.Split(q.Get("$select"), ","); slices.Contains(sel, "internetMessageHeaders") || !slices.Contains(sel, "bodyPreview") {
 		t.Errorf("$select %v", sel)
 	}
-	if !slices.Equal(f.grants, []string{"client_credentials"}) {
-		t.Errorf("token requests %v", f.grants)
+	if !slices.Equal(f.Grants(), []string{"client_credentials"}) {
+		t.Errorf("token requests %v", f.Grants())
 	}
 	// One token serves later queries until it expires.
-	if _, err := c.Messages(t.Context(), m365.Query{SubjectContains: "confirm"}); err != nil || len(f.grants) != 1 {
-		t.Errorf("second query: %v, %d token requests", err, len(f.grants))
+	if _, err := c.Messages(t.Context(), m365.Query{SubjectContains: "confirm"}); err != nil || len(f.Grants()) != 1 {
+		t.Errorf("second query: %v, %d token requests", err, len(f.Grants()))
 	}
 }
 
 func TestQueryFilters(t *testing.T) {
-	f := newFakeMicrosoft(t)
+	f := m365test.New(t)
 	now := time.Date(2026, 12, 3, 15, 30, 0, 0, time.UTC)
 	box := "qa-inbox@contoso.com"
-	f.deliver(box, now.Add(-5*time.Minute), "Reset your password", "ada@contoso.com", `<a href="https://lumen.example/reset?t=1">Reset</a>`)
-	f.deliver(box, now.Add(-4*time.Minute), "Welcome", "grace@contoso.com", `<p>hi</p>`)
-	f.deliver(box, now.Add(-3*time.Minute), "Your receipt", "ada@contoso.com", `<p>thanks</p>`)
+	f.Deliver(box, now.Add(-5*time.Minute), "Reset your password", "ada@contoso.com", `<a href="https://lumen.example/reset?t=1">Reset</a>`)
+	f.Deliver(box, now.Add(-4*time.Minute), "Welcome", "grace@contoso.com", `<p>hi</p>`)
+	f.Deliver(box, now.Add(-3*time.Minute), "Your receipt", "ada@contoso.com", `<p>thanks</p>`)
 	cfg := config(f, now)
 	cfg.Mailbox = box
 	c, err := m365.AppOnly(cfg)
@@ -116,15 +117,15 @@ func TestQueryFilters(t *testing.T) {
 }
 
 func TestDelegatedSignInAndRotatingRefreshTokens(t *testing.T) {
-	f := newFakeMicrosoft(t)
-	f.rotateRTs = true
+	f := m365test.New(t)
+	f.RotateRefreshTokens = true
 	now := time.Now()
-	f.deliver("me", now.Add(-time.Minute), "Magic link", "ada@contoso.com", `<a href="https://lumen.example/magic?k=abc">Log in</a>`)
-	d, err := m365.NewDelegated(config(f, now), f.redirect)
+	f.Deliver("me", now.Add(-time.Minute), "Magic link", "ada@contoso.com", `<a href="https://lumen.example/magic?k=abc">Log in</a>`)
+	d, err := m365.NewDelegated(config(f, now), f.Redirect)
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, state := f.authorize(t, d.AuthCodeURL("state-from-oauth_states"))
+	code, state := f.Authorize(t, d.AuthCodeURL("state-from-oauth_states"))
 	if state != "state-from-oauth_states" {
 		t.Fatalf("state %q", state)
 	}
@@ -170,7 +171,7 @@ func TestDelegatedSignInAndRotatingRefreshTokens(t *testing.T) {
 }
 
 func TestErrorsSayWhatMicrosoftSaid(t *testing.T) {
-	f := newFakeMicrosoft(t)
+	f := m365test.New(t)
 	cfg := config(f, time.Now())
 	cfg.Mailbox = "qa-inbox@contoso.com"
 	cfg.ClientSecret = "wrong"
@@ -185,11 +186,11 @@ func TestErrorsSayWhatMicrosoftSaid(t *testing.T) {
 
 	// A delegated token cannot read another user's mailbox: Graph's 403
 	// comes back with its code.
-	d, err := m365.NewDelegated(func() m365.Config { c := config(f, time.Now()); c.Mailbox = "ceo@contoso.com"; return c }(), f.redirect)
+	d, err := m365.NewDelegated(func() m365.Config { c := config(f, time.Now()); c.Mailbox = "ceo@contoso.com"; return c }(), f.Redirect)
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, _ := f.authorize(t, d.AuthCodeURL("s"))
+	code, _ := f.Authorize(t, d.AuthCodeURL("s"))
 	rt, err := d.Exchange(t.Context(), code)
 	if err != nil {
 		t.Fatal(err)

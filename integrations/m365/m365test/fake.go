@@ -1,4 +1,7 @@
-package m365_test
+// Package m365test is an in-process Microsoft identity platform token
+// endpoint and Graph mailbox speaking their wire formats, for tests of code
+// that uses integrations/m365 with golang.org/x/oauth2 on its side.
+package m365test
 
 import (
 	"encoding/json"
@@ -15,47 +18,54 @@ import (
 	"time"
 )
 
-// fakeMicrosoft is an in-process Entra ID token endpoint and Graph mailbox
+// Fake is an in-process Entra ID token endpoint and Graph mailbox
 // speaking their wire formats: form-encoded OAuth 2.0 token requests with
 // JSON answers and OAuth errors, and Graph's OData query options and JSON
 // (value arrays, @odata.context, OData error bodies).
-type fakeMicrosoft struct {
-	t   *testing.T
-	srv *httptest.Server
+type Fake struct {
+	t testing.TB
+	// Srv serves both the token endpoint (/{tenant}/oauth2/v2.0/token) and
+	// Graph (/v1.0/…).
+	Srv *httptest.Server
 
-	tenant, clientID, clientSecret, redirect string
+	// Tenant, ClientID and ClientSecret are the app registration's; Redirect
+	// is its registered redirect URL (settable before the first sign-in).
+	Tenant, ClientID, ClientSecret, Redirect string
 
-	mu        sync.Mutex
-	messages  map[string][]map[string]any // by mailbox ("me" for the signed-in user)
-	codes     map[string]bool             // authorization codes not yet redeemed
-	refresh   map[string]bool             // refresh tokens still valid
-	access    map[string]string           // access token → mailbox it may read ("*" app-only)
-	queries   []url.Values                // Graph query options received
-	grants    []string                    // grant_type of every token request
-	issued    int
-	rotateRTs bool // issue a new refresh token on every refresh
+	mu       sync.Mutex
+	messages map[string][]map[string]any // by mailbox ("me" for the signed-in user)
+	codes    map[string]bool             // authorization codes not yet redeemed
+	refresh  map[string]bool             // refresh tokens still valid
+	access   map[string]string           // access token → mailbox it may read ("*" app-only)
+	queries  []url.Values                // Graph query options received
+	grants   []string                    // grant_type of every token request
+	issued   int
+	// RotateRefreshTokens issues a new refresh token on every refresh, as
+	// Microsoft does, and invalidates the old one.
+	RotateRefreshTokens bool
 }
 
-func newFakeMicrosoft(t *testing.T) *fakeMicrosoft {
-	f := &fakeMicrosoft{t: t, tenant: "contoso.onmicrosoft.com", clientID: "11111111-2222-3333-4444-555555555555",
-		clientSecret: "fake~client~secret", redirect: "http://127.0.0.1/oauth/m365/callback",
+// New starts a fake for one app registration of tenant contoso.onmicrosoft.com.
+func New(t testing.TB) *Fake {
+	f := &Fake{t: t, Tenant: "contoso.onmicrosoft.com", ClientID: "11111111-2222-3333-4444-555555555555",
+		ClientSecret: "fake~client~secret", Redirect: "http://127.0.0.1/oauth/m365/callback",
 		messages: map[string][]map[string]any{}, codes: map[string]bool{}, refresh: map[string]bool{}, access: map[string]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", f.token)
 	mux.HandleFunc("GET /v1.0/users/{user}/messages", func(w http.ResponseWriter, r *http.Request) { f.list(w, r, r.PathValue("user")) })
 	mux.HandleFunc("GET /v1.0/me/messages", func(w http.ResponseWriter, r *http.Request) { f.list(w, r, "me") })
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
+	f.Srv = httptest.NewServer(mux)
+	t.Cleanup(f.Srv.Close)
 	return f
 }
 
-func (f *fakeMicrosoft) oauthError(w http.ResponseWriter, status int, code, desc string) {
+func (f *Fake) oauthError(w http.ResponseWriter, status int, code, desc string) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": desc})
 }
 
-func (f *fakeMicrosoft) token(w http.ResponseWriter, r *http.Request) {
+func (f *Fake) token(w http.ResponseWriter, r *http.Request) {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 		f.oauthError(w, http.StatusBadRequest, "invalid_request", "AADSTS900144: body must be form-encoded, got "+ct)
 		return
@@ -64,11 +74,11 @@ func (f *fakeMicrosoft) token(w http.ResponseWriter, r *http.Request) {
 		f.oauthError(w, http.StatusBadRequest, "invalid_request", err.Error())
 		return
 	}
-	if r.PathValue("tenant") != f.tenant {
+	if r.PathValue("tenant") != f.Tenant {
 		f.oauthError(w, http.StatusBadRequest, "invalid_tenant", "AADSTS90002: Tenant not found.")
 		return
 	}
-	if r.PostForm.Get("client_id") != f.clientID || r.PostForm.Get("client_secret") != f.clientSecret {
+	if r.PostForm.Get("client_id") != f.ClientID || r.PostForm.Get("client_secret") != f.ClientSecret {
 		f.oauthError(w, http.StatusUnauthorized, "invalid_client", "AADSTS7000215: Invalid client secret provided.")
 		return
 	}
@@ -88,7 +98,7 @@ func (f *fakeMicrosoft) token(w http.ResponseWriter, r *http.Request) {
 		f.access[at] = "*"
 	case "authorization_code":
 		code := r.PostForm.Get("code")
-		if !f.codes[code] || r.PostForm.Get("redirect_uri") != f.redirect {
+		if !f.codes[code] || r.PostForm.Get("redirect_uri") != f.Redirect {
 			f.oauthError(w, http.StatusBadRequest, "invalid_grant", "AADSTS70008: The provided authorization code or refresh token has expired or was already redeemed.")
 			return
 		}
@@ -103,7 +113,7 @@ func (f *fakeMicrosoft) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.access[at] = "me"
-		if f.rotateRTs {
+		if f.RotateRefreshTokens {
 			delete(f.refresh, rt)
 			answer["refresh_token"] = f.newRefreshLocked()
 		}
@@ -116,24 +126,24 @@ func (f *fakeMicrosoft) token(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(answer)
 }
 
-func (f *fakeMicrosoft) newRefreshLocked() string {
+func (f *Fake) newRefreshLocked() string {
 	f.issued++
 	rt := fmt.Sprintf("0.AAAA-fake-refresh-%d", f.issued)
 	f.refresh[rt] = true
 	return rt
 }
 
-// authorize plays the person signing in: it returns the code Microsoft
+// Authorize plays the person signing in: it returns the code Microsoft
 // would put on the redirect for this authorization URL.
-func (f *fakeMicrosoft) authorize(t *testing.T, authURL string) (code, state string) {
+func (f *Fake) Authorize(t testing.TB, authURL string) (code, state string) {
 	t.Helper()
 	u, err := url.Parse(authURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	q := u.Query()
-	if u.Path != "/"+f.tenant+"/oauth2/v2.0/authorize" || q.Get("response_type") != "code" || q.Get("client_id") != f.clientID ||
-		q.Get("redirect_uri") != f.redirect || !strings.Contains(q.Get("scope"), "offline_access") || !strings.Contains(q.Get("scope"), "Mail.Read") {
+	if u.Path != "/"+f.Tenant+"/oauth2/v2.0/authorize" || q.Get("response_type") != "code" || q.Get("client_id") != f.ClientID ||
+		q.Get("redirect_uri") != f.Redirect || !strings.Contains(q.Get("scope"), "offline_access") || !strings.Contains(q.Get("scope"), "Mail.Read") {
 		t.Fatalf("authorization URL: %s", authURL)
 	}
 	f.mu.Lock()
@@ -144,7 +154,7 @@ func (f *fakeMicrosoft) authorize(t *testing.T, authURL string) (code, state str
 	return code, q.Get("state")
 }
 
-func (f *fakeMicrosoft) graphError(w http.ResponseWriter, status int, code, msg string) {
+func (f *Fake) graphError(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"code": code, "message": msg,
@@ -153,7 +163,7 @@ func (f *fakeMicrosoft) graphError(w http.ResponseWriter, status int, code, msg 
 
 var filterRe = regexp.MustCompile(`^receivedDateTime ge (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$`)
 
-func (f *fakeMicrosoft) list(w http.ResponseWriter, r *http.Request, mailbox string) {
+func (f *Fake) list(w http.ResponseWriter, r *http.Request, mailbox string) {
 	auth, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	f.mu.Lock()
 	allowed, known := f.access[auth]
@@ -218,13 +228,13 @@ func (f *fakeMicrosoft) list(w http.ResponseWriter, r *http.Request, mailbox str
 	}
 	w.Header().Set("Content-Type", "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8")
 	_ = json.NewEncoder(w).Encode(map[string]any{
-		"@odata.context": f.srv.URL + "/v1.0/$metadata#users('" + mailbox + "')/messages(" + q.Get("$select") + ")",
+		"@odata.context": f.Srv.URL + "/v1.0/$metadata#users('" + mailbox + "')/messages(" + q.Get("$select") + ")",
 		"value":          value,
 	})
 }
 
-// deliver puts a message into a mailbox as Graph would show it.
-func (f *fakeMicrosoft) deliver(mailbox string, received time.Time, subject, to, bodyHTML string) {
+// Deliver puts a message into a mailbox as Graph would show it.
+func (f *Fake) Deliver(mailbox string, received time.Time, subject, to, bodyHTML string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.issued++
@@ -240,4 +250,29 @@ func (f *fakeMicrosoft) deliver(mailbox string, received time.Time, subject, to,
 		"body":                   map[string]string{"contentType": "html", "content": bodyHTML},
 		"internetMessageHeaders": []map[string]string{{"name": "X-Secret", "value": "never selected"}},
 	})
+}
+
+// Queries are the Graph query options received so far.
+func (f *Fake) Queries() []url.Values {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.queries)
+}
+
+// Grants are the grant_type of every token request so far.
+func (f *Fake) Grants() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.grants)
+}
+
+// RefreshTokens are the refresh tokens still valid.
+func (f *Fake) RefreshTokens() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for rt := range f.refresh {
+		out = append(out, rt)
+	}
+	return out
 }
