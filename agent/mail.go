@@ -19,6 +19,10 @@ import (
 type Inbox struct {
 	Address string
 	Reader  mail.Reader
+	// Poll is how often a wait for mail asks Reader again; 0 means every
+	// 200 ms (the built-in mailbox is a database read). A remote mailbox
+	// sets more, to stay within its service's request limits.
+	Poll time.Duration
 }
 
 // mailPoll is how often a wait for mail looks again.
@@ -116,7 +120,11 @@ func (at *attempt) expectEmail(ctx context.Context, st suite.Step) (bool, string
 			to, _ := at.sec.substitute(st.To)
 			return false, fmt.Sprintf("%s arrived for %s within %s", what, to, suite.FormatDuration(limit)), nil
 		}
-		if err := sleep(ctx, mailPoll); err != nil {
+		poll := at.task.Inbox.Poll
+		if poll <= 0 {
+			poll = mailPoll
+		}
+		if err := sleep(ctx, poll); err != nil {
 			return false, "", err
 		}
 	}

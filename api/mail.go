@@ -32,3 +32,40 @@ type MailList struct {
 	Domain string        `json:"domain"`
 	Items  []MailMessage `json:"items"`
 }
+
+// M365Connection is a project's Microsoft 365 mailbox, which its tests
+// read mail from instead of the built-in test mailbox while it is
+// connected. No secret is shown.
+type M365Connection struct {
+	Mode           string `json:"mode"`
+	TenantID       string `json:"tenant_id"`
+	ClientID       string `json:"client_id"`
+	Mailbox        string `json:"mailbox"`
+	PlusAddressing bool   `json:"plus_addressing"`
+	// Connected: app-only with a client secret, or delegated after a
+	// person signed in. Until then tests that read mail end in error.
+	Connected bool `json:"connected"`
+	// RedirectURL is Argus's callback, to register with the app for
+	// delegated sign-in.
+	RedirectURL string    `json:"redirect_url"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// M365Put connects a project to a Microsoft 365 mailbox. An empty
+// ClientSecret keeps the stored one (and a delegated sign-in) when the
+// mode, directory and app stay the same.
+type M365Put struct {
+	Mode           string `json:"mode"`
+	TenantID       string `json:"tenant_id"`
+	ClientID       string `json:"client_id"`
+	ClientSecret   string `json:"client_secret"`
+	Mailbox        string `json:"mailbox"`
+	PlusAddressing bool   `json:"plus_addressing"`
+}
+
+// M365SignIn is where to send the person who signs in for delegated
+// access; the link works once, for 10 minutes.
+type M365SignIn struct {
+	URL       string    `json:"url"`
+	ExpiresAt time.Time `json:"expires_at"`
+}

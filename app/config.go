@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/argusqa/argus/events"
+	"github.com/argusqa/argus/integrations/m365"
 	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/internal/netpolicy"
@@ -104,6 +105,11 @@ type Config struct {
 	// a project's mailbox is anything@<its label>.MailDomain. Default
 	// mail.DefaultDomain.
 	MailDomain string
+
+	// M365 is the base of every Microsoft 365 connection: Microsoft's
+	// endpoints, the HTTP client and logger (tests point it at a fake).
+	// Default: Microsoft's public cloud (m365.Config's defaults).
+	M365 m365.Config
 
 	// Logger receives diagnostics; never secrets. Default: discard.
 	Logger *slog.Logger

@@ -16,6 +16,7 @@ import (
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/agent/llm"
 	"github.com/argusqa/argus/browser"
+	"github.com/argusqa/argus/integrations/m365"
 	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/store"
@@ -144,6 +145,10 @@ type Config struct {
 	// mailbox in the database, where whichever process runs the SMTP
 	// receiver keeps it. Default mail.DefaultDomain.
 	MailDomain string
+	// M365 is the base of the Microsoft 365 connections agents read mail
+	// through: Microsoft's endpoints, the HTTP client, the logger (tests
+	// point it at a fake). Default: Microsoft's public cloud.
+	M365 m365.Config
 	// ReconcileInterval is how often agents left open by a job that
 	// ended without them (a worker killed on the last attempt) are
 	// recorded as errors with reason "worker_lost". Default 1 minute.

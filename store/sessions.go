@@ -144,7 +144,9 @@ func (s *Store) ResetPassword(ctx context.Context, presented, newPassword string
 
 // OAuthState is a pending OAuth authorisation for an integration.
 type OAuthState struct {
-	TenantID    uuid.UUID
+	TenantID uuid.UUID
+	// ProjectID is the project whose integration the sign-in connects.
+	ProjectID   *uuid.UUID
 	UserID      *uuid.UUID
 	Provider    string
 	RedirectURL string
@@ -160,9 +162,9 @@ func (s *Store) CreateOAuthState(ctx context.Context, tenant uuid.UUID, st OAuth
 	}
 	err = s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `
-			INSERT INTO oauth_states (state_hash, tenant_id, user_id, provider, redirect_url, expires_at)
-			VALUES ($1, $2, $3, $4, $5, now() + $6::interval)`,
-			tok.Hash, tenant, st.UserID, st.Provider, st.RedirectURL, s.cfg.OAuthStateTTL)
+			INSERT INTO oauth_states (state_hash, tenant_id, project_id, user_id, provider, redirect_url, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6, now() + $7::interval)`,
+			tok.Hash, tenant, st.ProjectID, st.UserID, st.Provider, st.RedirectURL, s.cfg.OAuthStateTTL)
 		return err
 	})
 	if err != nil {
@@ -182,8 +184,8 @@ func (s *Store) ConsumeOAuthState(ctx context.Context, presented string) (*OAuth
 	err = s.inSystem(ctx, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `
 			DELETE FROM oauth_states WHERE state_hash = $1
-			RETURNING tenant_id, user_id, provider, redirect_url, expires_at`, hash).
-			Scan(&st.TenantID, &st.UserID, &st.Provider, &st.RedirectURL, &st.ExpiresAt)
+			RETURNING tenant_id, project_id, user_id, provider, redirect_url, expires_at`, hash).
+			Scan(&st.TenantID, &st.ProjectID, &st.UserID, &st.Provider, &st.RedirectURL, &st.ExpiresAt)
 	})
 	if err != nil {
 		return nil, wrap("oauth state", err)

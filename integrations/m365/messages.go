@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"golang.org/x/oauth2"
 
 	"github.com/argusqa/argus/integrations/mail"
@@ -53,6 +54,8 @@ const selectFields = "subject,from,toRecipients,ccRecipients,receivedDateTime,bo
 
 // graphMessage is Graph's message resource, as far as selectFields go.
 type graphMessage struct {
+	// ID is Graph's message id, always returned whatever $select says.
+	ID               string         `json:"id"`
 	Subject          string         `json:"subject"`
 	From             *graphAddress  `json:"from"`
 	ToRecipients     []graphAddress `json:"toRecipients"`
@@ -177,8 +180,14 @@ func toMessage(gm graphMessage) mail.Message {
 		m.To = gm.ToRecipients[0].EmailAddress.Address
 	}
 	m.Received = gm.ReceivedDateTime
+	// A stable id per Graph message, so that reading the same message
+	// twice is recognised as the same.
+	m.ID = uuid.NewSHA1(graphNamespace, []byte(gm.ID))
 	return *m
 }
+
+// graphNamespace names the ids of Graph messages.
+var graphNamespace = uuid.MustParse("5f0c1f52-7a38-4b8e-9d55-2a8f8e1c6d41")
 
 // graphError reads Graph's OData error body ({"error": {"code", "message"}}).
 func graphError(status int, body []byte) error {
