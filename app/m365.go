@@ -178,9 +178,11 @@ func (a *App) m365Delegated(ctx context.Context, tenant, project uuid.UUID) (*m3
 // M365Callback finishes a delegated sign-in with what Microsoft put on the
 // redirect: the state (checked and used up) and the code, exchanged for a
 // refresh token that is sealed in place of any earlier one. It answers
-// where to send the person next. An error from Microsoft (the person
-// declined) or a stale state is an invalid answer naming the problem.
-func (a *App) M365Callback(ctx context.Context, q url.Values) (string, error) {
+// where to send the person next. The person must be signed in to Argus in
+// the tenant that started the sign-in — as the one who started it, when a
+// person did. An error from Microsoft (the person declined) or a stale
+// state is an invalid answer naming the problem.
+func (a *App) M365Callback(ctx context.Context, p *Principal, q url.Values) (string, error) {
 	st, err := a.store.ConsumeOAuthState(ctx, q.Get("state"))
 	if errors.Is(err, store.ErrNotFound) {
 		return "", invalid("this sign-in link is not known or was already used; start the sign-in again from the project's Mail page")
@@ -190,6 +192,9 @@ func (a *App) M365Callback(ctx context.Context, q url.Values) (string, error) {
 	}
 	if st.Provider != string(store.IntegrationM365) || st.ProjectID == nil {
 		return "", invalid("this sign-in was not for a Microsoft 365 mailbox")
+	}
+	if st.TenantID != p.TenantID || (st.UserID != nil && (p.UserID == nil || *st.UserID != *p.UserID)) {
+		return "", invalid("this sign-in was started by someone else; start it again from the project's Mail page")
 	}
 	if e := q.Get("error"); e != "" {
 		return "", invalid(fmt.Sprintf("Microsoft did not sign in: %s %s", e, q.Get("error_description")))

@@ -19,6 +19,7 @@ import (
 
 	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/events"
+	"github.com/argusqa/argus/integrations/m365"
 	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/internal/netpolicy"
@@ -260,6 +261,10 @@ func (e *env) world(name string) *tenantWorld {
 	w.mail = &mail.Message{To: "signup-abcde@shop.mail.argus.test", From: "shop@example.com", Subject: "Confirm " + name,
 		Received: time.Now(), Preview: "Your code: 4711" + name, Text: "Your code: 4711" + name, Codes: []string{"4711"}}
 	must(e.store.DeliverMail(ctx, w.tenant.ID, w.project.ID, 10, w.mail))
+	_, err = e.store.PutIntegration(ctx, w.tenant.ID, store.IntegrationInput{ProjectID: &w.project.ID, Kind: store.IntegrationM365,
+		Config: m365.Settings{Mode: m365.ModeDelegated, TenantID: name + ".onmicrosoft.com", ClientID: "app-" + name, Mailbox: "qa@" + name + ".example"}.Map(),
+		Token:  m365.Credentials{ClientSecret: "m365-secret-" + name}.Seal()})
+	must(err)
 	return w
 }
 

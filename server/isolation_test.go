@@ -20,6 +20,7 @@ func sampleBodies(w *tenantWorld) map[string]any {
 		"PUT /api/v1/projects/{id}/secrets/{name}":  map[string]any{"value": "s3cret"},
 		"PUT /api/v1/projects/{id}/personas/{name}": map[string]any{"display_name": "Stolen", "locale": "de-DE"},
 		"PUT /api/v1/projects/{id}/github":          map[string]any{"installation_id": 41234567, "repository": "acme/shop", "close_on_pass": true},
+		"PUT /api/v1/projects/{id}/m365":            map[string]any{"mode": "delegated", "tenant_id": "contoso.onmicrosoft.com", "client_id": "app", "client_secret": "s", "mailbox": "qa@contoso.com"},
 		"POST /api/v1/projects/{id}/tests":          map[string]any{"name": "Another", "goal": "do it"},
 		"POST /api/v1/projects/{id}/schedules":      map[string]any{"name": "Hourly", "cron": "0 * * * *"},
 		"PUT /api/v1/schedules/{id}":                map[string]any{"name": "Nightly", "cron": "0 3 * * *", "paused": true},
@@ -43,6 +44,8 @@ var noBody = map[string]bool{
 	"DELETE /api/v1/projects/{id}/secrets/{name}":      true,
 	"DELETE /api/v1/projects/{id}/personas/{name}":     true,
 	"DELETE /api/v1/projects/{id}/github":              true,
+	"DELETE /api/v1/projects/{id}/m365":                true,
+	"POST /api/v1/projects/{id}/m365/sign-in":          true,
 	"DELETE /api/v1/tests/{id}":                        true,
 	"DELETE /api/v1/schedules/{id}":                    true,
 	"DELETE /api/v1/api-keys/{id}":                     true,
@@ -107,7 +110,7 @@ func TestTenantIsolation(t *testing.T) {
 	a := e.world("acme")
 	b := e.world("bolt")
 	secretsOfA := []string{a.project.ID.String(), a.test.ID.String(), a.run.ID.String(), a.agent.ID.String(),
-		a.tenant.ID.String(), a.admin.ID.String(), a.adminKey.ID.String(), "hunter2-acme", a.mail.ID.String(), "Confirm acme"}
+		a.tenant.ID.String(), a.admin.ID.String(), a.adminKey.ID.String(), "hunter2-acme", a.mail.ID.String(), "Confirm acme", "m365-secret-acme", "app-acme"}
 
 	routes := e.srv.Routes()
 	if len(routes) < 40 {

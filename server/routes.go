@@ -80,6 +80,10 @@ func (s *Server) builtinRoutes() []Route {
 		r("GET", "/api/v1/projects/{id}/github", Admin, s.getGitHub),
 		r("PUT", "/api/v1/projects/{id}/github", Admin, s.putGitHub),
 		r("DELETE", "/api/v1/projects/{id}/github", Admin, s.deleteGitHub),
+		r("GET", "/api/v1/projects/{id}/m365", Member, s.getM365),
+		r("PUT", "/api/v1/projects/{id}/m365", Admin, s.putM365),
+		r("DELETE", "/api/v1/projects/{id}/m365", Admin, s.deleteM365),
+		r("POST", "/api/v1/projects/{id}/m365/sign-in", Admin, s.m365SignIn),
 
 		r("GET", "/api/v1/projects/{id}/tests", Member, s.listTests),
 		r("POST", "/api/v1/projects/{id}/tests", Member, s.createTest),

@@ -19,6 +19,8 @@ import (
 
 	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/events"
+	"github.com/argusqa/argus/integrations/m365"
+	"github.com/argusqa/argus/integrations/m365/m365test"
 	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/internal/pgtest"
@@ -133,6 +135,9 @@ type envOptions struct {
 	publicURL string
 	// redeliver wires Config.Redeliver to record the ids it is given.
 	redeliver bool
+	// m365 points the app's Microsoft 365 connections at this fake and
+	// registers the server's callback with it.
+	m365 *m365test.Fake
 }
 
 func newEnv(t testing.TB, opts envOptions) *env {
@@ -178,6 +183,10 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	}
 	if opts.mailer {
 		cfg.Mailer = e.mails
+	}
+	if f := opts.m365; f != nil {
+		cfg.M365 = m365.Config{Authority: f.Srv.URL, GraphURL: f.Srv.URL + "/v1.0", HTTPClient: f.Srv.Client()}
+		f.Redirect = cfg.PublicURL + app.M365CallbackPath
 	}
 	if opts.redeliver {
 		e.redelivered = make(chan uuid.UUID, 4)
