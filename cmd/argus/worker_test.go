@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/smtp"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -47,6 +49,104 @@ func TestWorkerSettings(t *testing.T) {
 	if r := argus(t, vars, "", "worker", "extra"); r.code != exitUsage || !strings.Contains(r.stderr, "no arguments") {
 		t.Fatalf("extra argument: %+v", r)
 	}
+	vars["ARGUS_MAIL_LISTEN"] = "no-port"
+	if r := argus(t, vars, "", "worker"); r.code != exitUsage || !strings.Contains(r.stderr, "ARGUS_MAIL_LISTEN") {
+		t.Fatalf("malformed mail address: %+v", r)
+	}
+}
+
+// TestWorkerRunsTheMailReceiver: argus worker with ARGUS_MAIL_LISTEN takes
+// mail for a project's mailbox into the database, and refuses, at RCPT TO,
+// mail for a domain that is not its own; an address already in use stops
+// it with exit code 2 naming the setting.
+func TestWorkerRunsTheMailReceiver(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.MigratedURL(t)
+	key := make([]byte, seal.KeySize)
+	_, _ = rand.Read(key)
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	kr, _ := seal.NewKeyring("k1", key, nil)
+	st, err := store.New(ctx, pool, store.Config{Keyring: kr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant, _ := st.CreateTenant(ctx, "Acme", "")
+	project, err := st.CreateProject(ctx, tenant.ID, store.ProjectInput{Name: "Shop", BaseURL: "http://127.0.0.1:9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	label, err := st.ProjectMailLabel(ctx, tenant.ID, project.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	vars := map[string]string{"DATABASE_URL": dbURL, "ARGUS_SECRET_KEY": base64.StdEncoding.EncodeToString(key), "ARGUS_BLOB_DIR": t.TempDir(),
+		"ARGUS_BROWSER": "grid", "ARGUS_GRID_URL": "http://127.0.0.2:4444", "ARGUS_LOG_LEVEL": "warn", "ARGUS_MAIL_LISTEN": busy.Addr().String()}
+	if r := argus(t, vars, "", "worker"); r.code != exitUsage || !strings.Contains(r.stderr, "ARGUS_MAIL_LISTEN") {
+		t.Fatalf("address in use: %+v", r)
+	}
+
+	vars["ARGUS_MAIL_LISTEN"] = "127.0.0.1:0"
+	var stderr strings.Builder
+	found := make(chan string, 1)
+	out := &watchWriter{w: &syncWriter{w: &stderr}, re: regexp.MustCompile(`test mailbox: SMTP on (\S+) `), found: found}
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: out, getenv: func(k string) string { return vars[k] }}
+	workerCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	code := make(chan int, 1)
+	go func() { code <- run(workerCtx, []string{"worker"}, e) }()
+	var addr string
+	select {
+	case addr = <-found:
+	case c := <-code:
+		t.Fatalf("argus worker exited with %d: %s", c, syncString(out.w))
+	}
+	to := "signup-abcde@" + label + ".mail.argus.test"
+	msg := "From: shop@example.com\r\nTo: " + to + "\r\nSubject: Welcome\r\n\r\nYour code: 482913\r\n"
+	if err := smtp.SendMail(addr, nil, "shop@example.com", []string{to}, []byte(msg)); err != nil {
+		t.Fatalf("send to the project's mailbox: %v", err)
+	}
+	if err := smtp.SendMail(addr, nil, "shop@example.com", []string{"someone@example.com"}, []byte(msg)); err == nil || !strings.Contains(err.Error(), "550") {
+		t.Errorf("relaying to another domain: %v", err)
+	}
+	got, err := st.ListMail(ctx, tenant.ID, project.ID, 10)
+	if err != nil || len(got) != 1 || got[0].Subject != "Welcome" || got[0].Codes[0] != "482913" {
+		t.Fatalf("stored: %+v %v", got, err)
+	}
+	stop()
+	if c := <-code; c != exitOK {
+		t.Fatalf("argus worker exited %d: %s", c, syncString(out.w))
+	}
+}
+
+// watchWriter passes writes on and sends the first submatch of re in
+// what was written, once.
+type watchWriter struct {
+	mu    sync.Mutex
+	w     io.Writer
+	re    *regexp.Regexp
+	buf   strings.Builder
+	found chan string
+	sent  bool
+}
+
+func (w *watchWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if m := w.re.FindStringSubmatch(w.buf.String()); m != nil && !w.sent {
+		w.sent = true
+		w.found <- m[1]
+	}
+	return w.w.Write(p)
 }
 
 // TestWorkerRunsAgentsAndStopsGracefully runs `argus worker` against a
