@@ -33,7 +33,7 @@ func (a *App) ProjectMail(ctx context.Context, p *Principal, project uuid.UUID, 
 	if _, err := a.store.GetProject(ctx, p.TenantID, project); err != nil {
 		return nil, err
 	}
-	label, err := a.store.ProjectMailLabel(ctx, p.TenantID, project)
+	domain, err := a.mailDomain(ctx, p.TenantID, project)
 	if err != nil {
 		return nil, err
 	}
@@ -41,11 +41,29 @@ func (a *App) ProjectMail(ctx context.Context, p *Principal, project uuid.UUID, 
 	if err != nil {
 		return nil, err
 	}
-	out := &api.MailList{Domain: label + "." + a.cfg.MailDomain, Items: make([]api.MailMessage, len(msgs))}
+	out := &api.MailList{Domain: domain, Items: make([]api.MailMessage, len(msgs))}
 	for i := range msgs {
 		out.Items[i] = MailView(&msgs[i])
 	}
 	return out, nil
+}
+
+// ProjectMailDomain is the domain of a project's test mailbox: mail to
+// any address @ it lands there (a persona's address in it is the
+// persona's own mailbox).
+func (a *App) ProjectMailDomain(ctx context.Context, p *Principal, project uuid.UUID) (string, error) {
+	if _, err := a.store.GetProject(ctx, p.TenantID, project); err != nil {
+		return "", err
+	}
+	return a.mailDomain(ctx, p.TenantID, project)
+}
+
+func (a *App) mailDomain(ctx context.Context, tenant, project uuid.UUID) (string, error) {
+	label, err := a.store.ProjectMailLabel(ctx, tenant, project)
+	if err != nil {
+		return "", err
+	}
+	return label + "." + a.cfg.MailDomain, nil
 }
 
 // ProjectMailMessage opens one message of the project's test mailbox.

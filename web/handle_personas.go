@@ -15,6 +15,9 @@ type personasData struct {
 	Secrets  []store.Secret
 	Form     personaForm
 	Flash    string
+	// MailDomain is the project's test mailbox domain, for the address
+	// hint.
+	MailDomain string
 }
 
 type personaForm struct {
@@ -27,6 +30,9 @@ func (u *UI) showPersonas(w http.ResponseWriter, r *http.Request, v *viewer, p *
 	d := personasData{Form: personaForm{Errors: map[string]string{}}}
 	var err error
 	if d.Personas, err = u.app.ListPersonas(r.Context(), v.p, p.ID); err != nil {
+		return err
+	}
+	if d.MailDomain, err = u.app.ProjectMailDomain(r.Context(), v.p, p.ID); err != nil {
 		return err
 	}
 	if v.IsAdmin() {

@@ -30,7 +30,11 @@ func TestPersonasPage(t *testing.T) {
 		t.Fatalf("stored: %+v %v", got, err)
 	}
 	page := c.get(base + "/personas?edit=buyer")
-	for _, want := range []string{"Berta Buyer", "{{secret.buyer_password}}", `value="Europe/Berlin"`, `aria-current="page">Personas`} {
+	label, err := e.st.ProjectMailLabel(e.ctx, e.tenant.ID, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Berta Buyer", "{{secret.buyer_password}}", `value="Europe/Berlin"`, `aria-current="page">Personas`, "<code>@" + label + ".mail.argus.test</code>"} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("page lacks %q", want)
 		}
