@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/smtp"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -21,6 +23,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/argusqa/argus/browser/browsertest"
+	"github.com/argusqa/argus/demo"
+	demoapp "github.com/argusqa/argus/demo/app"
 	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/internal/pgtest"
 	"github.com/argusqa/argus/internal/seal"
@@ -264,5 +268,121 @@ func TestServerMailEndToEnd(t *testing.T) {
 				t.Errorf("no code found in %q", msg.Subject)
 			}
 		}
+	}
+}
+
+// TestServerRunsTheDemoMailFlows runs the demo suite's "Sign up and
+// confirm by email" and "Log in with a one-time code" as the server does:
+// `argus serve --with-worker` with its SMTP receiver, the demo shop mailing
+// its confirmation link to it, the tests synced from the demo's YAML files
+// over the API, the shop's secrets in the project's vault, real
+// PostgreSQL and Chromium. Both pass with explicit steps and no model;
+// the TOTP seed and the confirmation link's token are in no log line.
+func TestServerRunsTheDemoMailFlows(t *testing.T) {
+	browsertest.ChromiumPath(t)
+	vars := serveVars(t)
+	vars["ARGUS_MAIL_LISTEN"] = "127.0.0.1:0"
+	vars["ARGUS_LOG_LEVEL"] = "debug"
+	r := argus(t, vars, "", "admin", "create-tenant", "--name", "Acme")
+	if r.code != 0 {
+		t.Fatalf("create-tenant: %+v", r)
+	}
+	r = argus(t, vars, "", "admin", "create-key", "--tenant", "acme", "--name", "ci", "--role", "admin")
+	if r.code != 0 {
+		t.Fatalf("create-key: %+v", r)
+	}
+	agentsDone := make(chan struct{}, 4)
+	testHookJobs = func(j *jobs.Jobs) {
+		if j.Config().Browser == nil {
+			return
+		}
+		events, _ := j.Client().Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+		go func() {
+			for ev := range events {
+				if ev.Job.Kind == (jobs.AgentArgs{}).Kind() {
+					agentsDone <- struct{}{}
+				}
+			}
+		}()
+	}
+	t.Cleanup(func() { testHookJobs = nil })
+	logs := &e2eBuffer{}
+	base, stop := startServeLogging(t, vars, logs, "--with-worker")
+	m := regexp.MustCompile(`test mailbox: SMTP on (\S+) `).FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("no mailbox address in:\n%s", logs.String())
+	}
+	shop, err := demoapp.Start(t.Context(), demoapp.ServerConfig{App: demoapp.Config{SMTPAddr: m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = shop.Shutdown(context.Background()) })
+	api := &e2eAPI{t: t, base: base, key: strings.TrimSpace(r.stdout)}
+
+	res := api.do("POST", "/api/v1/projects", map[string]any{"name": "Demo shop", "base_url": shop.URL()})
+	var project struct {
+		ID uuid.UUID `json:"id"`
+	}
+	res.decode(&project)
+	if res.status != http.StatusCreated {
+		t.Fatalf("create project: %d %s", res.status, res.body)
+	}
+	pp := "/api/v1/projects/" + project.ID.String()
+	for name, value := range demo.Secrets() {
+		if res := api.do("PUT", pp+"/secrets/"+name, map[string]any{"value": value}); res.status/100 != 2 {
+			t.Fatalf("put secret %s: %d %s", name, res.status, res.body)
+		}
+	}
+	var files []map[string]string
+	for _, f := range []string{"confirm-email.yaml", "login.yaml"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "demo", "suite", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, map[string]string{"path": f, "content": string(b)})
+	}
+	if res := api.do("POST", pp+"/test-files", map[string]any{"files": files}); res.status != http.StatusOK {
+		t.Fatalf("sync test files: %d %s", res.status, res.body)
+	}
+	names := []string{"Sign up and confirm by email", "Log in with a one-time code"}
+	res = api.do("POST", pp+"/runs", map[string]any{"names": names})
+	var run struct {
+		Agents []struct {
+			ID uuid.UUID `json:"id"`
+		} `json:"agents"`
+	}
+	res.decode(&run)
+	if res.status != http.StatusCreated || len(run.Agents) != 2 {
+		t.Fatalf("start run: %d %s", res.status, res.body)
+	}
+	for range 2 {
+		select {
+		case <-agentsDone:
+		case <-time.After(5 * time.Minute):
+			t.Fatal("the agents did not finish within 5 minutes")
+		}
+	}
+	for _, a := range run.Agents {
+		res := api.do("GET", "/api/v1/agents/"+a.ID.String(), nil)
+		var got struct {
+			TestName, Status, Summary string
+		}
+		res.decode(&got)
+		if got.Status != "passed" {
+			steps := api.do("GET", "/api/v1/agents/"+a.ID.String()+"/steps", nil)
+			t.Errorf("%s: %s — %s\n%s", got.TestName, got.Status, got.Summary, steps.body)
+		}
+	}
+	res = api.do("GET", pp+"/mail", nil)
+	if !strings.Contains(string(res.body), "Confirm your email") {
+		t.Errorf("the project's mailbox lacks the confirmation: %s", res.body)
+	}
+	stop()
+	seed := demo.Secrets()["demo_totp"]
+	if _, after, ok := strings.Cut(seed, "secret="); ok {
+		seed, _, _ = strings.Cut(after, "&")
+	}
+	if strings.Contains(logs.String(), seed) || regexp.MustCompile(`confirm\?token=\w{8,}`).MatchString(logs.String()) {
+		t.Error("the server log shows the TOTP seed or a confirmation token")
 	}
 }
