@@ -46,4 +46,19 @@ running=$("${compose[@]}" -p "$project" -f "$repo/compose.yaml" ps --services --
 for svc in postgres serve worker-1 worker-2; do
 	[[ " $running " == *" $svc "* ]] || { echo "compose-smoke: $svc is not running (running: $running)" >&2; exit 1; }
 done
-echo "compose-smoke: ok: /readyz answered ${ready}s after up; running: $running"
+# Each worker keeps a warm browser under its own node name; with one name
+# for both (the shared host name), each one's reaper would remove the
+# other's browsers as orphans.
+for node in worker-1 worker-2; do
+	for _ in $(seq 1 90); do
+		[[ -n $(docker ps -q --filter label=org.argusqa.managed=true --filter "label=org.argusqa.node=$node") ]] && break
+		sleep 1
+	done
+	[[ -n $(docker ps -q --filter label=org.argusqa.managed=true --filter "label=org.argusqa.node=$node") ]] ||
+		{ echo "compose-smoke: no browser container of node $node is running" >&2; exit 1; }
+done
+if "${compose[@]}" -p "$project" -f "$repo/compose.yaml" logs --no-color worker-1 worker-2 2>&1 | grep -q "removed orphaned browser container"; then
+	echo "compose-smoke: a worker removed browser containers of a fresh setup as orphans" >&2
+	exit 1
+fi
+echo "compose-smoke: ok: /readyz answered ${ready}s after up; running: $running; a warm browser per worker node"

@@ -28,7 +28,7 @@ func openBrowsers(ctx context.Context, cfg *config.Config, max int, baseURL stri
 		}
 		p, err := docker.New(ctx, docker.Config{
 			Image: cfg.BrowserImage, Network: network, MaxSessions: max,
-			IdleTimeout: cfg.BrowserIdleTimeout, Session: session, Logger: log,
+			IdleTimeout: cfg.BrowserIdleTimeout, NodeName: cfg.NodeName, Session: session, Logger: log,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("docker browsers: %w (is the Docker engine running, and was `make browser-image` run?)", err)

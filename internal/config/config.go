@@ -103,6 +103,10 @@ type Config struct {
 	// uses "host" when it is empty and the base URL is on loopback.
 	BrowserNetwork string
 
+	// NodeName labels this node's docker browser containers and scopes
+	// its reaper. Default "": the host name.
+	NodeName string
+
 	// JUnitPath is where `argus run` writes JUnit XML. Empty: none.
 	JUnitPath string
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -199,6 +200,17 @@ var (
 		Usage: "Docker network of browser containers: empty for the default bridge, host, or a network name (argus run picks host for a loopback base URL)", Example: "host",
 		apply: func(c *Config, raw string) error { c.BrowserNetwork = raw; return nil },
 	}
+	NodeName = Setting{
+		Env: "ARGUS_NODE_NAME", Flag: "node-name",
+		Usage: "name of this node's docker browsers: their containers carry it, and the reaper removes only orphans of its own node; empty: the host name. Workers sharing one Docker engine (compose with host networking) need different names, or each removes the other's browsers", Example: "worker-1",
+		apply: func(c *Config, raw string) error {
+			if raw != "" && !nodeNamePattern.MatchString(raw) {
+				return errors.New("must be 1 to 63 letters, digits, '_', '.' or '-', starting with a letter or digit")
+			}
+			c.NodeName = raw
+			return nil
+		},
+	}
 	BaseURL = Setting{
 		Env: "ARGUS_BASE_URL", Flag: "base-url",
 		Usage: "application under test for argus run; test URLs resolve against it", Example: "http://127.0.0.1:3000",
@@ -277,7 +289,7 @@ var (
 // All lists every setting, in the order of the README's configuration table.
 var All = []Setting{
 	DatabaseURL, SecretKey, SecretKeyID, OldSecretKeys, Listen, PublicURL,
-	Browser, GridURL, BrowserImage, BrowserNetwork, MaxAgents, BrowserIdleTimeout, PageLoadTimeout,
+	Browser, GridURL, BrowserImage, BrowserNetwork, NodeName, MaxAgents, BrowserIdleTimeout, PageLoadTimeout,
 	Model, BaseURL, Parallel, JUnitPath, ReportDir, LogLevel, LogFormat,
 	SMTPURL, MailFrom, MailListen, MailDomain, MailRetention, MailQuota, MailMaxMessageMiB, Development, EmbeddedWorker,
 	RateLimit, RateBurst, RateConcurrent, TrustedProxies, DataDir, OperatorTenant, BlobDir,
@@ -348,3 +360,7 @@ func checkHTTPURL(raw string) error {
 	}
 	return nil
 }
+
+// nodeNamePattern is what the docker provider accepts as a node name (it
+// becomes part of container names and label filters).
+var nodeNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
