@@ -49,8 +49,14 @@ type fixture struct {
 
 func newFixture(t testing.TB, baseURL string) *fixture {
 	t.Helper()
+	return newFixtureOn(t, pgtest.MigratedURL(t), baseURL)
+}
+
+// newFixtureOn is newFixture on a migrated database of the test's own.
+func newFixtureOn(t testing.TB, dbURL, baseURL string) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	f := &fixture{t: t, dbURL: pgtest.MigratedURL(t), blobDir: t.TempDir(), key: make([]byte, seal.KeySize)}
+	f := &fixture{t: t, dbURL: dbURL, blobDir: t.TempDir(), key: make([]byte, seal.KeySize)}
 	_, _ = rand.Read(f.key)
 	var err error
 	f.pool, err = pgxpool.New(ctx, f.dbURL)

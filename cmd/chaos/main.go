@@ -45,13 +45,13 @@ type fault struct {
 // faults are the rows of issue 17's chaos list, in its order.
 var faults = []fault{
 	{Name: "worker SIGKILLed mid-agent: rescued, run completes, no browser left", Package: "./jobs", Test: "TestKilledWorkerIsRescued"},
-	{Name: "browser container killed mid-step: new attempt, steps of both kept"},
-	{Name: "PostgreSQL restarted mid-run: reconnect, no run lost or duplicated"},
+	{Name: "browser container killed mid-step: new attempt, steps of both kept", Package: "./jobs", Test: "TestBrowserContainerKilledMidStep"},
+	{Name: "PostgreSQL restarted mid-run: reconnect, no run lost or duplicated", Package: "./jobs", Test: "TestPostgresRestartedMidRun"},
 	{Name: "webhook receiver down ≥ 1 h (simulated): same webhook-id, all attempts logged", Package: "./integrations/webhook", Test: "TestChaosReceiverDownForAnHour"},
 	{Name: "model answers 429 to everything: 5 retries with backoff, then error (never failed)", Package: "./runner", Test: "TestChaosModel429EndsInError"},
 	{Name: "docker: concurrent acquires never exceed the cap of 5, none left after close", Package: "./browser/docker", Test: "TestCapIsNeverExceeded"},
 	{Name: "docker: containers of a killed process are reaped", Package: "./browser/docker", Test: "TestReaperRemovesContainersOfKilledProcess"},
-	{Name: "100 agents through 2 workers, container census every 100 ms"},
+	{Name: "100 agents through 2 workers, container census every 100 ms", Package: "./jobs", Test: "TestHundredAgentsThroughTwoWorkers"},
 }
 
 func main() {
