@@ -77,7 +77,13 @@ func TestM365ConnectFromTheMailPage(t *testing.T) {
 	if err := e.st.AddMember(e.ctx, other.ID, u.ID, store.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
-	if r := e.login("eve@example.com").get(callback); r.StatusCode != http.StatusBadRequest {
+	eve := e.login("eve@example.com")
+	for _, path := range []string{base + "/m365", base + "/m365/sign-in", base + "/m365/delete"} {
+		if r := eve.post(path, form); r.StatusCode != http.StatusNotFound {
+			t.Errorf("POST %s from another tenant: %d", path, r.StatusCode)
+		}
+	}
+	if r := eve.get(callback); r.StatusCode != http.StatusBadRequest {
 		t.Fatalf("another tenant's callback: %d", r.StatusCode)
 	}
 	// That used the state up: the person who started must start again.
