@@ -56,7 +56,9 @@ func (at *attempt) rememberValue(ctx context.Context, st suite.Step) (string, er
 	if at.res.Vars == nil {
 		at.res.Vars = map[string]string{}
 	}
-	at.res.Vars[st.Value] = value
+	// Kept as recorded: a secret's value in the page text stays masked
+	// for the tests that use it, as in every record.
+	at.res.Vars[st.Value] = at.sec.forRecord(value)
 	return fmt.Sprintf("remembered %s = %q (from %s)", suite.VarPlaceholder(st.Value), value, l), nil
 }
 

@@ -48,8 +48,7 @@ type Result struct {
 	Mode string
 	// Vars are the values the run remembered (remember steps and the
 	// model's remember tool), by name, for the later tests of a plan. They
-	// are page text, kept as read; records show them redacted like any
-	// other text.
+	// are page text, redacted like every other text of the result.
 	Vars map[string]string
 	// Replay, on a pass, holds the run's actions for replaying next time.
 	// Nil when nothing new is worth saving (a replay that ran unchanged).

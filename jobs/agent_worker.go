@@ -244,9 +244,31 @@ func (r *attemptRun) task(ctx context.Context) (agent.Task, time.Duration, error
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return agent.Task{}, 0, err
 	}
-	task, err := buildTask(st, p.BaseURL, secrets, saved)
+	// A plan's test starts with the values the tests it needs remembered,
+	// written into it; its replay stays keyed by the test as written.
+	vars, inPlan, err := s.PlanInputs(ctx, r.tenant, r.agent.ID)
+	if err != nil {
+		return agent.Task{}, 0, err
+	}
+	expanded, err := st.ExpandVars(vars)
+	if err != nil {
+		return agent.Task{}, 0, &setupError{ReasonSetup, err.Error()}
+	}
+	task, err := buildTask(expanded, p.BaseURL, secrets, nil)
 	if err != nil {
 		return agent.Task{}, 0, &setupError{ReasonSetup, "the test cannot run: " + err.Error()}
+	}
+	task.Key = st.Hash()
+	if saved != nil && saved.Key == task.Key {
+		if rep, err := agent.UnmarshalReplay(saved.Data); err == nil && rep.Key == task.Key {
+			task.Replay = rep
+		}
+	}
+	task.Vars, task.Remember = vars, inPlan
+	if st.Role != "" {
+		if task.Role, err = r.j.role(ctx, r.tenant, p, st.Role); err != nil {
+			return agent.Task{}, 0, err
+		}
 	}
 	if persona != nil {
 		if task.Persona, err = personaOf(persona, secrets); err != nil {
@@ -316,10 +338,17 @@ func (r *attemptRun) interrupted(ctx context.Context, res *agent.Result) error {
 
 // finish records the agent's end and the run's new status, and tells the
 // live views. It works on a context of its own: the job's may have ended.
-func (r *attemptRun) finish(ctx context.Context, out store.AgentResult, _ *agent.Result) error {
+func (r *attemptRun) finish(ctx context.Context, out store.AgentResult, res *agent.Result) error {
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	r.keepVideo(wctx, &out)
+	if res != nil && out.Status == store.StatusPassed {
+		// Before the verdict, so a node that needs this one never starts
+		// without its values.
+		if err := r.j.cfg.Store.RememberPlanValues(wctx, r.tenant, r.agent.ID, res.Vars); err != nil {
+			return fmt.Errorf("keep the remembered values: %w", err)
+		}
+	}
 	a, err := r.j.cfg.Store.FinishAgent(wctx, r.tenant, r.agent.ID, out)
 	if errors.Is(err, store.ErrNotFound) {
 		// Cancelled meanwhile, which stands; whoever cancelled it told
@@ -330,7 +359,14 @@ func (r *attemptRun) finish(ctx context.Context, out store.AgentResult, _ *agent
 	if err != nil {
 		return fmt.Errorf("record the verdict: %w", err)
 	}
-	r.j.finished(wctx, a, r.changed(wctx))
+	// A plan's run moves on before the run's status is refreshed, so the
+	// run is never seen ended while a node is still to start.
+	skipped := r.j.advancePlan(wctx, r.tenant, a.RunID)
+	run := r.changed(wctx)
+	for i := range skipped {
+		r.j.finished(wctx, &skipped[i], run)
+	}
+	r.j.finished(wctx, a, run)
 	return nil
 }
 

@@ -58,11 +58,16 @@ func (j *Jobs) CancelAgent(ctx context.Context, tenant, agentID uuid.UUID) error
 		default:
 			a = cancelled
 			j.publish(ctx, events.Event{Kind: events.KindAgent, Tenant: tenant, Run: a.RunID, Agent: a.ID})
+			// What needs a cancelled node of a plan is skipped.
+			skipped := j.advancePlan(ctx, tenant, a.RunID)
 			run, err := j.cfg.Store.RefreshRunStatus(ctx, tenant, a.RunID)
 			if err != nil {
 				return err
 			}
 			j.publish(ctx, events.Event{Kind: events.KindRun, Tenant: tenant, Run: a.RunID})
+			for i := range skipped {
+				j.finished(ctx, &skipped[i], run)
+			}
 			j.finished(ctx, a, run)
 		}
 	}

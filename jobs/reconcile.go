@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/argusqa/argus/events"
 	"github.com/argusqa/argus/store"
 )
 
@@ -48,6 +49,8 @@ func (j *Jobs) reconcile(ctx context.Context) (int, error) {
 	rows, err := j.cfg.Pool.Query(ctx, `
 		SELECT a.tenant_id, a.id FROM agents a
 		WHERE a.status IN ('queued', 'running')
+		  -- A plan's node waiting for its needs has no job yet, by design.
+		  AND NOT EXISTS (SELECT 1 FROM plan_nodes pn WHERE pn.agent_id = a.id AND pn.status = 'pending')
 		  AND NOT EXISTS (
 			SELECT 1 FROM river_job rj
 			WHERE rj.kind = $1
@@ -79,8 +82,34 @@ func (j *Jobs) reconcile(ctx context.Context) (int, error) {
 		}
 		n++
 		r := &attemptRun{j: j, tenant: l.TenantID, agent: a, log: j.cfg.Logger.With("agent", a.ID, "tenant", a.TenantID)}
-		j.finished(ctx, a, r.changed(ctx))
+		skipped := j.advancePlan(ctx, l.TenantID, a.RunID)
+		run := r.changed(ctx)
+		for i := range skipped {
+			j.finished(ctx, &skipped[i], run)
+		}
+		j.finished(ctx, a, run)
 		r.log.Warn("agent lost with its worker; recorded as an error")
+	}
+	// Plan runs whose advance was lost (a worker died between an agent's
+	// end and its plan's advance) move on here.
+	stalled, err := j.cfg.Store.StalledPlanRuns(ctx)
+	if err != nil {
+		return n, err
+	}
+	for _, sr := range stalled {
+		tenant, run := sr[0], sr[1]
+		skipped := j.advancePlan(ctx, tenant, run)
+		if len(skipped) == 0 {
+			continue
+		}
+		r, err := j.cfg.Store.RefreshRunStatus(ctx, tenant, run)
+		if err != nil {
+			return n, err
+		}
+		j.publish(ctx, events.Event{Kind: events.KindRun, Tenant: tenant, Run: run})
+		for i := range skipped {
+			j.finished(ctx, &skipped[i], r)
+		}
 	}
 	return n, nil
 }

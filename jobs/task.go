@@ -15,7 +15,7 @@ import (
 func suiteTest(t *store.Test) (*suite.Test, error) {
 	st := &suite.Test{
 		Name: t.Name, URL: t.StartURL, Goal: t.Goal, Checkpoints: t.Checkpoints,
-		Tags: t.Tags, Timeout: t.Timeout, Persona: t.Persona,
+		Tags: t.Tags, Timeout: t.Timeout, Persona: t.Persona, Role: t.Role,
 	}
 	if st.URL == "" {
 		st.URL = suite.DefaultURL

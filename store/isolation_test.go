@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/argusqa/argus/integrations/mail"
+	"github.com/argusqa/argus/plan"
 	"github.com/argusqa/argus/store"
 )
 
@@ -33,6 +35,9 @@ var notTenantScoped = []string{
 	"DueSchedules",
 	// A person's own memberships, read at login before a tenant is chosen.
 	"UserMemberships",
+	// The reconciliation's scan for plan runs whose advance was lost; each
+	// is then advanced tenant-scoped (AdvancePlan).
+	"StalledPlanRuns",
 }
 
 // TestTenantIsolation calls every tenant-scoped store function as tenant B
@@ -259,6 +264,42 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 			_, err := s.GetMail(ctx, B, b.project.ID, a.mail.ID)
 			return notFound(err)
 		},
+		"PutPlan": func() error {
+			_, err := s.PutPlan(ctx, B, a.project.ID, "stolen", []plan.Node{{Name: "x"}})
+			return notFound(err)
+		},
+		"ListPlans":  func() error { l, err := s.ListPlans(ctx, B, a.project.ID); return empty(len(l), err) },
+		"GetPlan":    func() error { _, err := s.GetPlan(ctx, B, a.plan.ID); return notFound(err) },
+		"DeletePlan": func() error { return notFound(s.DeletePlan(ctx, B, a.plan.ID)) },
+		"StartPlanRun": func() error {
+			_, _, err := s.StartPlanRun(ctx, B, a.plan.ID, store.RunInput{}, nil)
+			return notFound(err)
+		},
+		"AdvancePlan": func() error {
+			adv, err := s.AdvancePlan(ctx, B, a.planRun.ID, nil)
+			if err != nil {
+				return err
+			}
+			return empty(len(adv.Started)+len(adv.Skipped), nil)
+		},
+		"PlanNodes": func() error { l, err := s.PlanNodes(ctx, B, a.planRun.ID); return empty(len(l), err) },
+		"PlanInputs": func() error {
+			v, ok, err := s.PlanInputs(ctx, B, a.planNodes[0].AgentID)
+			if ok || len(v) > 0 {
+				return fmt.Errorf("B read A's plan values: %v", v)
+			}
+			return err
+		},
+		"RememberPlanValues": func() error {
+			return s.RememberPlanValues(ctx, B, a.planNodes[0].AgentID, map[string]string{"order_id": "stolen"})
+		},
+		"PutRole": func() error {
+			_, err := s.PutRole(ctx, B, a.project.ID, "checkout-auditor", "stolen")
+			return notFound(err)
+		},
+		"ListRoles":  func() error { l, err := s.ListRoles(ctx, B, a.project.ID); return empty(len(l), err) },
+		"GetRole":    func() error { _, err := s.GetRole(ctx, B, a.project.ID, "checkout-auditor"); return notFound(err) },
+		"DeleteRole": func() error { return notFound(s.DeleteRole(ctx, B, a.project.ID, "checkout-auditor")) },
 		"MailReader": func() error {
 			l, err := s.MailReader(B, a.project.ID).Find(ctx, mail.Query{To: a.mail.To})
 			return empty(len(l), err)
@@ -289,12 +330,21 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 	if projects, _ := s.ListProjects(ctx, B); len(projects) != 1 || projects[0].ID != b.project.ID {
 		t.Errorf("B's project list: %+v", projects)
 	}
-	if runs, _, _ := s.ListRuns(ctx, B, store.RunFilter{}); len(runs) != 1 || runs[0].ID != b.run.ID {
+	if runs, _, _ := s.ListRuns(ctx, B, store.RunFilter{}); len(runs) != 2 || !slices.ContainsFunc(runs, func(r store.Run) bool { return r.ID == b.run.ID }) || runs[0].TenantID != B || runs[1].TenantID != B {
 		t.Errorf("B's run list: %+v", runs)
 	}
 
 	// A's data is untouched.
 	A := a.tenant.ID
+	if v, ok, err := s.PlanInputs(ctx, A, a.planNodes[0].AgentID); err != nil || !ok || len(v) != 0 {
+		t.Errorf("A's first node needs nothing, so starts with no values: %v %v %v", v, ok, err)
+	}
+	if nodes, err := s.PlanNodes(ctx, A, a.planRun.ID); err != nil || len(nodes) != 1 || nodes[0].Vars["order_id"] != "A-"+a.tenant.Name || nodes[0].Status != plan.Running {
+		t.Errorf("A's plan nodes: %+v %v", nodes, err)
+	}
+	if r, err := s.GetRole(ctx, A, a.project.ID, "checkout-auditor"); err != nil || r.Prompt != "Check the totals of "+a.tenant.Name {
+		t.Errorf("A's role: %+v %v", r, err)
+	}
 	if sc, err := s.GetSchedule(ctx, A, a.schedule.ID); err != nil || sc.Name != "nightly" || sc.Paused || !sc.NextFireAt.Equal(*a.schedule.NextFireAt) {
 		t.Errorf("A's schedule: %+v %v", sc, err)
 	}

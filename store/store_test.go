@@ -13,6 +13,7 @@ import (
 	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/internal/pgtest"
 	"github.com/argusqa/argus/internal/seal"
+	"github.com/argusqa/argus/plan"
 	"github.com/argusqa/argus/store"
 )
 
@@ -53,6 +54,9 @@ type world struct {
 	mailLabel string
 	mail      *mail.Message
 	schedule  *store.Schedule
+	plan      *store.Plan
+	planRun   *store.Run
+	planNodes []store.PlanNode
 }
 
 func makeWorld(t *testing.T, s *store.Store, name string) *world {
@@ -110,6 +114,13 @@ func makeWorld(t *testing.T, s *store.Store, name string) *world {
 		Skipped: []store.FiringSkip{{TestID: w.test.ID, TestName: w.test.Name, Reason: "daily run budget reached"}}}, nil)
 	must(err)
 	w.schedule, err = s.GetSchedule(ctx, w.tenant.ID, w.schedule.ID)
+	must(err)
+	w.plan, err = s.PutPlan(ctx, w.tenant.ID, w.project.ID, "checkout flow", []plan.Node{{Name: w.test.Name}})
+	must(err)
+	w.planRun, w.planNodes, err = s.StartPlanRun(ctx, w.tenant.ID, w.plan.ID, store.RunInput{}, nil)
+	must(err)
+	must(s.RememberPlanValues(ctx, w.tenant.ID, w.planNodes[0].AgentID, map[string]string{"order_id": "A-" + name}))
+	_, err = s.PutRole(ctx, w.tenant.ID, w.project.ID, "checkout-auditor", "Check the totals of "+name)
 	must(err)
 	return w
 }

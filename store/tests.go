@@ -29,7 +29,9 @@ type Test struct {
 	Persona string
 	// Video is the test's video mode (on, on-failure, off); "" follows
 	// the project's.
-	Video     string
+	Video string
+	// Role names the prompt role the model works in; "" for none.
+	Role      string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -46,6 +48,7 @@ type TestInput struct {
 	Timeout     time.Duration // default 10 minutes
 	Persona     string        // a persona's name, resolved when an agent starts
 	Video       string        // on, on-failure, off, or "" for the project's
+	Role        string        // a prompt role's name, resolved when an agent starts
 }
 
 // DefaultTestTimeout bounds one agent run of a test unless it says
@@ -86,13 +89,13 @@ func (in *TestInput) normalise() error {
 	return nil
 }
 
-const testColumns = `id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, created_at, updated_at, persona, video`
+const testColumns = `id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, created_at, updated_at, persona, video, role`
 
 func scanTest(r pgx.Row) (Test, error) {
 	var t Test
 	var steps, checkpoints []byte
 	var timeout int
-	err := r.Scan(&t.ID, &t.TenantID, &t.ProjectID, &t.Name, &t.StartURL, &t.Goal, &steps, &checkpoints, &t.Tags, &t.Covers, &timeout, &t.CreatedAt, &t.UpdatedAt, &t.Persona, &t.Video)
+	err := r.Scan(&t.ID, &t.TenantID, &t.ProjectID, &t.Name, &t.StartURL, &t.Goal, &steps, &checkpoints, &t.Tags, &t.Covers, &timeout, &t.CreatedAt, &t.UpdatedAt, &t.Persona, &t.Video, &t.Role)
 	if err != nil {
 		return t, err
 	}
@@ -111,9 +114,9 @@ func (s *Store) CreateTest(ctx context.Context, tenant, project uuid.UUID, in Te
 	var t Test
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		t, err = scanTest(tx.QueryRow(ctx, `
-			INSERT INTO tests (id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, persona, video)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING `+testColumns,
-			newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video))
+			INSERT INTO tests (id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, persona, video, role)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING `+testColumns,
+			newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role))
 		return err
 	})
 	if err != nil {
@@ -144,9 +147,9 @@ func (s *Store) UpdateTest(ctx context.Context, tenant, id uuid.UUID, in TestInp
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		t, err = scanTest(tx.QueryRow(ctx, `
 			UPDATE tests SET name = $3, start_url = $4, goal = $5, steps = $6, checkpoints = $7, tags = $8,
-			       covers = $9, timeout_seconds = $10, persona = $11, video = $12, updated_at = now()
+			       covers = $9, timeout_seconds = $10, persona = $11, video = $12, role = $13, updated_at = now()
 			WHERE tenant_id = $1 AND id = $2 RETURNING `+testColumns,
-			tenant, id, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video))
+			tenant, id, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role))
 		return err
 	})
 	if err != nil {
