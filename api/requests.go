@@ -138,3 +138,9 @@ type PersonaPut struct {
 	Timezone       string `json:"timezone"`
 	UserAgent      string `json:"user_agent"`
 }
+
+// PlanRunCreate starts a run of a plan (POST /api/v1/plans/{id}/runs).
+type PlanRunCreate struct {
+	CommitSHA string `json:"commit_sha,omitempty"`
+	Branch    string `json:"branch,omitempty"`
+}

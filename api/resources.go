@@ -357,3 +357,49 @@ type FiringSkip struct {
 	TestName string    `json:"test_name"`
 	Reason   string    `json:"reason"`
 }
+
+// Plan is a project's graph of tests: each node names a test and the
+// nodes it needs.
+type Plan struct {
+	ID        uuid.UUID  `json:"id"`
+	ProjectID uuid.UUID  `json:"project_id"`
+	Name      string     `json:"name"`
+	Nodes     []PlanNode `json:"nodes"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// PlanNode is one test of a plan.
+type PlanNode struct {
+	Test  string   `json:"test"`
+	Needs []string `json:"needs"`
+}
+
+// PlanRun is a run of a plan, node by node.
+type PlanRun struct {
+	RunID  uuid.UUID `json:"run_id"`
+	Plan   string    `json:"plan"`
+	Status Status    `json:"status"`
+	// Outcome is the plan's verdict once every node ended (passed,
+	// failed, error, skipped), running before.
+	Outcome string        `json:"outcome"`
+	Nodes   []PlanRunNode `json:"nodes"`
+	Links   Links         `json:"links"`
+}
+
+// PlanRunNode is one node of a plan's run.
+type PlanRunNode struct {
+	Test  string   `json:"test"`
+	Needs []string `json:"needs"`
+	// Layer is the node's depth: 0 needs nothing.
+	Layer int `json:"layer"`
+	// Status is pending, running, passed, failed, error, skipped or
+	// cancelled.
+	Status string `json:"status"`
+	// Reason says why a skipped node did not run.
+	Reason  string    `json:"reason,omitempty"`
+	AgentID uuid.UUID `json:"agent_id"`
+	Summary string    `json:"summary"`
+	// Vars are the values the node remembered, redacted like every
+	// recorded text.
+	Vars map[string]string `json:"vars"`
+}

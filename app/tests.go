@@ -115,7 +115,7 @@ func storeInput(t *suite.Test) store.TestInput {
 		url = "" // the default is not stored, so it can change with the format
 	}
 	return store.TestInput{Name: t.Name, StartURL: url, Goal: t.Goal, Steps: steps,
-		Checkpoints: t.Checkpoints, Tags: t.Tags, Covers: t.Covers, Timeout: t.Timeout, Persona: t.Persona, Video: t.Video}
+		Checkpoints: t.Checkpoints, Tags: t.Tags, Covers: t.Covers, Timeout: t.Timeout, Persona: t.Persona, Video: t.Video, Role: t.Role}
 }
 
 // TestFile is one YAML test file.
@@ -139,6 +139,9 @@ func (a *App) SyncTestFiles(ctx context.Context, p *Principal, project uuid.UUID
 	}
 	var ins []store.TestInput
 	var fields []FieldError
+	var all []*suite.Test
+	var plans []*suite.Plan
+	var roles []*suite.Role
 	seen := map[string]string{}
 	for i, f := range files {
 		field := fmt.Sprintf("files[%d]", i)
@@ -146,7 +149,7 @@ func (a *App) SyncTestFiles(ctx context.Context, p *Principal, project uuid.UUID
 			fields = append(fields, FieldError{field + ".path", "required"})
 			continue
 		}
-		tests, err := suite.Parse(f.Path, []byte(f.Content))
+		parsed, err := suite.ParseFile(f.Path, []byte(f.Content))
 		var list suite.ErrorList
 		switch {
 		case errors.As(err, &list):
@@ -158,6 +161,8 @@ func (a *App) SyncTestFiles(ctx context.Context, p *Principal, project uuid.UUID
 			fields = append(fields, FieldError{field, err.Error()})
 			continue
 		}
+		tests := parsed.Tests
+		all, plans, roles = append(all, tests...), append(plans, parsed.Plans...), append(roles, parsed.Roles...)
 		for _, t := range tests {
 			if prev, dup := seen[t.Name]; dup {
 				fields = append(fields, FieldError{field, fmt.Sprintf("%s: test name %q is also used at %s", t.Pos, t.Name, prev)})
@@ -167,8 +172,19 @@ func (a *App) SyncTestFiles(ctx context.Context, p *Principal, project uuid.UUID
 			ins = append(ins, storeInput(t))
 		}
 	}
-	if len(fields) > 0 {
+	more, err := a.checkRoles(ctx, p, project, all, roles)
+	if err != nil {
+		return nil, err
+	}
+	if fields = append(fields, more...); len(fields) > 0 {
 		return nil, invalid("the test files have problems; nothing was changed", fields...)
 	}
-	return a.store.SyncTests(ctx, p.TenantID, project, ins)
+	changes, err := a.store.SyncTests(ctx, p.TenantID, project, ins)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.syncPlansAndRoles(ctx, p, project, plans, roles); err != nil {
+		return nil, err
+	}
+	return changes, nil
 }

@@ -144,3 +144,28 @@ func PersonaView(p *store.Persona) api.Persona {
 		DisplayName: p.DisplayName, Email: p.Email, Username: p.Username, PasswordSecret: p.PasswordSecret,
 		TOTPSecret: p.TOTPSecret, Locale: p.Locale, Timezone: p.Timezone, UserAgent: p.UserAgent}}
 }
+
+// PlanView is a plan as the API shows it.
+func PlanView(p *store.Plan) api.Plan {
+	v := api.Plan{ID: p.ID, ProjectID: p.ProjectID, Name: p.Name, UpdatedAt: p.UpdatedAt.UTC(), Nodes: []api.PlanNode{}}
+	for _, n := range p.Nodes {
+		v.Nodes = append(v.Nodes, api.PlanNode{Test: n.Name, Needs: nonNil(n.Needs)})
+	}
+	return v
+}
+
+// PlanRunView is a plan's run as the API shows it.
+func (a *App) PlanRunView(pr *PlanRun) api.PlanRun {
+	v := api.PlanRun{RunID: pr.Run.ID, Plan: pr.PlanName, Status: api.Status(pr.Run.Status), Outcome: string(pr.Outcome),
+		Nodes: []api.PlanRunNode{},
+		Links: api.Links{UI: a.cfg.PublicURL + "/runs/" + pr.Run.ID.String() + "/plan", API: a.cfg.PublicURL + "/api/v1/runs/" + pr.Run.ID.String() + "/plan"}}
+	for _, n := range pr.Nodes {
+		vars := n.Vars
+		if vars == nil {
+			vars = map[string]string{}
+		}
+		v.Nodes = append(v.Nodes, api.PlanRunNode{Test: n.Name, Needs: nonNil(n.Needs), Layer: n.Layer, Status: string(n.Status),
+			Reason: n.Reason, AgentID: n.AgentID, Summary: n.Agent.Summary, Vars: vars})
+	}
+	return v
+}

@@ -25,6 +25,7 @@ import (
 	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/internal/pgtest"
 	"github.com/argusqa/argus/internal/seal"
+	"github.com/argusqa/argus/plan"
 	"github.com/argusqa/argus/server"
 	"github.com/argusqa/argus/server/ratelimit"
 	"github.com/argusqa/argus/store"
@@ -197,6 +198,7 @@ type tenantWorld struct {
 	delivery     *store.WebhookDelivery
 	schedule     *store.Schedule
 	mail         *mail.Message
+	plan         *store.Plan
 }
 
 func (e *env) world(name string) *tenantWorld {
@@ -255,6 +257,8 @@ func (e *env) world(name string) *tenantWorld {
 	shot := storage.ScreenshotKey(w.tenant.ID.String(), w.agent.ID.String(), 1, 0)
 	must(e.blobs.Put(ctx, shot, pngBytes, "image/png"))
 	_, err = e.store.AppendStep(ctx, w.tenant.ID, store.Step{AgentID: w.agent.ID, Attempt: 1, Index: 0, Action: "navigate", Outcome: "opened /", ScreenshotKey: shot})
+	must(err)
+	w.plan, err = e.store.PutPlan(ctx, w.tenant.ID, w.project.ID, "Checkout flow", []plan.Node{{Name: w.test.Name}})
 	must(err)
 	w.schedule, err = e.store.CreateSchedule(ctx, w.tenant.ID, w.project.ID, store.ScheduleInput{Name: "Nightly", Cron: "0 3 * * *"})
 	must(err)

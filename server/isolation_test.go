@@ -27,6 +27,7 @@ func sampleBodies(w *tenantWorld) map[string]any {
 		"POST /api/v1/projects/{id}/test-files":     map[string]any{"files": []any{map[string]any{"path": "a.yaml", "content": "name: From file\ngoal: do it\n"}}},
 		"PUT /api/v1/tests/{id}":                    map[string]any{"name": "Checkout", "goal": "buy two things"},
 		"POST /api/v1/projects/{id}/runs":           map[string]any{"tags": []string{"smoke"}},
+		"POST /api/v1/plans/{id}/runs":              map[string]any{"branch": "main"},
 		"POST /api/v1/projects/{id}/select":         map[string]any{"changed_files": []string{"demo/templates/checkout.html"}, "dry_run": true},
 		"POST /api/v1/api-keys":                     map[string]any{"name": "new key"},
 		"POST /api/v1/members":                      map[string]any{"email": "new-person@example.com", "role": "member"},
@@ -67,6 +68,7 @@ func fillPath(t *testing.T, pattern string, w *tenantWorld) (path string, hasID 
 		"/api/v1/api-keys/{id}":   w.memberKey.ID.String(),
 		"/api/v1/deliveries/{id}": w.delivery.ID.String(),
 		"/api/v1/schedules/{id}":  w.schedule.ID.String(),
+		"/api/v1/plans/{id}":      w.plan.ID.String(),
 	}
 	path = pattern
 	for prefix, id := range ids {
