@@ -219,3 +219,83 @@ func TestEgressBlockThirdParty(t *testing.T) {
 		t.Fatalf("same-origin fetch: %s, %v", got, err)
 	}
 }
+
+// tlsServer serves plain pages over HTTPS on 127.0.0.1, and a redirect to
+// other.
+func tlsServer(t *testing.T, other string) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /plain", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!doctype html><title>plain</title><p>plain page</p>`)
+	})
+	mux.HandleFunc("GET /redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other+"/plain", http.StatusFound)
+	})
+	srv := httptest.NewTLSServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestEgressCatchesHTTPSNavigationsToOtherOrigins: over HTTPS the proxy
+// sees a tunnel to a host, not a navigation, so a page that takes the tab
+// to another origin on an allowed address (here another port of
+// 127.0.0.1) is caught when it is observed: the agent sees the refusal
+// instead of the page, and the record holds a blocked document request.
+func TestEgressCatchesHTTPSNavigationsToOtherOrigins(t *testing.T) {
+	other := tlsServer(t, "https://127.0.0.1:1")
+	app := tlsServer(t, other.URL)
+	policy, err := browser.NewEgressPolicy(loopbackOnly(), app.URL, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test servers' certificates are their own.
+	args := append(browser.DefaultChromeArgs(), "--ignore-certificate-errors")
+	ctx, s := open(t, browser.SessionConfig{Egress: policy, ChromeArgs: args})
+
+	if err := s.Navigate(ctx, app.URL+"/plain"); err != nil {
+		t.Fatal(err)
+	}
+	if obs, err := s.Observe(ctx, browser.ObserveOptions{}); err != nil || !strings.Contains(obs.Text, "plain page") {
+		t.Fatalf("the allowed HTTPS page: %v %+v", err, obs)
+	}
+	blocked := func(how string) {
+		t.Helper()
+		// The navigation commits after the script returned: observe until
+		// the tab has left the allowed page.
+		var obs *browser.Observation
+		for obs == nil || obs.URL == app.URL+"/plain" {
+			if ctx.Err() != nil {
+				t.Fatalf("%s: the tab never left %s", how, app.URL)
+			}
+			if obs, err = s.Observe(ctx, browser.ObserveOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if strings.HasPrefix(obs.URL, other.URL) || strings.Contains(obs.Text, "plain page") ||
+			!strings.Contains(obs.Text, "blocked by Argus's target policy: GET "+other.URL+"/plain") || !strings.Contains(obs.Text, "outside the allowed origins") {
+			t.Fatalf("%s: the agent sees %s: %q", how, obs.URL, obs.Text)
+		}
+		found := false
+		for _, n := range s.Network() {
+			if n.URL == other.URL+"/plain" && n.Blocked != "" && n.Document {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("%s: no blocked navigation in the record: %+v", how, s.Network())
+		}
+	}
+	// The page sends the tab away itself.
+	if _, err := s.ExecuteScript(ctx, `location.href = arguments[0]; return 1`, other.URL+"/plain"); err != nil {
+		t.Fatal(err)
+	}
+	blocked("location.href")
+	// A redirect of the allowed origin to the other one.
+	if err := s.Navigate(ctx, app.URL+"/plain"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Navigate(ctx, app.URL+"/redirect"); err != nil {
+		t.Fatal(err)
+	}
+	blocked("redirect")
+}

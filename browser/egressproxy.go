@@ -315,6 +315,27 @@ func (x *egressProxy) refuseNavigation(ctx context.Context, u *url.URL) error {
 	return fmt.Errorf("%w: GET %s (%s)", ErrBlocked, shown, reason)
 }
 
+// offOrigin reports a tab showing an HTTPS page outside the allowed
+// origins, and records it as a refused navigation. Over HTTPS the proxy
+// sees only a tunnel's host and port, which a page's subresources share
+// with a navigation, so a link or a redirect to another origin on an
+// allowed address cannot be refused when it is made; it is caught here,
+// when the page is observed, before the agent acts on it. (HTTP pages are
+// refused by the proxy itself, and refused addresses never connect.)
+func (x *egressProxy) offOrigin(ctx context.Context, pageURL string) (what string) {
+	u, err := url.Parse(pageURL)
+	if err != nil || u.Scheme != "https" {
+		return ""
+	}
+	reason := x.policy.Load().check(ctx, request{Method: http.MethodGet, URL: pageURL, TopLevel: true})
+	if reason == "" {
+		return ""
+	}
+	shown := u.Redacted()
+	x.record(NetworkEvent{Time: time.Now(), Method: http.MethodGet, URL: clipText(shown), Blocked: clipText(reason), Document: true})
+	return fmt.Sprintf("GET %s (%s)", shown, reason)
+}
+
 func (x *egressProxy) close() {
 	close(x.closed)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)

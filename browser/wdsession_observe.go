@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"math"
+	"net/url"
 )
 
 // observeArgs are the page agent's observe options.
@@ -67,6 +68,19 @@ func (s *wdSession) Observe(ctx context.Context, opts ObserveOptions) (*Observat
 	var o observationJSON
 	if err := s.callAgent(ctx, "observe", &o, observeArgs{MaxText: MaxTextChars, MaxHTML: MaxHTMLChars, HTML: opts.IncludeHTML}); err != nil {
 		return nil, s.fail("observe", err)
+	}
+	if s.egress != nil {
+		if what := s.egress.offOrigin(ctx, o.URL); what != "" {
+			// The tab leaves the page for one that says why, as the proxy's
+			// refusal of an HTTP navigation does; the agent can go back.
+			if err := s.wd.Navigate(ctx, blockedPage(what)); err != nil {
+				return nil, s.fail("leave a page outside the allowed origins", err)
+			}
+			o = observationJSON{}
+			if err := s.callAgent(ctx, "observe", &o, observeArgs{MaxText: MaxTextChars, MaxHTML: MaxHTMLChars, HTML: opts.IncludeHTML}); err != nil {
+				return nil, s.fail("observe", err)
+			}
+		}
 	}
 	obs := &Observation{
 		URL:      o.URL,
@@ -143,4 +157,10 @@ func (s *wdSession) request(t Target, action string) (resolveRequest, error) {
 	r.Index, r.Token, r.FP = t.Index, obs.token, &fp
 	r.Prev = []float64{math.Round(fp.box[0]), math.Round(fp.box[1]), math.Round(fp.box[2]), math.Round(fp.box[3])}
 	return r, nil
+}
+
+// blockedPage is a data: URL of a page saying the target policy refused
+// what: no network, nothing of the refused page.
+func blockedPage(what string) string {
+	return "data:text/plain;charset=utf-8," + url.PathEscape("blocked by Argus's target policy: "+what)
 }
