@@ -17,6 +17,7 @@ import (
 
 	"github.com/argusqa/argus/integrations/webhook"
 	"github.com/argusqa/argus/internal/redact"
+	"github.com/argusqa/argus/plan"
 	"github.com/argusqa/argus/store"
 )
 
@@ -506,5 +507,63 @@ func TestRunCompletedQueuedAfterEveryAgent(t *testing.T) {
 	must(rows.Err())
 	if strings.Join(order, ", ") != "agent 1, agent 2, run" {
 		t.Fatalf("queued in the order %v; want both agents before the run, each once", order)
+	}
+}
+
+// A plan's run that ended with a failed node and the node it skipped
+// queues plan.completed after run.completed, with each node's status and
+// the skip's reason.
+func TestPlanCompletedAfterTheRun(t *testing.T) {
+	rcv := newReceiver(t, http.StatusOK)
+	f := newFixture(t, rcv.url(), webhook.Config{Guard: loopbackOnly})
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"Order", "Ship"} {
+		_, err := f.st.CreateTest(f.ctx, f.tenant, f.project.ID, store.TestInput{Name: name, Goal: "do it"})
+		must(err)
+	}
+	p, err := f.st.PutPlan(f.ctx, f.tenant, f.project.ID, "Order and ship", []plan.Node{{Name: "Order"}, {Name: "Ship", Needs: []string{"Order"}}})
+	must(err)
+	run, nodes, err := f.st.StartPlanRun(f.ctx, f.tenant, p.ID, store.RunInput{}, nil)
+	must(err)
+	_, err = f.st.StartAgent(f.ctx, f.tenant, nodes[0].AgentID, 1, nil, "")
+	must(err)
+	_, err = f.st.FinishAgent(f.ctx, f.tenant, nodes[0].AgentID, store.AgentResult{Status: store.StatusFailed, Summary: "no order number"})
+	must(err)
+	adv, err := f.st.AdvancePlan(f.ctx, f.tenant, run.ID, nil)
+	must(err)
+	if len(adv.Skipped) != 1 || adv.Skipped[0].ID != nodes[1].AgentID {
+		t.Fatalf("advance: %+v", adv)
+	}
+	_, err = f.st.RefreshRunStatus(f.ctx, f.tenant, run.ID)
+	must(err)
+	must(f.pub.AgentFinished(f.ctx, f.st, f.tenant, nodes[0].AgentID))
+
+	rows, err := f.pool.Query(f.ctx, `SELECT args->>'event_type', args->>'body' FROM river_job WHERE kind = $1 ORDER BY id`, webhook.Kind)
+	must(err)
+	var order []string
+	var body string
+	for rows.Next() {
+		var typ, b string
+		must(rows.Scan(&typ, &b))
+		order = append(order, typ)
+		if typ == webhook.TypePlanCompleted {
+			body = b
+		}
+	}
+	must(rows.Err())
+	if strings.Join(order, ", ") != "agent.completed, agent.completed, run.completed, plan.completed" {
+		t.Fatalf("queued %v", order)
+	}
+	var ev webhook.Event[webhook.PlanData]
+	must(json.Unmarshal([]byte(body), &ev))
+	d := ev.Data
+	if d.Plan != "Order and ship" || d.Outcome != "failed" || len(d.Nodes) != 2 || d.Nodes[0].Status != "failed" ||
+		d.Nodes[1].Status != "skipped" || d.Nodes[1].Reason != `not run: it needs "Order", which failed` || !strings.HasSuffix(d.Links.API, "/plan") {
+		t.Fatalf("plan.completed: %s", body)
 	}
 }

@@ -19,8 +19,8 @@ func TestDocsExamplesMatchTheEventTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := strings.Split(string(doc), "```json\n")[1:]
-	if len(blocks) != 2 {
-		t.Fatalf("%d JSON examples, want 2", len(blocks))
+	if len(blocks) != 3 {
+		t.Fatalf("%d JSON examples, want 3", len(blocks))
 	}
 	for _, b := range blocks {
 		example := []byte(b[:strings.Index(b, "```")])
@@ -34,6 +34,8 @@ func TestDocsExamplesMatchTheEventTypes(t *testing.T) {
 			ev = &webhook.Event[webhook.AgentData]{}
 		case webhook.TypeRunCompleted:
 			ev = &webhook.Event[webhook.RunData]{}
+		case webhook.TypePlanCompleted:
+			ev = &webhook.Event[webhook.PlanData]{}
 		default:
 			t.Fatalf("example of unknown type %q", head.Type)
 		}

@@ -85,7 +85,8 @@ func (e Event[D]) eventType() string { return e.Type }
 // AgentFinished is the one call a worker makes after it recorded an
 // agent's end (store.FinishAgent) and refreshed its run
 // (store.RefreshRunStatus): it reads the agent, run and project and queues
-// agent.completed, and run.completed too when the run has ended. A run's
+// agent.completed, and run.completed too when the run has ended (and
+// plan.completed after it for a plan's run). A run's
 // run.completed is always queued after the agent.completed of each of its
 // agents: when the run has ended, every agent's event is queued first in
 // the same transaction (two agents that end together may both find the run
@@ -111,8 +112,12 @@ func (p *Publisher) AgentFinished(ctx context.Context, st *store.Store, tenant, 
 		return nil
 	}
 	var agents []store.Agent
+	var nodes []store.PlanNode
 	if run.Status.Final() {
 		if agents, err = st.ListAgents(ctx, tenant, run.ID); err != nil {
+			return fmt.Errorf("webhook: %w", err)
+		}
+		if nodes, err = st.PlanNodes(ctx, tenant, run.ID); err != nil {
 			return fmt.Errorf("webhook: %w", err)
 		}
 	}
@@ -131,6 +136,13 @@ func (p *Publisher) AgentFinished(ctx context.Context, st *store.Store, tenant, 
 				return err
 			}
 		}
-		return p.RunCompleted(ctx, tx, project, run, agents)
+		if err := p.RunCompleted(ctx, tx, project, run, agents); err != nil {
+			return err
+		}
+		if len(nodes) == 0 {
+			return nil
+		}
+		// A plan's run: plan.completed follows run.completed.
+		return p.enqueue(ctx, tx, project, run.ID, NewPlanCompleted(p.PublicURL, project, run, nodes, agents))
 	})
 }

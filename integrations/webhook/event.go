@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/argusqa/argus/plan"
 	"github.com/argusqa/argus/store"
 )
 
@@ -15,12 +16,13 @@ import (
 const (
 	TypeAgentCompleted = "agent.completed"
 	TypeRunCompleted   = "run.completed"
+	TypePlanCompleted  = "plan.completed"
 )
 
 // Event is the JSON body of a delivery, in the envelope Standard Webhooks
 // recommends: {type, timestamp, data}. Receivers decode it into
 // Event[AgentData] or Event[RunData] by its type.
-type Event[D AgentData | RunData] struct {
+type Event[D AgentData | RunData | PlanData] struct {
 	Type      string    `json:"type"`
 	Timestamp time.Time `json:"timestamp"`
 	Data      D         `json:"data"`
@@ -172,6 +174,71 @@ func NewRunCompleted(publicURL string, p *store.Project, run *store.Run, agents 
 		})
 	}
 	return Event[RunData]{Type: TypeRunCompleted, Timestamp: finishedAt(run.FinishedAt), Data: d}
+}
+
+// PlanData is the data of plan.completed: every node of a plan's run
+// ended (run, skipped or cancelled).
+type PlanData struct {
+	RunID uuid.UUID `json:"run_id"`
+	Plan  string    `json:"plan"`
+	// Outcome is the plan's verdict: passed when every node passed,
+	// failed when a node failed, error when a node erred or was
+	// cancelled and none failed.
+	Outcome    string     `json:"outcome"`
+	Project    ProjectRef `json:"project"`
+	CommitSHA  string     `json:"commit_sha"`
+	Branch     string     `json:"branch"`
+	DurationMS *int64     `json:"duration_ms"`
+	Nodes      []PlanNode `json:"nodes"`
+	Links      Links      `json:"links"`
+}
+
+// PlanNode is one node in plan.completed.
+type PlanNode struct {
+	Test   string   `json:"test"`
+	Needs  []string `json:"needs"`
+	Status string   `json:"status"`
+	// Reason says why a skipped node did not run; Summary is its agent's
+	// verdict in words, secret values masked.
+	Reason  string    `json:"reason"`
+	Summary string    `json:"summary"`
+	AgentID uuid.UUID `json:"agent_id"`
+	Links   Links     `json:"links"`
+}
+
+// NewPlanCompleted builds plan.completed for a plan's run in an end state.
+func NewPlanCompleted(publicURL string, p *store.Project, run *store.Run, nodes []store.PlanNode, agents []store.Agent) Event[PlanData] {
+	l := linker(publicURL)
+	runLinks := l.run(run.ID)
+	d := PlanData{RunID: run.ID, Project: ProjectRef{ID: p.ID, Name: p.Name}, CommitSHA: run.CommitSHA, Branch: run.Branch,
+		Nodes: make([]PlanNode, 0, len(nodes)), Links: Links{UI: runLinks.UI + "/plan", API: runLinks.API + "/plan"}}
+	if run.FinishedAt != nil {
+		start := run.CreatedAt
+		if run.StartedAt != nil {
+			start = *run.StartedAt
+		}
+		ms := run.FinishedAt.Sub(start).Milliseconds()
+		d.DurationMS = &ms
+	}
+	summary := map[uuid.UUID]string{}
+	for _, a := range agents {
+		summary[a.ID] = a.Summary
+	}
+	graph := make([]plan.Node, len(nodes))
+	status := map[string]plan.Status{}
+	for i, n := range nodes {
+		d.Plan = n.PlanName
+		graph[i] = plan.Node{Name: n.Name, Needs: n.Needs}
+		status[n.Name] = n.Status
+		needs := n.Needs
+		if needs == nil {
+			needs = []string{}
+		}
+		d.Nodes = append(d.Nodes, PlanNode{Test: n.Name, Needs: needs, Status: string(n.Status), Reason: n.Reason,
+			Summary: summary[n.AgentID], AgentID: n.AgentID, Links: l.agent(n.AgentID)})
+	}
+	d.Outcome = string(plan.Outcome(graph, status))
+	return Event[PlanData]{Type: TypePlanCompleted, Timestamp: finishedAt(run.FinishedAt), Data: d}
 }
 
 // eventID derives the webhook-id of the event about subject, so that
