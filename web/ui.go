@@ -103,6 +103,7 @@ func (u *UI) routes() http.Handler {
 
 	member("GET /runs/{id}", u.runPage)
 	member("GET /runs/{id}/live", u.runLive)
+	member("GET /runs/{id}/plan", u.planRunPage)
 	member("POST /runs/{id}/cancel", u.runCancel)
 	member("GET /agents/{id}", u.agentPage)
 	member("GET /agents/{id}/live", u.agentLive)

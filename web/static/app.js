@@ -99,12 +99,16 @@
   function liveRun(note) {
     stream(note.dataset.liveRun, note, {
       agent: function (a) {
-        var row = document.querySelector('tr[data-agent="' + a.id + '"]');
+        var row = document.querySelector('[data-agent="' + a.id + '"]');
         if (!row) return;
         setBadge(row.querySelector(".st .badge"), a.status);
-        row.querySelector(".it").textContent = a.iterations;
-        row.querySelector(".tok").textContent = a.tokens;
-        row.querySelector(".el").textContent = a.elapsed;
+        // A plan's node card has no counters.
+        [[".it", a.iterations], [".tok", a.tokens], [".el", a.elapsed]].forEach(function (f) {
+          var el = row.querySelector(f[0]);
+          if (el) el.textContent = f[1];
+        });
+        var state = row.querySelector(".node-state");
+        if (state && a.status !== "queued") state.textContent = a.status === "cancelled" ? "cancelled" : a.status;
         row.dataset.started = a.started_at || "";
         row.dataset.finished = a.finished_at || "";
         var sum = row.querySelector(".summary");
@@ -116,6 +120,9 @@
         if (c) c.textContent = r.counts;
         var cancel = document.getElementById("cancel-run");
         if (cancel && final[r.status]) cancel.hidden = true;
+        // A plan's page shows the final node states (skips and their
+        // reasons) as the server has them.
+        if (final[r.status] && note.hasAttribute("data-reload-on-end")) window.location.reload();
       }
     });
   }

@@ -1,0 +1,85 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/argusqa/argus/plan"
+	"github.com/argusqa/argus/store"
+)
+
+// TestPlanRunPage draws a plan's run as its graph: the node that needs
+// nothing in the first column, its dependent after it with its needs, a
+// failed need's dependent skipped with the reason, the remembered value
+// shown; the run page links to it; another run has no plan page.
+func TestPlanRunPage(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p, first := e.seedProject("Shop", "Buyer orders")
+	second, err := e.st.CreateTest(e.ctx, e.tenant.ID, p.ID, store.TestInput{Name: "Seller ships", Goal: "Ship it"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := e.st.PutPlan(e.ctx, e.tenant.ID, p.ID, "Order and ship", []plan.Node{{Name: first.Name}, {Name: second.Name, Needs: []string{first.Name}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, nodes, err := e.st.StartPlanRun(e.ctx, e.tenant.ID, pl.ID, store.RunInput{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.RememberPlanValues(e.ctx, e.tenant.ID, nodes[0].AgentID, map[string]string{"order_id": "A-1001"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.StartAgent(e.ctx, e.tenant.ID, nodes[0].AgentID, 1, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.FinishAgent(e.ctx, e.tenant.ID, nodes[0].AgentID, store.AgentResult{Status: store.StatusFailed, Summary: "No order number <b>shown</b>"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.AdvancePlan(e.ctx, e.tenant.ID, run.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.RefreshRunStatus(e.ctx, e.tenant.ID, run.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	c := e.login("max@example.com")
+	res := c.get("/runs/" + run.ID.String() + "/plan")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("plan page: %d %s", res.StatusCode, res.Body)
+	}
+	body := res.Body
+	start, later := strings.Index(body, `data-node="Buyer orders"`), strings.Index(body, `data-node="Seller ships"`)
+	if start < 0 || later < start || !strings.Contains(body[later:], "needs Buyer orders") {
+		t.Fatalf("graph order: %s", body)
+	}
+	for _, want := range []string{"Plan Order and ship", "node-failed", "node-skipped", `not run: it needs &#34;Buyer orders&#34;, which failed`,
+		"{{vars.order_id}}", "A-1001", "No order number &lt;b&gt;shown&lt;/b&gt;", "<dd id=\"plan-outcome\">failed</dd>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("plan page lacks %q", want)
+		}
+	}
+	if body := c.get("/runs/" + run.ID.String()).Body; !strings.Contains(body, `href="/runs/`+run.ID.String()+`/plan"`) {
+		t.Error("the run page does not link to the plan's graph")
+	}
+	// Another tenant's admin finds nothing there.
+	ot, err := e.st.CreateTenant(e.ctx, "Other", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eve, err := e.st.CreateUser(e.ctx, "eve@example.com", "Eve", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.AddMember(e.ctx, ot.ID, eve.ID, store.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if res := e.login("eve@example.com").get("/runs/" + run.ID.String() + "/plan"); res.StatusCode != http.StatusNotFound || strings.Contains(res.Body, "Seller ships") {
+		t.Errorf("another tenant's plan page: %d", res.StatusCode)
+	}
+	other, _ := e.seedRun(p, first.ID)
+	if res := c.get("/runs/" + other.ID.String() + "/plan"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a run without a plan: %d", res.StatusCode)
+	}
+}
