@@ -120,3 +120,26 @@ func (c *Client) ResolveURL(ref string) string {
 	}
 	return c.base.ResolveReference(r).String()
 }
+
+// Plan is a project's graph of tests.
+type Plan = api.Plan
+
+// Plans lists a project's plans.
+func (c *Client) Plans(ctx context.Context, project uuid.UUID) ([]Plan, error) {
+	var out api.List[Plan]
+	if err := c.do(ctx, http.MethodGet, "/api/v1/projects/"+project.String()+"/plans", nil, nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Items, nil
+}
+
+// StartPlanRun starts a run of a plan: its nodes start as their needs
+// pass, on the server.
+func (c *Client) StartPlanRun(ctx context.Context, plan uuid.UUID, commitSHA, branch string) (*Run, error) {
+	var run Run
+	if err := c.do(ctx, http.MethodPost, "/api/v1/plans/"+plan.String()+"/runs", nil,
+		api.PlanRunCreate{CommitSHA: commitSHA, Branch: branch}, &run); err != nil {
+		return nil, err
+	}
+	return &run, nil
+}

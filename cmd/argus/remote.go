@@ -18,6 +18,7 @@ import (
 	"github.com/argusqa/argus/client"
 	"github.com/argusqa/argus/internal/config"
 	"github.com/argusqa/argus/report"
+	"github.com/argusqa/argus/store"
 	"github.com/argusqa/argus/suite"
 )
 
@@ -34,11 +35,7 @@ func runRemote(ctx context.Context, e *env, cfg *config.Config, tests []*suite.T
 	case cfg.ReportDir != "":
 		return usagef("--report is for in-process runs; with --server, open the run's page in the web UI (its link is printed)")
 	}
-	for _, t := range tests {
-		if t.Plan != nil {
-			return usagef("test %q (%s) belongs to the plan %q: plans run in this process for now (argus run without --server)", t.Name, t.Pos, t.Plan.Name)
-		}
-	}
+
 	c, err := client.New(client.Config{BaseURL: cfg.Server, APIKey: cfg.APIKey, UserAgent: "argus-cli/" + version})
 	if err != nil {
 		return &usageError{msg: err.Error()}
@@ -62,6 +59,12 @@ func runRemote(ctx context.Context, e *env, cfg *config.Config, tests []*suite.T
 	if ch != nil && len(ch.files) == 0 && len(ch.commits) == 0 {
 		fmt.Fprintln(e.stdout, "selection: the change is empty; nothing to run")
 		return nil
+	}
+	if ch != nil && describePlans(tests) != "" {
+		return usagef("--changed-files and --since pick single tests; run a plan without them (its tests run as its graph says)")
+	}
+	if ch == nil && describePlans(tests) != "" {
+		return runRemotePlans(ctx, e, cfg, c, project, tests, ids, local, commit, branch, started)
 	}
 	if ch != nil {
 		// The server picks among the project's tests and starts the run
@@ -99,7 +102,7 @@ func runRemote(ctx context.Context, e *env, cfg *config.Config, tests []*suite.T
 		return len(tests)
 	}
 	slices.SortStableFunc(runs, func(a, b report.TestRun) int { return cmp.Compare(order(a.Test), order(b.Test)) })
-	return reportRemote(e, cfg, project, final, runs, started)
+	return reportRemote(e, cfg, project, []*client.Run{final}, runs, started)
 }
 
 // syncTests sends the test files to the project and returns the server's
@@ -166,11 +169,13 @@ func watchRemote(ctx context.Context, e *env, c *client.Client, run *client.Run,
 
 // reportRemote writes the JUnit file and the summary, and turns the
 // verdicts into the exit code.
-func reportRemote(e *env, cfg *config.Config, project *client.Project, final *client.Run, runs []report.TestRun, started time.Time) error {
+func reportRemote(e *env, cfg *config.Config, project *client.Project, finals []*client.Run, runs []report.TestRun, started time.Time) error {
 	info := report.RunInfo{Name: "argus " + project.Name, Started: started, Elapsed: time.Since(started), BaseURL: project.BaseURL, JUnitPath: cfg.JUnitPath}
-	for _, a := range final.Agents {
-		if a.Model != "" {
-			info.Model = a.Model
+	for _, final := range finals {
+		for _, a := range final.Agents {
+			if a.Model != "" {
+				info.Model = a.Model
+			}
 		}
 	}
 	if cfg.JUnitPath != "" {
@@ -181,8 +186,10 @@ func reportRemote(e *env, cfg *config.Config, project *client.Project, final *cl
 	if err := report.PrintSummary(e.stdout, runs, info); err != nil {
 		return err
 	}
-	if final.Links.UI != "" {
-		fmt.Fprintf(e.stdout, "Run page: %s\n", final.Links.UI)
+	for _, final := range finals {
+		if final.Links.UI != "" {
+			fmt.Fprintf(e.stdout, "Run page: %s\n", final.Links.UI)
+		}
 	}
 	if code := report.ExitCode(runs); code != exitOK {
 		return &exitError{code: code}
@@ -306,6 +313,10 @@ func remoteTestRun(a client.Agent, steps []client.Step, t *suite.Test) report.Te
 	}
 	if a.DurationMS != nil {
 		res.Duration = time.Duration(*a.DurationMS) * time.Millisecond
+	}
+	if a.ErrorReason == store.ReasonPlanSkipped {
+		// A plan's node whose need did not pass: not run, and why.
+		return report.Skipped(t, a.Summary)
 	}
 	run := report.TestRun{Test: t, Result: res}
 	if a.StartedAt != nil {

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/argusqa/argus/demo/app"
+)
+
+// TestRunPlanOnServer is `argus run --server` with the demo's plan against
+// a real `argus serve --with-worker`: the plan arrives with its file, runs
+// as a graph on the server's workers as the project's personas, and the
+// CLI reports its three tests grouped in JUnit; a plan whose first test
+// fails reports its dependent skipped, with the reason.
+func TestRunPlanOnServer(t *testing.T) {
+	requireBrowser(t)
+	base := startDemoApp(t)
+	vars := serveVars(t)
+	if r := argus(t, vars, "", "admin", "create-tenant", "--name", "Acme"); r.code != 0 {
+		t.Fatalf("create-tenant: %+v", r)
+	}
+	r := argus(t, vars, "", "admin", "create-key", "--tenant", "acme", "--name", "ci", "--role", "admin")
+	if r.code != 0 {
+		t.Fatalf("create-key: %+v", r)
+	}
+	key := strings.TrimSpace(r.stdout[strings.LastIndex(strings.TrimSpace(r.stdout), "\n")+1:])
+	url, _ := startServe(t, vars, "--with-worker")
+	api := func(method, path string, body any) *http.Response {
+		t.Helper()
+		data, _ := json.Marshal(body)
+		req, _ := http.NewRequest(method, url+path, bytes.NewReader(data))
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		return resp
+	}
+	resp := api("POST", "/api/v1/projects", map[string]any{"name": "Shop", "base_url": base})
+	var project struct{ ID string }
+	_ = json.NewDecoder(resp.Body).Decode(&project)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create project: %d", resp.StatusCode)
+	}
+	if resp := api("PUT", "/api/v1/projects/"+project.ID+"/secrets/demo_password", map[string]any{"value": app.DemoPassword}); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("put secret: %d", resp.StatusCode)
+	}
+	for name, email := range map[string]string{"buyer": app.DemoEmail, "seller": app.DemoSellerEmail} {
+		if resp := api("PUT", "/api/v1/projects/"+project.ID+"/personas/"+name, map[string]any{"email": email, "username": email, "password_secret": "demo_password", "locale": "en-GB"}); resp.StatusCode != http.StatusOK {
+			t.Fatalf("put persona %s: %d", name, resp.StatusCode)
+		}
+	}
+	remote := map[string]string{"ARGUS_SERVER": url, "ARGUS_API_KEY": key, "ARGUS_PROJECT": "shop"}
+
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	res := argus(t, remote, "", "run", filepath.Join("..", "..", "demo", "suite", "order-plan.yaml"), "--junit", junit)
+	if res.code != exitOK {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+	}
+	for _, want := range []string{`plan "Order, ship and track" started on ` + url, "/plan", "3 passed"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, res.stdout)
+		}
+	}
+	if doc := readJUnit(t, junit); len(doc.Suites) != 1 || doc.Suites[0].Name != "plan: Order, ship and track" || doc.Suites[0].Tests != 3 {
+		t.Errorf("JUnit: %+v", doc.Suites)
+	}
+
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "refunds.yaml"), `plan: Refunds
+tests:
+  - name: Find a cancelled order
+    url: /products
+    steps:
+      - expect text "Cancelled orders"
+  - name: Refund it
+    needs: Find a cancelled order
+    url: /products
+    steps:
+      - expect text "Refunded"
+`)
+	res = argus(t, remote, "", "run", dir, "--junit", junit)
+	if res.code != exitFail {
+		t.Fatalf("exit %d, want 1\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+	}
+	doc := readJUnit(t, junit)
+	if doc.Tests != 2 || doc.Skipped != 1 {
+		t.Fatalf("JUnit: %+v", doc)
+	}
+	for _, c := range doc.Suites[0].Cases {
+		if c.Name == "Refund it" && (c.Skipped == nil || c.Skipped.Message != `not run: it needs "Find a cancelled order", which failed`) {
+			t.Errorf("skipped case: %+v", c)
+		}
+	}
+}
