@@ -79,9 +79,28 @@ type Run struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	StartedAt  *time.Time `json:"started_at"`
 	FinishedAt *time.Time `json:"finished_at"`
+	// Selection says how the run's tests were picked, when a change
+	// picked them (POST /projects/{id}/select); null otherwise.
+	Selection *RunSelection `json:"selection"`
 	// Agents are the run's agents; empty in lists of runs.
 	Agents []Agent `json:"agents"`
 	Links  Links   `json:"links"`
+}
+
+// RunSelection is the choice recorded on a run that a change started.
+type RunSelection struct {
+	// Method is "model" (a language model ranked the tests) or "covers"
+	// (the change's paths matched against covers: globs and tags).
+	Method string `json:"method"`
+	// Model names the model that ranked, for method model.
+	Model string `json:"model,omitempty"`
+	// Fallback says why a configured model's ranking was not used.
+	Fallback string `json:"fallback,omitempty"`
+	// ChangedFiles and Commits count what the change listed.
+	ChangedFiles int `json:"changed_files"`
+	Commits      int `json:"commits"`
+	// Tests are the picked tests in the order chosen, with the reasons.
+	Tests []SelectedTest `json:"tests"`
 }
 
 // Agent is one execution of one test inside a run.
@@ -285,9 +304,12 @@ type Verdict struct {
 // picked with their reasons, and the run started (none for a dry run or
 // when nothing was picked).
 type Selection struct {
-	Method string         `json:"method"`
-	Tests  []SelectedTest `json:"tests"`
-	Run    *Run           `json:"run"`
+	Method string `json:"method"`
+	// Model and Fallback are as on RunSelection.
+	Model    string         `json:"model,omitempty"`
+	Fallback string         `json:"fallback,omitempty"`
+	Tests    []SelectedTest `json:"tests"`
+	Run      *Run           `json:"run"`
 }
 
 // SelectedTest is one picked test.

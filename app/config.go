@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/argusqa/argus/agent/llm"
 	"github.com/argusqa/argus/events"
 	"github.com/argusqa/argus/integrations/m365"
 	"github.com/argusqa/argus/integrations/mail"
@@ -75,6 +76,11 @@ type Config struct {
 	// e.g. webhook.Redeliver with the River client. Default nil:
 	// redelivery is unavailable.
 	Redeliver func(ctx context.Context, tenant, delivery uuid.UUID) error
+
+	// SelectionModel, when set, ranks the tests a change may break
+	// (Select); when it fails, or is nil (the default), the deterministic
+	// covers:/tags matching picks them.
+	SelectionModel llm.Model
 
 	// OperatorTenant is the tenant (slug or id) whose administrators
 	// operate the installation: they alone see the job queue of every

@@ -39,6 +39,9 @@ type RunRequest struct {
 	// started (the Idempotency-Key header, or a nonce of the UI's form).
 	// A person's keys are scoped to them, so two people's never meet.
 	IdempotencyKey string
+	// Selection, when a change picked the tests (Select), is recorded on
+	// the run.
+	Selection *store.RunSelection
 }
 
 // StartedRun is a run with its agents. Existing is set when the request
@@ -68,7 +71,7 @@ func (a *App) StartRun(ctx context.Context, p *Principal, req RunRequest) (*Star
 	if err != nil {
 		return nil, err
 	}
-	in := store.RunInput{ProjectID: proj.ID, Trigger: store.TriggerAPI, CommitSHA: req.CommitSHA, Branch: req.Branch, TestIDs: tests}
+	in := store.RunInput{ProjectID: proj.ID, Trigger: store.TriggerAPI, CommitSHA: req.CommitSHA, Branch: req.Branch, TestIDs: tests, Selection: req.Selection}
 	switch {
 	case p.UserID != nil:
 		in.Trigger, in.CreatedByUser = store.TriggerUI, p.UserID

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/argusqa/argus/api"
 	"github.com/argusqa/argus/store"
 	"github.com/argusqa/argus/suite"
 )
@@ -59,14 +60,21 @@ type Selected struct {
 // run or when nothing was picked).
 type Selection struct {
 	Tests []Selected
-	// Method says how the tests were chosen: "covers" (deterministic
-	// matching of the changed paths against covers: globs and tags).
+	// Method says how the tests were chosen: "model" (the configured
+	// model ranked them) or "covers" (deterministic matching of the
+	// changed paths against covers: globs and tags).
 	Method string
-	Run    *StartedRun
+	// Model names the model, for method "model".
+	Model string
+	// Fallback says why a configured model's ranking was not used.
+	Fallback string
+	Run      *StartedRun
 }
 
 // Select picks the project's tests a change touches, at most Limit, each
-// with its reason, and unless DryRun starts a run of them. Tests whose
+// with its reason, and unless DryRun starts a run of them, with the choice
+// recorded on the run. With a SelectionModel the model ranks the tests
+// (rankByModel); without one, or when it fails, the rules do: tests whose
 // covers: globs match a changed path come first (more matched paths
 // first), then tests with a tag that names a changed path's directory or
 // file. A change that touches no test's globs or tags picks nothing.
@@ -84,21 +92,45 @@ func (a *App) Select(ctx context.Context, p *Principal, req SelectRequest) (*Sel
 		}
 		all = append(all, t)
 	}
-	sel := &Selection{Method: "covers", Tests: matchChange(all, req.Files, req.Commits, req.Limit)}
+	sel := a.choose(ctx, all, &req)
 	if req.DryRun || len(sel.Tests) == 0 {
 		return sel, nil
 	}
 	ids := make([]string, len(sel.Tests))
+	rec := &store.RunSelection{Method: sel.Method, Model: sel.Model, Fallback: sel.Fallback,
+		ChangedFiles: len(req.Files), Commits: len(req.Commits)}
 	for i, s := range sel.Tests {
 		ids[i] = s.Test.ID.String()
+		rec.Tests = append(rec.Tests, api.SelectedTest{ID: s.Test.ID, Name: s.Test.Name, Reason: s.Reason})
 	}
 	started, err := a.StartRun(ctx, p, RunRequest{Project: req.Project, TestIDs: ids, CommitSHA: req.CommitSHA,
-		Branch: req.Branch, IdempotencyKey: req.IdempotencyKey})
+		Branch: req.Branch, IdempotencyKey: req.IdempotencyKey, Selection: rec})
 	if err != nil {
 		return nil, err
 	}
 	sel.Run = started
 	return sel, nil
+}
+
+// choose ranks with the configured model, and falls back to the rules
+// when there is none or it fails.
+func (a *App) choose(ctx context.Context, tests []*store.Test, req *SelectRequest) *Selection {
+	m := a.cfg.SelectionModel
+	if m == nil || len(tests) == 0 {
+		return &Selection{Method: "covers", Tests: matchChange(tests, req.Files, req.Commits, req.Limit)}
+	}
+	picked, err := rankByModel(ctx, m, tests, req)
+	if err == nil {
+		return &Selection{Method: "model", Model: m.Name(), Tests: picked}
+	}
+	if ctx.Err() != nil {
+		// The caller gave up: the rules still answer, and say why.
+		err = context.Cause(ctx)
+	}
+	a.cfg.Logger.Warn("selection: the model's ranking failed; the covers: and tag rules choose", "model", m.Name(), "error", err)
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return &Selection{Method: "covers", Fallback: "the model " + m.Name() + " failed: " + truncate(msg, 300),
+		Tests: matchChange(tests, req.Files, req.Commits, req.Limit)}
 }
 
 func (req *SelectRequest) check() error {

@@ -41,7 +41,7 @@ func TestView(t *store.Test) api.Test {
 func (a *App) RunView(r *store.Run, agents []store.Agent) api.Run {
 	v := api.Run{ID: r.ID, ProjectID: r.ProjectID, Status: api.Status(r.Status), Trigger: string(r.Trigger),
 		CommitSHA: r.CommitSHA, Branch: r.Branch, CreatedAt: r.CreatedAt.UTC(), StartedAt: utc(r.StartedAt),
-		FinishedAt: utc(r.FinishedAt), Agents: []api.Agent{},
+		FinishedAt: utc(r.FinishedAt), Selection: r.Selection, Agents: []api.Agent{},
 		Links: api.Links{UI: a.cfg.PublicURL + "/runs/" + r.ID.String(), API: a.cfg.PublicURL + "/api/v1/runs/" + r.ID.String()}}
 	for i := range agents {
 		v.Agents = append(v.Agents, AgentView(&agents[i]))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -46,6 +47,11 @@ type Config struct {
 	// included. Default: 30 requests/s, bursts of 50, 10 in flight, no
 	// trusted proxies (see ratelimit.Config).
 	RateLimit ratelimit.Config
+
+	// LLMAppendix, when set, adds sections to /llm.txt after the routes:
+	// the MCP tools (mcp.LLMText), read from their own table when
+	// /llm.txt is first built. Default nil: routes only.
+	LLMAppendix func(ctx context.Context) (string, error)
 
 	// ShutdownTimeout is how long Serve waits for requests in flight once
 	// its context ends. Default 30 s.

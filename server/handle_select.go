@@ -24,7 +24,7 @@ func (s *Server) selectTests(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := api.Selection{Method: sel.Method, Tests: []api.SelectedTest{}}
+	out := api.Selection{Method: sel.Method, Model: sel.Model, Fallback: sel.Fallback, Tests: []api.SelectedTest{}}
 	for _, t := range sel.Tests {
 		out.Tests = append(out.Tests, api.SelectedTest{ID: t.Test.ID, Name: t.Test.Name, Reason: t.Reason})
 	}

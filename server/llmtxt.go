@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -13,8 +14,8 @@ import (
 // route table and the OpenAPI document, never written by hand, so it
 // cannot drift from what the server answers; it is built on the first
 // request, when every route (those added with Handle too) is registered.
-func (s *Server) llmText(w http.ResponseWriter, _ *http.Request) error {
-	s.llmOnce.Do(func() { s.llmDoc, s.llmErr = s.buildLLMText() })
+func (s *Server) llmText(w http.ResponseWriter, r *http.Request) error {
+	s.llmOnce.Do(func() { s.llmDoc, s.llmErr = s.buildLLMText(context.WithoutCancel(r.Context())) })
 	if s.llmErr != nil {
 		return s.llmErr
 	}
@@ -73,7 +74,7 @@ type schema struct {
 	Required   []string          `json:"required"`
 }
 
-func (s *Server) buildLLMText() ([]byte, error) {
+func (s *Server) buildLLMText(ctx context.Context) ([]byte, error) {
 	raw, err := openAPIJSON()
 	if err != nil {
 		return nil, err
@@ -161,6 +162,13 @@ func (s *Server) buildLLMText() ([]byte, error) {
 			}
 		}
 		b.WriteString("  answers: " + strings.Join(codes, "; ") + "\n\n")
+	}
+	if s.cfg.LLMAppendix != nil {
+		more, err := s.cfg.LLMAppendix(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("server: llm.txt: %w", err)
+		}
+		b.WriteString(more)
 	}
 	return []byte(b.String()), nil
 }

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/argusqa/argus/agent/llm"
+	"github.com/argusqa/argus/agent/llm/scripted"
 	"github.com/argusqa/argus/api"
 )
 
@@ -22,39 +25,8 @@ func TestSelectFromDemoSuite(t *testing.T) {
 	k := key(a.memberKey)
 	proj := "/api/v1/projects/" + a.project.ID.String()
 
-	paths, err := filepath.Glob("../demo/suite/*.yaml")
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("demo suite: %v", err)
-	}
-	var files []map[string]string
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, map[string]string{"path": "demo/suite/" + filepath.Base(p), "content": string(b)})
-	}
-	if r := e.do("POST", proj+"/test-files", k, map[string]any{"files": files}); r.status != http.StatusOK {
-		t.Fatalf("sync: %d %s", r.status, r.body)
-	}
-
-	pick := func(body map[string]any, wantStatus int) api.Selection {
-		t.Helper()
-		r := e.do("POST", proj+"/select", k, body)
-		if r.status != wantStatus {
-			t.Fatalf("select %v: %d %s", body, r.status, r.body)
-		}
-		var sel api.Selection
-		r.json(t, &sel)
-		return sel
-	}
-	names := func(sel api.Selection) []string {
-		var out []string
-		for _, s := range sel.Tests {
-			out = append(out, s.Name)
-		}
-		return out
-	}
+	syncDemoSuite(t, e, proj, k)
+	pick := picker(t, e, proj, k)
 
 	sel := pick(map[string]any{"changed_files": []string{"demo/app/templates/products.html"}, "dry_run": true}, http.StatusOK)
 	want := []string{"A search can be opened from its link", "Find the price of the ergonomic mouse",
@@ -106,6 +78,13 @@ func TestSelectFromDemoSuite(t *testing.T) {
 	if after, _ := e.sched.counts(); after-before != 2 {
 		t.Fatalf("%d agents queued", after-before)
 	}
+	// The choice is recorded on the run, reasons included.
+	var run api.Run
+	e.do("GET", "/api/v1/runs/"+sel.Run.ID.String(), k, nil).json(t, &run)
+	if rs := run.Selection; rs == nil || rs.Method != "covers" || rs.ChangedFiles != 1 || len(rs.Tests) != 2 ||
+		rs.Tests[0].Name != sel.Tests[0].Name || rs.Tests[0].Reason != sel.Tests[0].Reason {
+		t.Fatalf("selection on the run: %+v", run.Selection)
+	}
 
 	// Editing a test without covers keeps its globs.
 	var list struct {
@@ -129,6 +108,111 @@ func TestSelectFromDemoSuite(t *testing.T) {
 	for _, body := range []string{`{}`, `{"changed_files": ["a"], "limit": 99}`, `{"changed_files": [""]}`, `{"changed_files": "a"}`} {
 		if r := e.do("POST", proj+"/select", k, body); r.status != http.StatusBadRequest || !isProblem(r) {
 			t.Errorf("%s: %d %s", body, r.status, r.body)
+		}
+	}
+}
+
+func syncDemoSuite(t *testing.T, e *env, proj string, k cred) {
+	t.Helper()
+	paths, err := filepath.Glob("../demo/suite/*.yaml")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("demo suite: %v", err)
+	}
+	var files []map[string]string
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, map[string]string{"path": "demo/suite/" + filepath.Base(p), "content": string(b)})
+	}
+	if r := e.do("POST", proj+"/test-files", k, map[string]any{"files": files}); r.status != http.StatusOK {
+		t.Fatalf("sync: %d %s", r.status, r.body)
+	}
+}
+
+func picker(t *testing.T, e *env, proj string, k cred) func(body map[string]any, wantStatus int) api.Selection {
+	return func(body map[string]any, wantStatus int) api.Selection {
+		t.Helper()
+		r := e.do("POST", proj+"/select", k, body)
+		if r.status != wantStatus {
+			t.Fatalf("select %v: %d %s", body, r.status, r.body)
+		}
+		var sel api.Selection
+		r.json(t, &sel)
+		return sel
+	}
+}
+
+func names(sel api.Selection) []string {
+	var out []string
+	for _, s := range sel.Tests {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+// With a model configured, the model ranks: a scripted model reads the
+// change and the demo suite's tests (with their covers: globs) and picks
+// a test no glob names, which the run records with the model's reason. A
+// model that names a test the project lacks, or fails, leaves the choice
+// to the covers: rules, and the answer and the run say why.
+func TestSelectWithScriptedModel(t *testing.T) {
+	call := func(args string) scripted.Step {
+		return scripted.Step{ToolCalls: []llm.ToolCall{{Name: "select_tests", Args: json.RawMessage(args)}}}
+	}
+	model, err := scripted.New(scripted.Config{Label: "ranker", Steps: []scripted.Step{
+		call(`{"tests":[{"name":"Find the price of the ergonomic mouse","reason":"products.html renders the price"},
+			{"name":"Log out","reason":"the header with the log-out link is in products.html"}]}`),
+		call(`{"tests":[{"name":"Checkout works","reason":"invented"}]}`),
+		{Error: &scripted.Failure{Status: 503}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, func(c *envConfig) { c.App.SelectionModel = model })
+	a := e.world("acme")
+	k := key(a.memberKey)
+	proj := "/api/v1/projects/" + a.project.ID.String()
+	syncDemoSuite(t, e, proj, k)
+	pick := picker(t, e, proj, k)
+	change := map[string]any{"changed_files": []string{"demo/app/templates/products.html"},
+		"commits": []map[string]string{{"message": "Products: show prices with two decimals"}}}
+
+	sel := pick(change, http.StatusCreated)
+	if sel.Method != "model" || sel.Model != "scripted:ranker" || sel.Fallback != "" ||
+		!slices.Equal(names(sel), []string{"Find the price of the ergonomic mouse", "Log out"}) ||
+		sel.Tests[1].Reason != "the header with the log-out link is in products.html" {
+		t.Fatalf("the model's selection: %+v", sel)
+	}
+	var run api.Run
+	e.do("GET", "/api/v1/runs/"+sel.Run.ID.String(), k, nil).json(t, &run)
+	if rs := run.Selection; rs == nil || rs.Method != "model" || rs.Model != "scripted:ranker" || len(rs.Tests) != 2 ||
+		rs.Tests[1].Reason != sel.Tests[1].Reason || rs.Commits != 1 {
+		t.Fatalf("selection on the run: %+v", run.Selection)
+	}
+	req := model.Requests()[0]
+	prompt := req.Messages[0].Parts[0].Text
+	for _, want := range []string{"demo/app/templates/products.html", "Products: show prices with two decimals",
+		"## Log out", "covers: demo/app/templates/products.html", "Pick at most 5 tests"} {
+		if !strings.Contains(prompt, want) {
+			t.Errorf("the model's prompt lacks %q:\n%s", want, prompt)
+		}
+	}
+	if len(req.Tools) != 1 || req.ToolChoice != llm.ToolChoiceRequired {
+		t.Errorf("the model was not made to call select_tests: %+v", req.Tools)
+	}
+
+	rules := []string{"A search can be opened from its link", "Find the price of the ergonomic mouse",
+		"Search filters the product list as you type", "Searching for something not sold says so"}
+	for _, want := range []string{"not one of the project's tests", "failed"} {
+		sel = pick(change, http.StatusCreated)
+		if sel.Method != "covers" || !strings.Contains(sel.Fallback, want) || !slices.Equal(names(sel), rules) {
+			t.Fatalf("fallback (%s): %+v", want, sel)
+		}
+		e.do("GET", "/api/v1/runs/"+sel.Run.ID.String(), k, nil).json(t, &run)
+		if run.Selection == nil || run.Selection.Fallback != sel.Fallback {
+			t.Fatalf("fallback on the run: %+v", run.Selection)
 		}
 	}
 }

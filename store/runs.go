@@ -57,7 +57,13 @@ type Run struct {
 	CreatedAt      time.Time
 	StartedAt      *time.Time
 	FinishedAt     *time.Time
+	// Selection is how a change picked the tests; nil when none did.
+	Selection *RunSelection
 }
+
+// RunSelection is the choice of tests recorded on a run a change started:
+// the API's wire type, stored as it is shown.
+type RunSelection = api.RunSelection
 
 // RunInput describes a run to start.
 type RunInput struct {
@@ -74,17 +80,19 @@ type RunInput struct {
 	// request's content; a reuse of the key with other content is refused.
 	IdempotencyKey string
 	RequestHash    string
+	// Selection, when set, is recorded on the run.
+	Selection *RunSelection
 }
 
 var commitPattern = regexp.MustCompile(`^[0-9a-f]{0,64}$`)
 
 const runColumns = `id, tenant_id, project_id, status, trigger, commit_sha, branch, created_by_user, created_by_key,
-	idempotency_key, created_at, started_at, finished_at`
+	idempotency_key, created_at, started_at, finished_at, selection`
 
 func scanRun(r pgx.Row) (Run, error) {
 	var x Run
 	err := r.Scan(&x.ID, &x.TenantID, &x.ProjectID, &x.Status, &x.Trigger, &x.CommitSHA, &x.Branch, &x.CreatedByUser,
-		&x.CreatedByKey, &x.IdempotencyKey, &x.CreatedAt, &x.StartedAt, &x.FinishedAt)
+		&x.CreatedByKey, &x.IdempotencyKey, &x.CreatedAt, &x.StartedAt, &x.FinishedAt, &x.Selection)
 	return x, err
 }
 
@@ -141,9 +149,9 @@ func (s *Store) CreateRun(ctx context.Context, tenant uuid.UUID, in RunInput,
 // insertRun inserts a run and one queued agent per test of in, in tx.
 func insertRun(ctx context.Context, tx pgx.Tx, tenant uuid.UUID, in *RunInput, idem *string) (*Run, []Agent, error) {
 	r, err := scanRun(tx.QueryRow(ctx, `
-		INSERT INTO runs (id, tenant_id, project_id, trigger, commit_sha, branch, created_by_user, created_by_key, idempotency_key, request_hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+runColumns,
-		newID(), tenant, in.ProjectID, in.Trigger, in.CommitSHA, in.Branch, in.CreatedByUser, in.CreatedByKey, idem, nilIfEmpty(in.RequestHash)))
+		INSERT INTO runs (id, tenant_id, project_id, trigger, commit_sha, branch, created_by_user, created_by_key, idempotency_key, request_hash, selection)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING `+runColumns,
+		newID(), tenant, in.ProjectID, in.Trigger, in.CommitSHA, in.Branch, in.CreatedByUser, in.CreatedByKey, idem, nilIfEmpty(in.RequestHash), in.Selection))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -168,7 +176,7 @@ func insertRun(ctx context.Context, tx pgx.Tx, tenant uuid.UUID, in *RunInput, i
 func scanRunWithHash(r pgx.Row, hash **string) (Run, error) {
 	var x Run
 	err := r.Scan(&x.ID, &x.TenantID, &x.ProjectID, &x.Status, &x.Trigger, &x.CommitSHA, &x.Branch, &x.CreatedByUser,
-		&x.CreatedByKey, &x.IdempotencyKey, &x.CreatedAt, &x.StartedAt, &x.FinishedAt, hash)
+		&x.CreatedByKey, &x.IdempotencyKey, &x.CreatedAt, &x.StartedAt, &x.FinishedAt, &x.Selection, hash)
 	return x, err
 }
 

@@ -105,11 +105,18 @@ func gitChange(ctx context.Context, dir, since string) ([]string, []api.SelectCo
 
 // printSelection says which tests the server picked and why.
 func printSelection(e *env, sel *api.Selection) {
+	if sel.Fallback != "" {
+		fmt.Fprintf(e.stdout, "selection: %s; the covers: globs and tags chose instead\n", sel.Fallback)
+	}
 	if len(sel.Tests) == 0 {
 		fmt.Fprintln(e.stdout, "selection: no test covers this change; nothing to run")
 		return
 	}
-	fmt.Fprintf(e.stdout, "selection (%s): %d %s\n", sel.Method, len(sel.Tests), plural(len(sel.Tests), "test", "tests"))
+	method := sel.Method
+	if sel.Model != "" {
+		method += " " + sel.Model
+	}
+	fmt.Fprintf(e.stdout, "selection (%s): %d %s\n", method, len(sel.Tests), plural(len(sel.Tests), "test", "tests"))
 	for _, t := range sel.Tests {
 		fmt.Fprintf(e.stdout, "  %s — %s\n", t.Name, t.Reason)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/argusqa/argus/agent"
+	"github.com/argusqa/argus/agent/llm"
 	"github.com/argusqa/argus/app"
 	"github.com/argusqa/argus/events"
 	"github.com/argusqa/argus/internal/config"
@@ -43,7 +44,7 @@ var serveSettings = append([]config.Setting{
 	config.Listen, config.PublicURL, config.SMTPURL, config.MailFrom, config.Development,
 	config.EmbeddedWorker, config.DataDir, config.OperatorTenant, config.BlobDir,
 	config.RateLimit, config.RateBurst, config.RateConcurrent, config.TrustedProxies,
-	// Used by an embedded worker only.
+	// Used by an embedded worker only (ARGUS_MODEL also ranks selections).
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.NodeName, config.MaxAgents,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model, config.JobTimeout, config.RescueAfter, config.FFmpeg, config.VideoMaxMB,
 	// The target policy: checked when a project is saved or a run starts,
@@ -170,7 +171,14 @@ func serve(ctx context.Context, e *env, cfg *config.Config, hooks serveHooks) er
 	if hooks.publicURLOfListener {
 		cfg.PublicURL = listenerURL(ln)
 	}
-	srv, a, err := newHTTP(ctx, cfg, st, sched, hub, dl, m, log)
+	// ARGUS_MODEL also ranks the tests a change may break (POST
+	// /projects/{id}/select); without it the covers: and tag rules do.
+	selModel, err := openModel(ctx, cfg, e.getenv, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv, a, err := newHTTP(ctx, cfg, st, sched, hub, dl, m, selModel, log)
 	if err != nil {
 		ln.Close()
 		return err
@@ -259,10 +267,10 @@ func startHub(ctx context.Context, st *store.Store, log *slog.Logger) (*events.H
 
 // newHTTP builds the application layer and its two front ends on it: the
 // API server, with the web UI as its fallback.
-func newHTTP(ctx context.Context, cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.Hub, dl *delivery, m *metrics.Metrics, log *slog.Logger) (*server.Server, *app.App, error) {
+func newHTTP(ctx context.Context, cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.Hub, dl *delivery, m *metrics.Metrics, selModel llm.Model, log *slog.Logger) (*server.Server, *app.App, error) {
 	acfg := app.Config{Store: st, Scheduler: sched, Blobs: dl.blobs, Hub: hub, PublicURL: cfg.PublicURL,
 		Development: cfg.Development, TargetPolicy: cfg.TargetPolicy(), ValidateWebhookURL: dl.validateWebhookURL, MailDomain: cfg.MailDomain,
-		Redeliver: dl.redeliver(sched.Client()), OperatorTenant: cfg.OperatorTenant, Logger: log}
+		Redeliver: dl.redeliver(sched.Client()), OperatorTenant: cfg.OperatorTenant, SelectionModel: selModel, Logger: log}
 	// The application gets a mailer only when mail really goes out:
 	// without one it logs links in development mode and otherwise hands
 	// them to an admin, instead of claiming a mail was sent.
@@ -285,7 +293,8 @@ func newHTTP(ctx context.Context, cfg *config.Config, st *store.Store, sched *jo
 	if err != nil {
 		return nil, nil, err
 	}
-	srv, err := server.New(server.Config{App: a, Fallback: ui.Handler(), Logger: log, Metrics: m, RateLimit: rateLimits(cfg)})
+	srv, err := server.New(server.Config{App: a, Fallback: ui.Handler(), Logger: log, Metrics: m, RateLimit: rateLimits(cfg),
+		LLMAppendix: mcp.LLMText})
 	if err != nil {
 		return nil, nil, err
 	}
