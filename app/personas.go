@@ -52,6 +52,11 @@ func (a *App) PutPersona(ctx context.Context, p *Principal, project uuid.UUID, n
 	}
 	in = trimPersona(in)
 	fields := personaProblems(name, in)
+	if f, err := a.personaMailboxProblem(ctx, p.TenantID, project, in.Email); err != nil {
+		return nil, err
+	} else if f != nil {
+		fields = append(fields, *f)
+	}
 	if in.PasswordSecret != "" || in.TOTPSecret != "" {
 		more, err := a.personaSecretProblems(ctx, p.TenantID, project, in)
 		if err != nil {
@@ -144,4 +149,24 @@ func (a *App) personaSecretProblems(ctx context.Context, tenant, project uuid.UU
 		}
 	}
 	return fields, nil
+}
+
+// personaMailboxProblem refuses an address in the test mailboxes' domain
+// that is not in this project's mailbox: mail to it would land in another
+// project's (or nobody's) mailbox, and the persona's tests could never
+// read it. Addresses elsewhere are the application's business.
+func (a *App) personaMailboxProblem(ctx context.Context, tenant, project uuid.UUID, email string) (*FieldError, error) {
+	_, host, ok := strings.Cut(strings.ToLower(email), "@")
+	domain := strings.ToLower(a.cfg.MailDomain)
+	if !ok || (host != domain && !strings.HasSuffix(host, "."+domain)) {
+		return nil, nil
+	}
+	label, err := a.store.ProjectMailLabel(ctx, tenant, project)
+	if err != nil {
+		return nil, err
+	}
+	if host == label+"."+domain {
+		return nil, nil
+	}
+	return &FieldError{"email", fmt.Sprintf("an address of this project's test mailbox ends in @%s.%s", label, domain)}, nil
 }

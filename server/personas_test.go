@@ -38,6 +38,15 @@ func TestPersonasAPI(t *testing.T) {
 	good := map[string]any{"display_name": "Berta Buyer", "email": "buyer@shop.mail.argus.test", "username": "berta",
 		"password_secret": "password", "totp_secret": "buyer_totp", "locale": "de-DE", "timezone": "Europe/Berlin",
 		"user_agent": "Mozilla/5.0 (ArgusPersona)"}
+	// An address in the test mailboxes' domain must be this project's.
+	label, err := e.store.ProjectMailLabel(t.Context(), a.tenant.ID, a.project.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := e.do("PUT", base+"/buyer", admin, good); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), `"email"`) || !strings.Contains(string(r.body), "@"+label+".mail.argus.test") {
+		t.Fatalf("another project's mailbox: %d %s", r.status, r.body)
+	}
+	good["email"] = "buyer@" + label + ".mail.argus.test"
 	if r := e.do("PUT", base+"/buyer", admin, good); r.status != http.StatusOK || !strings.Contains(string(r.body), `"locale":"de-DE"`) {
 		t.Fatalf("PUT: %d %s", r.status, r.body)
 	}
