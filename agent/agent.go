@@ -92,6 +92,9 @@ type attempt struct {
 	pending stepMeta
 	// lastShot is the latest step screenshot, reused as the model's view.
 	lastShot []byte
+	// shot delivers the screenshot observeAfterAction started, for the
+	// step record that follows it.
+	shot chan []byte
 	// mails are the messages read so far and mail the current one of the
 	// email steps; mailLinks and mailCodes number their placeholders.
 	mails                []*openedMail
@@ -235,6 +238,29 @@ func (at *attempt) observe(ctx context.Context) (*browser.Observation, int, erro
 	return obs, ms(time.Since(began)), nil
 }
 
+// observeAfterAction observes the page after an action and takes the
+// step's screenshot at the same time: the observation runs a script in the
+// page and the screenshot is the compositor's, over separate channels, so
+// a step waits for the slower of the two instead of both. The next record
+// takes the screenshot.
+func (at *attempt) observeAfterAction(ctx context.Context) (*browser.Observation, int, error) {
+	if at.cfg.NoScreenshots || ctx.Err() != nil {
+		return at.observe(ctx)
+	}
+	shot := make(chan []byte, 1)
+	index := at.nextIndex
+	go func() {
+		png, err := at.sess.Screenshot(ctx)
+		if err != nil {
+			at.log.Debug("screenshot failed", "step", index, "err", err)
+		}
+		shot <- png
+	}()
+	obs, took, err := at.observe(ctx)
+	at.shot = shot
+	return obs, took, err
+}
+
 // record redacts a step, adds its screenshot and hands it to the recorder.
 // A recorder failure ends the attempt: an attempt that cannot be audited is not a
 // result.
@@ -249,7 +275,12 @@ func (at *attempt) record(ctx context.Context, st Step) {
 	if at.obs != nil && st.URL == "" {
 		st.URL = at.obs.URL
 	}
-	if !at.cfg.NoScreenshots && ctx.Err() == nil {
+	if shot := at.shot; shot != nil {
+		at.shot = nil
+		if png := <-shot; png != nil {
+			st.Screenshot, at.lastShot = png, png
+		}
+	} else if !at.cfg.NoScreenshots && ctx.Err() == nil {
 		if png, err := at.sess.Screenshot(ctx); err == nil {
 			st.Screenshot, at.lastShot = png, png
 		} else {

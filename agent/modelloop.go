@@ -189,7 +189,7 @@ func (at *attempt) perform(ctx context.Context, st suite.Step, pin *browser.Elem
 		outcome += " and pressed Enter"
 		at.remember(suite.Step{Verb: suite.VerbPress, Key: "Enter"}, nil)
 	}
-	obs, observeMS, oerr := at.observe(ctx)
+	obs, observeMS, oerr := at.observeAfterAction(ctx)
 	rec.ObserveMS = observeMS
 	if oerr == nil {
 		outcome += describePage(obs)

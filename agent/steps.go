@@ -79,7 +79,7 @@ func (at *attempt) runSteps(ctx context.Context, steps []ReplayStep, replaying b
 			at.res.Iterations++
 			return at.stepFailed(ctx, st, observeMS, act, err, label, replaying)
 		}
-		obs, took, oerr := at.observe(ctx)
+		obs, took, oerr := at.observeAfterAction(ctx)
 		observeMS += took
 		if oerr == nil && !st.Verb.IsExpectation() {
 			outcome += describePage(obs)
