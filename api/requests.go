@@ -29,18 +29,20 @@ type ProjectCreate struct {
 	WebhookURL              string   `json:"webhook_url"`
 	DefaultModel            string   `json:"default_model"`
 	// Video is on, on-failure or off (default).
-	Video string `json:"video"`
+	Video                     string `json:"video"`
+	DiscoveryAllowDestructive bool   `json:"discovery_allow_destructive"`
 }
 
 // ProjectPatch changes the fields it sets.
 type ProjectPatch struct {
-	Name                    *string   `json:"name"`
-	BaseURL                 *string   `json:"base_url"`
-	AllowedOrigins          *[]string `json:"allowed_origins"`
-	BlockThirdPartyRequests *bool     `json:"block_third_party_requests"`
-	WebhookURL              *string   `json:"webhook_url"`
-	DefaultModel            *string   `json:"default_model"`
-	Video                   *string   `json:"video"`
+	Name                      *string   `json:"name"`
+	BaseURL                   *string   `json:"base_url"`
+	AllowedOrigins            *[]string `json:"allowed_origins"`
+	BlockThirdPartyRequests   *bool     `json:"block_third_party_requests"`
+	WebhookURL                *string   `json:"webhook_url"`
+	DefaultModel              *string   `json:"default_model"`
+	Video                     *string   `json:"video"`
+	DiscoveryAllowDestructive *bool     `json:"discovery_allow_destructive"`
 }
 
 // TestWrite creates or replaces a test.
@@ -143,4 +145,20 @@ type PersonaPut struct {
 type PlanRunCreate struct {
 	CommitSHA string `json:"commit_sha,omitempty"`
 	Branch    string `json:"branch,omitempty"`
+}
+
+// DiscoveryStart starts a discovery of a project.
+type DiscoveryStart struct {
+	// MaxPages is the page budget; 0 or omitted: the server's.
+	MaxPages int `json:"max_pages"`
+	// Persona names the project's persona to sign in as.
+	Persona string `json:"persona"`
+	// LoginPath is the persona's sign-in page; default /login.
+	LoginPath string `json:"login_path"`
+}
+
+// DiscoveryAccept adds a discovery's suggested tests to its project.
+type DiscoveryAccept struct {
+	// YAML is the reviewed test file; omitted: the suggestions as they are.
+	YAML string `json:"yaml"`
 }

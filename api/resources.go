@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -35,9 +36,12 @@ type Project struct {
 	WebhookURL              string `json:"webhook_url"`
 	DefaultModel            string `json:"default_model"`
 	// Video is when agents' browsers are recorded: on, on-failure or off.
-	Video     string    `json:"video"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Video string `json:"video"`
+	// DiscoveryAllowDestructive lets discovery submit forms that look
+	// destructive (delete, pay, send).
+	DiscoveryAllowDestructive bool      `json:"discovery_allow_destructive"`
+	CreatedAt                 time.Time `json:"created_at"`
+	UpdatedAt                 time.Time `json:"updated_at"`
 	// WebhookSecret is set only in the answer that created the project's
 	// signing secret: the one time it is shown.
 	WebhookSecret string `json:"webhook_secret,omitempty"`
@@ -424,4 +428,29 @@ type PlanRunNode struct {
 	// Vars are the values the node remembered, redacted like every
 	// recorded text.
 	Vars map[string]string `json:"vars"`
+}
+
+// Discovery is one crawl of a project's application: its status and,
+// once done, the app map and the suggested tests.
+type Discovery struct {
+	ID         uuid.UUID  `json:"id"`
+	ProjectID  uuid.UUID  `json:"project_id"`
+	Status     string     `json:"status"`
+	Persona    string     `json:"persona,omitempty"`
+	LoginPath  string     `json:"login_path"`
+	MaxPages   int        `json:"max_pages"`
+	Error      string     `json:"error,omitempty"`
+	Pages      int        `json:"pages"`
+	Forms      int        `json:"forms"`
+	Suggested  int        `json:"suggested_tests"`
+	CreatedAt  time.Time  `json:"created_at"`
+	StartedAt  *time.Time `json:"started_at"`
+	FinishedAt *time.Time `json:"finished_at"`
+	// AppMap is the map (pages, links, forms, auth walls) in the format
+	// of argus discover's app-map.json; only on GET of one discovery.
+	AppMap json.RawMessage `json:"app_map,omitempty"`
+	// SuggestedYAML are the suggested tests as one test file; only on GET
+	// of one discovery.
+	SuggestedYAML string `json:"suggested_yaml,omitempty"`
+	Links         Links  `json:"links"`
 }

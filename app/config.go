@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/argusqa/argus/agent/llm"
+	"github.com/argusqa/argus/discovery"
 	"github.com/argusqa/argus/events"
 	"github.com/argusqa/argus/integrations/m365"
 	"github.com/argusqa/argus/integrations/mail"
@@ -107,6 +108,10 @@ type Config struct {
 	// streams, which keep proxies from closing them. Default 15 s.
 	HeartbeatInterval time.Duration
 
+	// DiscoveryMaxPages is the page budget of a discovery and the most one
+	// may ask for (ARGUS_DISCOVERY_MAX_PAGES). Default 100.
+	DiscoveryMaxPages int
+
 	// MailDomain is the domain of the test mailboxes (ARGUS_MAIL_DOMAIN):
 	// a project's mailbox is anything@<its label>.MailDomain. Default
 	// mail.DefaultDomain.
@@ -143,6 +148,9 @@ func (c Config) WithDefaults() Config {
 		c.MailDomain = mail.DefaultDomain
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if c.DiscoveryMaxPages <= 0 {
+		c.DiscoveryMaxPages = discovery.DefaultMaxPages
+	}
 	if c.LoginAttempts <= 0 {
 		c.LoginAttempts = DefaultLoginAttempts
 	}

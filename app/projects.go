@@ -32,17 +32,21 @@ type ProjectInput struct {
 	// Video is when agents are recorded: on, on-failure or off ("" is
 	// off).
 	Video string
+	// DiscoveryAllowDestructive lets discovery submit forms that look
+	// destructive (delete, pay, send).
+	DiscoveryAllowDestructive bool
 }
 
 // ProjectChanges changes the fields that are set.
 type ProjectChanges struct {
-	Name                    *string
-	BaseURL                 *string
-	AllowedOrigins          *[]string
-	BlockThirdPartyRequests *bool
-	WebhookURL              *string
-	DefaultModel            *string
-	Video                   *string
+	Name                      *string
+	BaseURL                   *string
+	AllowedOrigins            *[]string
+	BlockThirdPartyRequests   *bool
+	WebhookURL                *string
+	DefaultModel              *string
+	Video                     *string
+	DiscoveryAllowDestructive *bool
 }
 
 // SavedProject is a project as saved. WebhookSecret is set when this save
@@ -79,7 +83,7 @@ func (a *App) CreateProject(ctx context.Context, p *Principal, in ProjectInput) 
 		return nil, err
 	}
 	proj, err := a.store.CreateProject(ctx, p.TenantID, store.ProjectInput{Name: strings.TrimSpace(in.Name), BaseURL: in.BaseURL,
-		AllowedOrigins: origins, BlockThirdPartyRequests: in.BlockThirdPartyRequests, WebhookURL: in.WebhookURL, DefaultModel: in.DefaultModel, Video: in.Video})
+		AllowedOrigins: origins, BlockThirdPartyRequests: in.BlockThirdPartyRequests, WebhookURL: in.WebhookURL, DefaultModel: in.DefaultModel, Video: in.Video, DiscoveryAllowDestructive: in.DiscoveryAllowDestructive})
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +98,7 @@ func (a *App) UpdateProject(ctx context.Context, p *Principal, id uuid.UUID, ch 
 		return nil, err
 	}
 	in := store.ProjectInput{Name: cur.Name, BaseURL: cur.BaseURL, AllowedOrigins: cur.AllowedOrigins,
-		BlockThirdPartyRequests: cur.BlockThirdPartyRequests, WebhookURL: cur.WebhookURL, DefaultModel: cur.DefaultModel, Settings: cur.Settings, Video: cur.Video}
+		BlockThirdPartyRequests: cur.BlockThirdPartyRequests, WebhookURL: cur.WebhookURL, DefaultModel: cur.DefaultModel, Settings: cur.Settings, Video: cur.Video, DiscoveryAllowDestructive: cur.DiscoveryAllowDestructive}
 	if ch.Name != nil {
 		in.Name = strings.TrimSpace(*ch.Name)
 	}
@@ -122,6 +126,9 @@ func (a *App) UpdateProject(ctx context.Context, p *Principal, id uuid.UUID, ch 
 			return nil, err
 		}
 		in.Video = *ch.Video
+	}
+	if ch.DiscoveryAllowDestructive != nil {
+		in.DiscoveryAllowDestructive = *ch.DiscoveryAllowDestructive
 	}
 	origins, err := a.checkProject(ctx, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, webhookChanged)
 	if err != nil {

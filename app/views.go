@@ -27,7 +27,7 @@ func TenantView(t *store.Tenant) api.Tenant {
 // ProjectView is p's wire form.
 func ProjectView(p *store.Project) api.Project {
 	return api.Project{ID: p.ID, Name: p.Name, BaseURL: p.BaseURL, AllowedOrigins: nonNil(p.AllowedOrigins),
-		BlockThirdPartyRequests: p.BlockThirdPartyRequests, WebhookURL: p.WebhookURL, DefaultModel: p.DefaultModel, Video: p.Video, CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
+		BlockThirdPartyRequests: p.BlockThirdPartyRequests, WebhookURL: p.WebhookURL, DefaultModel: p.DefaultModel, Video: p.Video, DiscoveryAllowDestructive: p.DiscoveryAllowDestructive, CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC()}
 }
 
 // TestView is t's wire form.
@@ -166,6 +166,18 @@ func (a *App) PlanRunView(pr *PlanRun) api.PlanRun {
 		}
 		v.Nodes = append(v.Nodes, api.PlanRunNode{Test: n.Name, Needs: nonNil(n.Needs), Layer: n.Layer, Status: string(n.Status),
 			Reason: n.Reason, AgentID: n.AgentID, Summary: n.Agent.Summary, Vars: vars})
+	}
+	return v
+}
+
+// DiscoveryView is d's wire form; full adds the map and the suggestions.
+func (a *App) DiscoveryView(d *store.Discovery, full bool) api.Discovery {
+	v := api.Discovery{ID: d.ID, ProjectID: d.ProjectID, Status: string(d.Status), Persona: d.Persona, LoginPath: d.LoginPath,
+		MaxPages: d.MaxPages, Error: d.Error, Pages: d.Pages, Forms: d.Forms, Suggested: d.SuggestedCount,
+		CreatedAt: d.CreatedAt.UTC(), StartedAt: utc(d.StartedAt), FinishedAt: utc(d.FinishedAt),
+		Links: api.Links{UI: a.cfg.PublicURL + "/discoveries/" + d.ID.String(), API: a.cfg.PublicURL + "/api/v1/discoveries/" + d.ID.String()}}
+	if full {
+		v.AppMap, v.SuggestedYAML = d.AppMap, d.SuggestedYAML
 	}
 	return v
 }

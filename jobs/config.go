@@ -121,6 +121,8 @@ type Config struct {
 	// takes it for lost and schedules it again as a new attempt. Default
 	// JobTimeout + 5 minutes; it must exceed JobTimeout.
 	RescueStuckJobsAfter time.Duration
+	// DiscoveryTimeout bounds one discovery job. Default 20 minutes.
+	DiscoveryTimeout time.Duration
 	// RetryDelay is the wait before retrying an agent after an
 	// infrastructure failure, multiplied by the attempt that failed.
 	// Default 10 s.
@@ -218,6 +220,9 @@ func (c Config) WithDefaults() Config {
 	if c.RescueStuckJobsAfter == 0 {
 		c.RescueStuckJobsAfter = c.JobTimeout + 5*time.Minute
 	}
+	if c.DiscoveryTimeout == 0 {
+		c.DiscoveryTimeout = DefaultDiscoveryTimeout
+	}
 	if c.RetryDelay == 0 {
 		c.RetryDelay = DefaultRetryDelay
 	}
@@ -293,7 +298,7 @@ func (c Config) validate() error {
 		}
 	}
 	for name := range c.Queues {
-		if name == QueueAgents || name == QueueMaintenance {
+		if name == QueueAgents || name == QueueMaintenance || name == QueueDiscovery {
 			return fmt.Errorf("jobs: queue %q is Argus's own", name)
 		}
 	}

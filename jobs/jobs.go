@@ -63,6 +63,9 @@ func New(cfg Config) (*Jobs, error) {
 	if err := river.AddWorkerSafely(workers, &scheduleWorker{j: j}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	if err := river.AddWorkerSafely(workers, &discoveryWorker{j: j}); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
 	if cfg.RegisterWorkers != nil {
 		if err := cfg.RegisterWorkers(workers); err != nil {
 			return nil, fmt.Errorf("jobs: registering workers: %w", err)
@@ -85,6 +88,7 @@ func New(cfg Config) (*Jobs, error) {
 		rc.Queues = map[string]river.QueueConfig{
 			QueueAgents:      {MaxWorkers: cfg.MaxAgents, FetchCooldown: agentsFetchCooldown},
 			QueueMaintenance: {MaxWorkers: 1},
+			QueueDiscovery:   {MaxWorkers: 1},
 		}
 		maps.Copy(rc.Queues, cfg.Queues)
 		rc.PeriodicJobs = append([]*river.PeriodicJob{

@@ -15,7 +15,7 @@ func (s *Server) createProject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	saved, err := s.app.CreateProject(r.Context(), principal(r), app.ProjectInput{Name: req.Name, BaseURL: req.BaseURL,
-		AllowedOrigins: req.AllowedOrigins, BlockThirdPartyRequests: req.BlockThirdPartyRequests, WebhookURL: req.WebhookURL, DefaultModel: req.DefaultModel, Video: req.Video})
+		AllowedOrigins: req.AllowedOrigins, BlockThirdPartyRequests: req.BlockThirdPartyRequests, WebhookURL: req.WebhookURL, DefaultModel: req.DefaultModel, Video: req.Video, DiscoveryAllowDestructive: req.DiscoveryAllowDestructive})
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ func (s *Server) updateProject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	saved, err := s.app.UpdateProject(r.Context(), principal(r), pathID(r), app.ProjectChanges{Name: req.Name, BaseURL: req.BaseURL,
-		AllowedOrigins: req.AllowedOrigins, BlockThirdPartyRequests: req.BlockThirdPartyRequests, WebhookURL: req.WebhookURL, DefaultModel: req.DefaultModel, Video: req.Video})
+		AllowedOrigins: req.AllowedOrigins, BlockThirdPartyRequests: req.BlockThirdPartyRequests, WebhookURL: req.WebhookURL, DefaultModel: req.DefaultModel, Video: req.Video, DiscoveryAllowDestructive: req.DiscoveryAllowDestructive})
 	if err != nil {
 		return err
 	}

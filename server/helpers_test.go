@@ -38,6 +38,18 @@ type fakeScheduler struct {
 	mu        sync.Mutex
 	enqueued  []uuid.UUID // agent ids
 	cancelled []uuid.UUID
+	discovery []uuid.UUID // discovery ids
+}
+
+func (f *fakeScheduler) EnqueueDiscovery(ctx context.Context, tx pgx.Tx, d *store.Discovery) error {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM discoveries WHERE id = $1`, d.ID).Scan(&n); err != nil || n != 1 {
+		return io.ErrUnexpectedEOF
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.discovery = append(f.discovery, d.ID)
+	return nil
 }
 
 func (f *fakeScheduler) Enqueue(ctx context.Context, tx pgx.Tx, run *store.Run, agents []store.Agent) error {
@@ -199,6 +211,7 @@ type tenantWorld struct {
 	schedule     *store.Schedule
 	mail         *mail.Message
 	plan         *store.Plan
+	discovery    *store.Discovery
 }
 
 func (e *env) world(name string) *tenantWorld {
@@ -261,6 +274,11 @@ func (e *env) world(name string) *tenantWorld {
 	w.plan, err = e.store.PutPlan(ctx, w.tenant.ID, w.project.ID, "Checkout flow", []plan.Node{{Name: w.test.Name}})
 	must(err)
 	w.schedule, err = e.store.CreateSchedule(ctx, w.tenant.ID, w.project.ID, store.ScheduleInput{Name: "Nightly", Cron: "0 3 * * *"})
+	must(err)
+	w.discovery, err = e.store.CreateDiscovery(ctx, w.tenant.ID, w.project.ID, store.DiscoveryInput{MaxPages: 10}, nil)
+	must(err)
+	w.discovery, err = e.store.FinishDiscovery(ctx, w.tenant.ID, w.discovery.ID, store.DiscoveryResult{Pages: 1, SuggestedCount: 1,
+		AppMap: []byte(`{"pages":[{"path":"/` + name + `-page"}]}`), SuggestedYAML: "name: Home of " + name + "\nurl: /\nsteps:\n  - expect text \"Home\"\n"})
 	must(err)
 	w.mail = &mail.Message{To: "signup-abcde@shop.mail.argus.test", From: "shop@example.com", Subject: "Confirm " + name,
 		Received: time.Now(), Preview: "Your code: 4711" + name, Text: "Your code: 4711" + name, Codes: []string{"4711"}}

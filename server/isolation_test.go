@@ -28,6 +28,8 @@ func sampleBodies(w *tenantWorld) map[string]any {
 		"PUT /api/v1/tests/{id}":                    map[string]any{"name": "Checkout", "goal": "buy two things"},
 		"POST /api/v1/projects/{id}/runs":           map[string]any{"tags": []string{"smoke"}},
 		"POST /api/v1/plans/{id}/runs":              map[string]any{"branch": "main"},
+		"POST /api/v1/projects/{id}/discoveries":    map[string]any{"max_pages": 5},
+		"POST /api/v1/discoveries/{id}/accept":      map[string]any{"yaml": "name: Stolen\ngoal: do it\n"},
 		"POST /api/v1/projects/{id}/select":         map[string]any{"changed_files": []string{"demo/templates/checkout.html"}, "dry_run": true},
 		"POST /api/v1/api-keys":                     map[string]any{"name": "new key"},
 		"POST /api/v1/members":                      map[string]any{"email": "new-person@example.com", "role": "member"},
@@ -61,14 +63,15 @@ var noBody = map[string]bool{
 func fillPath(t *testing.T, pattern string, w *tenantWorld) (path string, hasID bool) {
 	t.Helper()
 	ids := map[string]string{
-		"/api/v1/projects/{id}":   w.project.ID.String(),
-		"/api/v1/tests/{id}":      w.test.ID.String(),
-		"/api/v1/runs/{id}":       w.run.ID.String(),
-		"/api/v1/agents/{id}":     w.agent.ID.String(),
-		"/api/v1/api-keys/{id}":   w.memberKey.ID.String(),
-		"/api/v1/deliveries/{id}": w.delivery.ID.String(),
-		"/api/v1/schedules/{id}":  w.schedule.ID.String(),
-		"/api/v1/plans/{id}":      w.plan.ID.String(),
+		"/api/v1/projects/{id}":    w.project.ID.String(),
+		"/api/v1/tests/{id}":       w.test.ID.String(),
+		"/api/v1/runs/{id}":        w.run.ID.String(),
+		"/api/v1/agents/{id}":      w.agent.ID.String(),
+		"/api/v1/api-keys/{id}":    w.memberKey.ID.String(),
+		"/api/v1/deliveries/{id}":  w.delivery.ID.String(),
+		"/api/v1/schedules/{id}":   w.schedule.ID.String(),
+		"/api/v1/plans/{id}":       w.plan.ID.String(),
+		"/api/v1/discoveries/{id}": w.discovery.ID.String(),
 	}
 	path = pattern
 	for prefix, id := range ids {

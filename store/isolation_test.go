@@ -180,6 +180,17 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 		},
 		"GetSchedule":   func() error { _, err := s.GetSchedule(ctx, B, a.schedule.ID); return notFound(err) },
 		"ListSchedules": func() error { l, err := s.ListSchedules(ctx, B, a.project.ID); return empty(len(l), err) },
+		"CreateDiscovery": func() error {
+			_, err := s.CreateDiscovery(ctx, B, a.project.ID, store.DiscoveryInput{MaxPages: 3}, nil)
+			return notFound(err)
+		},
+		"GetDiscovery":    func() error { _, err := s.GetDiscovery(ctx, B, a.discovery.ID); return notFound(err) },
+		"ListDiscoveries": func() error { l, err := s.ListDiscoveries(ctx, B, a.project.ID, 10); return empty(len(l), err) },
+		"StartDiscovery":  func() error { _, err := s.StartDiscovery(ctx, B, a.discovery.ID); return notFound(err) },
+		"FinishDiscovery": func() error {
+			_, err := s.FinishDiscovery(ctx, B, a.discovery.ID, store.DiscoveryResult{Error: "stolen"})
+			return notFound(err)
+		},
 		"UpdateSchedule": func() error {
 			_, err := s.UpdateSchedule(ctx, B, a.schedule.ID, store.ScheduleInput{Name: "stolen", Cron: "* * * * *", Paused: true})
 			return notFound(err)
@@ -344,6 +355,9 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 	}
 	if r, err := s.GetRole(ctx, A, a.project.ID, "checkout-auditor"); err != nil || r.Prompt != "Check the totals of "+a.tenant.Name {
 		t.Errorf("A's role: %+v %v", r, err)
+	}
+	if d, err := s.GetDiscovery(ctx, A, a.discovery.ID); err != nil || d.Status != store.DiscoveryQueued || d.Error != "" || d.MaxPages != 7 {
+		t.Errorf("A's discovery: %+v %v", d, err)
 	}
 	if sc, err := s.GetSchedule(ctx, A, a.schedule.ID); err != nil || sc.Name != "nightly" || sc.Paused || !sc.NextFireAt.Equal(*a.schedule.NextFireAt) {
 		t.Errorf("A's schedule: %+v %v", sc, err)

@@ -31,9 +31,12 @@ type Project struct {
 	DefaultModel     string
 	Settings         map[string]any
 	// Video is when agents are recorded: on, on-failure or off (default).
-	Video     string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Video string
+	// DiscoveryAllowDestructive lets discovery submit forms that look
+	// destructive (delete, pay, send); off, they are only mapped.
+	DiscoveryAllowDestructive bool
+	CreatedAt                 time.Time
+	UpdatedAt                 time.Time
 }
 
 // ProjectInput is the editable part of a project.
@@ -46,6 +49,8 @@ type ProjectInput struct {
 	DefaultModel            string
 	Settings                map[string]any
 	Video                   string // on, on-failure or off; "" is off
+	// DiscoveryAllowDestructive: see Project.
+	DiscoveryAllowDestructive bool
 }
 
 func (in *ProjectInput) normalise() error {
@@ -92,13 +97,13 @@ func httpURL(field, what, raw string, optional bool) error {
 }
 
 const projectColumns = `id, tenant_id, name, base_url, allowed_origins, block_third_party_requests, webhook_url,
-	webhook_secret_ciphertext IS NOT NULL, default_model, settings, created_at, updated_at, video`
+	webhook_secret_ciphertext IS NOT NULL, default_model, settings, created_at, updated_at, video, discovery_allow_destructive`
 
 func scanProject(r pgx.Row) (Project, error) {
 	var p Project
 	var settings []byte
 	err := r.Scan(&p.ID, &p.TenantID, &p.Name, &p.BaseURL, &p.AllowedOrigins, &p.BlockThirdPartyRequests, &p.WebhookURL,
-		&p.HasWebhookSecret, &p.DefaultModel, &settings, &p.CreatedAt, &p.UpdatedAt, &p.Video)
+		&p.HasWebhookSecret, &p.DefaultModel, &settings, &p.CreatedAt, &p.UpdatedAt, &p.Video, &p.DiscoveryAllowDestructive)
 	if err == nil {
 		err = json.Unmarshal(settings, &p.Settings)
 	}
@@ -113,9 +118,9 @@ func (s *Store) CreateProject(ctx context.Context, tenant uuid.UUID, in ProjectI
 	var p Project
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		p, err = scanProject(tx.QueryRow(ctx, `
-			INSERT INTO projects (id, tenant_id, name, base_url, allowed_origins, webhook_url, default_model, settings, block_third_party_requests, video)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+projectColumns,
-			newID(), tenant, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests, in.Video))
+			INSERT INTO projects (id, tenant_id, name, base_url, allowed_origins, webhook_url, default_model, settings, block_third_party_requests, video, discovery_allow_destructive)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING `+projectColumns,
+			newID(), tenant, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests, in.Video, in.DiscoveryAllowDestructive))
 		return err
 	})
 	if err != nil {
@@ -160,9 +165,9 @@ func (s *Store) UpdateProject(ctx context.Context, tenant, id uuid.UUID, in Proj
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		p, err = scanProject(tx.QueryRow(ctx, `
 			UPDATE projects SET name = $3, base_url = $4, allowed_origins = $5, webhook_url = $6,
-			       default_model = $7, settings = $8, block_third_party_requests = $9, video = $10, updated_at = now()
+			       default_model = $7, settings = $8, block_third_party_requests = $9, video = $10, discovery_allow_destructive = $11, updated_at = now()
 			WHERE tenant_id = $1 AND id = $2 RETURNING `+projectColumns,
-			tenant, id, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests, in.Video))
+			tenant, id, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests, in.Video, in.DiscoveryAllowDestructive))
 		return err
 	})
 	if err != nil {

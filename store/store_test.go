@@ -57,6 +57,7 @@ type world struct {
 	plan      *store.Plan
 	planRun   *store.Run
 	planNodes []store.PlanNode
+	discovery *store.Discovery
 }
 
 func makeWorld(t *testing.T, s *store.Store, name string) *world {
@@ -121,6 +122,8 @@ func makeWorld(t *testing.T, s *store.Store, name string) *world {
 	must(err)
 	must(s.RememberPlanValues(ctx, w.tenant.ID, w.planNodes[0].AgentID, map[string]string{"order_id": "A-" + name}))
 	_, err = s.PutRole(ctx, w.tenant.ID, w.project.ID, "checkout-auditor", "Check the totals of "+name)
+	must(err)
+	w.discovery, err = s.CreateDiscovery(ctx, w.tenant.ID, w.project.ID, store.DiscoveryInput{MaxPages: 7}, nil)
 	must(err)
 	return w
 }

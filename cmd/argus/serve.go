@@ -42,7 +42,7 @@ var serveSettings = append([]config.Setting{
 	// database and keeps its own key (embedded.go).
 	config.DatabaseURL.Optional(), config.SecretKey.Optional(), config.SecretKeyID, config.OldSecretKeys,
 	config.Listen, config.PublicURL, config.SMTPURL, config.MailFrom, config.Development,
-	config.EmbeddedWorker, config.DataDir, config.OperatorTenant, config.BlobDir,
+	config.EmbeddedWorker, config.DataDir, config.OperatorTenant, config.BlobDir, config.DiscoveryMaxPages,
 	config.RateLimit, config.RateBurst, config.RateConcurrent, config.TrustedProxies,
 	// Used by an embedded worker only (ARGUS_MODEL also ranks selections).
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.NodeName, config.MaxAgents,
@@ -270,7 +270,7 @@ func startHub(ctx context.Context, st *store.Store, log *slog.Logger) (*events.H
 func newHTTP(ctx context.Context, cfg *config.Config, st *store.Store, sched *jobs.Jobs, hub *events.Hub, dl *delivery, m *metrics.Metrics, selModel llm.Model, log *slog.Logger) (*server.Server, *app.App, error) {
 	acfg := app.Config{Store: st, Scheduler: sched, Blobs: dl.blobs, Hub: hub, PublicURL: cfg.PublicURL,
 		Development: cfg.Development, TargetPolicy: cfg.TargetPolicy(), ValidateWebhookURL: dl.validateWebhookURL, MailDomain: cfg.MailDomain,
-		Redeliver: dl.redeliver(sched.Client()), OperatorTenant: cfg.OperatorTenant, SelectionModel: selModel, Logger: log}
+		Redeliver: dl.redeliver(sched.Client()), OperatorTenant: cfg.OperatorTenant, SelectionModel: selModel, DiscoveryMaxPages: cfg.DiscoveryMaxPages, Logger: log}
 	// The application gets a mailer only when mail really goes out:
 	// without one it logs links in development mode and otherwise hands
 	// them to an admin, instead of claiming a mail was sent.

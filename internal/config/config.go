@@ -58,6 +58,9 @@ type Config struct {
 	FFmpeg string
 	// VideoMaxMB caps one agent's video, in MiB. Default 25.
 	VideoMaxMB int
+	// DiscoveryMaxPages is the page budget of a discovery on the server.
+	// Default 100.
+	DiscoveryMaxPages int
 	// Video is argus run's video mode for tests without their own: on,
 	// on-failure or off (default).
 	Video string

@@ -297,7 +297,7 @@ var All = []Setting{
 	Server, APIKey, Project, Commit, Branch, ChangedFiles, Since,
 	WebhookAllowPrivate, WebhookAllowCIDRs, TargetAllowPrivate, TargetAllowCIDRs, BlockThirdParty, PostHogKey, PostHogHost,
 	BlobURL, GitHubAppID, GitHubAppPrivateKey, GitHubAPIURL,
-	FFmpeg, VideoMaxMB, Video,
+	FFmpeg, VideoMaxMB, Video, DiscoveryMaxPages,
 }
 
 func durationSetting(env, flag, def, usage string, field func(*Config) *time.Duration) Setting {

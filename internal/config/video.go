@@ -5,8 +5,11 @@ import (
 	"strings"
 )
 
-// Settings of video recordings.
+// Settings of video recordings and discovery.
 var (
+	DiscoveryMaxPages = intSetting("ARGUS_DISCOVERY_MAX_PAGES", "discovery-max-pages", "100", 1,
+		"the server's page budget of one discovery (page loads, probes included) and the most a request may ask for",
+		func(c *Config) *int { return &c.DiscoveryMaxPages })
 	FFmpeg = Setting{
 		Env: "ARGUS_FFMPEG", Flag: "ffmpeg", Default: "ffmpeg",
 		Usage:   "the ffmpeg executable that encodes agents' videos (Debian's ffmpeg package; `make deps` installs it); only used when a test or project records video",

@@ -1,0 +1,2 @@
+ALTER TABLE projects DROP COLUMN discovery_allow_destructive;
+DROP TABLE discoveries;
