@@ -114,3 +114,7 @@ func (a *App) AcceptDiscovery(ctx context.Context, p *Principal, id uuid.UUID, y
 	}
 	return a.SyncTestFiles(ctx, p, d.ProjectID, []TestFile{{Path: "discovered-" + d.ID.String()[:8] + ".yaml", Content: yamlText}})
 }
+
+// DiscoveryMaxPages is the page budget a discovery gets unless it asks
+// for less, and the most it may ask for.
+func (a *App) DiscoveryMaxPages() int { return a.cfg.DiscoveryMaxPages }

@@ -53,7 +53,7 @@ func TestDemoApp(t *testing.T) {
 		paths = append(paths, p.Path)
 	}
 	slices.Sort(paths)
-	if want := []string{"/", "/dashboard", "/login", "/products", "/profile", "/settings", "/signup"}; !slices.Equal(paths, want) {
+	if want := []string{"/", "/dashboard", "/login", "/orders", "/products", "/profile", "/settings", "/signup"}; !slices.Equal(paths, want) {
 		t.Errorf("pages %v, want %v", paths, want)
 	}
 	forms := map[string]discovery.Form{}
@@ -64,7 +64,7 @@ func TestDemoApp(t *testing.T) {
 			}
 		}
 	}
-	wantForms := map[string]string{"/login": "sign-in", "/signup": "sign-up", "/products": "search", "/profile": "data", "/settings": "data"}
+	wantForms := map[string]string{"/login": "sign-in", "/signup": "sign-up", "/products": "search", "/profile": "data", "/settings": "data", "/orders": "data"}
 	for path, kind := range wantForms {
 		if f, ok := forms[path]; !ok || f.Kind != kind {
 			t.Errorf("form on %s: %+v, want kind %s", path, f, kind)
@@ -84,7 +84,7 @@ func TestDemoApp(t *testing.T) {
 	if signup.Probe == nil || !signup.Probe.Stayed || !slices.Contains(signup.Probe.Messages, "Please fix the errors below.") {
 		t.Errorf("sign-up probe %+v", signup.Probe)
 	}
-	for _, path := range []string{"/profile", "/settings"} {
+	for _, path := range []string{"/profile", "/settings", "/orders"} {
 		if forms[path].Probe != nil {
 			t.Errorf("the data form on %s was submitted", path)
 		}
@@ -101,7 +101,7 @@ func TestDemoApp(t *testing.T) {
 		walls = append(walls, w.Path+"→"+w.SignIn)
 	}
 	slices.Sort(walls)
-	if want := []string{"/dashboard→/login", "/profile→/login", "/settings→/login"}; !slices.Equal(walls, want) {
+	if want := []string{"/dashboard→/login", "/orders→/login", "/profile→/login", "/settings→/login"}; !slices.Equal(walls, want) {
 		t.Errorf("auth walls %v, want %v", walls, want)
 	}
 

@@ -59,6 +59,10 @@ func (f *fakeScheduler) Enqueue(ctx context.Context, tx pgx.Tx, run *store.Run, 
 	return nil
 }
 
+// EnqueueDiscovery queues nothing: the test plays the discovery worker
+// through the store.
+func (f *fakeScheduler) EnqueueDiscovery(ctx context.Context, tx pgx.Tx, d *store.Discovery) error { return nil }
+
 func (f *fakeScheduler) CancelAgent(ctx context.Context, tenant, agent uuid.UUID) error {
 	a, err := f.st.CancelAgent(ctx, tenant, agent, "cancelled")
 	if err != nil {

@@ -26,6 +26,7 @@ type generalForm struct {
 	Name, BaseURL, Origins string
 	BlockThirdParty        bool
 	Video                  string
+	AllowDestructive       bool
 	Errors                 map[string]string
 }
 
@@ -43,7 +44,8 @@ type secretForm struct {
 // (webhook, secrets, GitHub) only for admins.
 func (u *UI) settingsPage(r *http.Request, v *viewer, p *store.Project) (settingsData, error) {
 	d := settingsData{General: generalForm{Name: p.Name, BaseURL: p.BaseURL, Origins: strings.Join(p.AllowedOrigins, "\n"),
-		BlockThirdParty: p.BlockThirdPartyRequests, Video: p.Video}}
+		BlockThirdParty: p.BlockThirdPartyRequests, Video: p.Video,
+		AllowDestructive: p.DiscoveryAllowDestructive}}
 	if !v.IsAdmin() {
 		return d, nil
 	}
@@ -94,10 +96,11 @@ func (u *UI) projectUpdate(w http.ResponseWriter, r *http.Request, v *viewer) er
 	}
 	f := generalForm{Name: strings.TrimSpace(r.PostFormValue("name")), BaseURL: strings.TrimSpace(r.PostFormValue("base_url")),
 		Origins: r.PostFormValue("allowed_origins"), BlockThirdParty: r.PostFormValue("block_third_party_requests") == "on",
-		Video: r.PostFormValue("video"), Errors: map[string]string{}}
+		Video: r.PostFormValue("video"), AllowDestructive: r.PostFormValue("discovery_allow_destructive") == "on", Errors: map[string]string{}}
 	origins := splitList(f.Origins, false)
 	_, err = u.app.UpdateProject(r.Context(), v.p, p.ID, app.ProjectChanges{Name: &f.Name, BaseURL: &f.BaseURL, AllowedOrigins: &origins,
-		BlockThirdPartyRequests: &f.BlockThirdParty, Video: &f.Video})
+		BlockThirdPartyRequests: &f.BlockThirdParty, Video: &f.Video,
+		DiscoveryAllowDestructive: &f.AllowDestructive})
 	if err == nil {
 		http.Redirect(w, r, "/projects/"+p.ID.String()+"/settings?done=saved", http.StatusSeeOther)
 		return nil
