@@ -143,7 +143,9 @@ func TestDiscoveryOfTheDemoApp(t *testing.T) {
 
 	// Accept the suggestions as they are, then run them.
 	r = e.do("POST", "/api/v1/discoveries/"+started.ID+"/accept", key(a.memberKey), map[string]any{})
-	var accepted struct{ Tests []struct{ Name, Change string } }
+	var accepted struct {
+		Tests []struct{ Name, Change string }
+	}
 	r.json(t, &accepted)
 	if r.status != 200 || len(accepted.Tests) != d.Suggested {
 		t.Fatalf("accept: %d %s", r.status, r.body)

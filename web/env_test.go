@@ -61,7 +61,9 @@ func (f *fakeScheduler) Enqueue(ctx context.Context, tx pgx.Tx, run *store.Run, 
 
 // EnqueueDiscovery queues nothing: the test plays the discovery worker
 // through the store.
-func (f *fakeScheduler) EnqueueDiscovery(ctx context.Context, tx pgx.Tx, d *store.Discovery) error { return nil }
+func (f *fakeScheduler) EnqueueDiscovery(ctx context.Context, tx pgx.Tx, d *store.Discovery) error {
+	return nil
+}
 
 func (f *fakeScheduler) CancelAgent(ctx context.Context, tenant, agent uuid.UUID) error {
 	a, err := f.st.CancelAgent(ctx, tenant, agent, "cancelled")
