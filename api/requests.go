@@ -59,6 +59,9 @@ type TestWrite struct {
 	Persona        string   `json:"persona,omitempty"`
 	// Video is on, on-failure or off; omitted follows the project.
 	Video string `json:"video,omitempty"`
+	// Priority is 1 (lowest) to 5 (highest); omitted is 3 on POST and
+	// keeps the test's own on PUT.
+	Priority int `json:"priority,omitempty"`
 }
 
 // TestFile is one test file (the YAML of docs/test-files.md).

@@ -61,7 +61,9 @@ type Test struct {
 	TimeoutSeconds int       `json:"timeout_seconds"`
 	Persona        string    `json:"persona,omitempty"`
 	// Video is the test's own video mode; "" follows the project's.
-	Video     string    `json:"video,omitempty"`
+	Video string `json:"video,omitempty"`
+	// Priority is 1 (lowest) to 5 (highest).
+	Priority  int       `json:"priority"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }

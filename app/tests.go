@@ -76,12 +76,18 @@ func (a *App) UpdateTest(ctx context.Context, p *Principal, id uuid.UUID, d suit
 	if err != nil {
 		return nil, err
 	}
-	if d.Covers == nil {
+	if d.Covers == nil || d.Priority == 0 {
+		// Omitted, they keep the test's own (the web form edits neither).
 		cur, err := a.store.GetTest(ctx, p.TenantID, id)
 		if err != nil {
 			return nil, err
 		}
-		in.Covers = cur.Covers
+		if d.Covers == nil {
+			in.Covers = cur.Covers
+		}
+		if d.Priority == 0 {
+			in.Priority = cur.Priority
+		}
 	}
 	return a.store.UpdateTest(ctx, p.TenantID, id, in)
 }
@@ -115,7 +121,7 @@ func storeInput(t *suite.Test) store.TestInput {
 		url = "" // the default is not stored, so it can change with the format
 	}
 	return store.TestInput{Name: t.Name, StartURL: url, Goal: t.Goal, Steps: steps,
-		Checkpoints: t.Checkpoints, Tags: t.Tags, Covers: t.Covers, Timeout: t.Timeout, Persona: t.Persona, Video: t.Video, Role: t.Role}
+		Checkpoints: t.Checkpoints, Tags: t.Tags, Covers: t.Covers, Timeout: t.Timeout, Persona: t.Persona, Video: t.Video, Role: t.Role, Priority: t.Priority}
 }
 
 // TestFile is one YAML test file.

@@ -34,7 +34,7 @@ func ProjectView(p *store.Project) api.Project {
 func TestView(t *store.Test) api.Test {
 	return api.Test{ID: t.ID, ProjectID: t.ProjectID, Name: t.Name, URL: t.StartURL, Goal: t.Goal,
 		Steps: nonNil(t.Steps), Checkpoints: nonNil(t.Checkpoints), Tags: nonNil(t.Tags), Covers: nonNil(t.Covers),
-		TimeoutSeconds: int(t.Timeout / time.Second), Persona: t.Persona, Video: t.Video, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
+		TimeoutSeconds: int(t.Timeout / time.Second), Persona: t.Persona, Video: t.Video, Priority: t.Priority, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
 }
 
 // RunView is r's wire form with its agents (none in lists).

@@ -46,6 +46,9 @@ type Candidate struct {
 	RecentFailures int
 	// Active says an agent of the test is already queued or running.
 	Active bool
+	// Priority is the test's priority, 1 (lowest) to 5 (highest); 0 is
+	// taken as store.DefaultPriority.
+	Priority int
 }
 
 // RecentWindow is how many latest verdicts count as "recent" failures.
@@ -60,7 +63,7 @@ func Candidates(hs []store.TestHealth) []Candidate {
 	var known []int64
 	for i := range hs {
 		h := &hs[i]
-		c := Candidate{TestID: h.Test.ID, Name: h.Test.Name, Replay: h.HasReplay, Active: h.Active}
+		c := Candidate{TestID: h.Test.ID, Name: h.Test.Name, Replay: h.HasReplay, Active: h.Active, Priority: h.Test.Priority}
 		if last := h.Last(); last != nil {
 			t := last.FinishedAt
 			c.LastVerdict = &t
@@ -99,9 +102,11 @@ func Candidates(hs []store.TestHealth) []Candidate {
 // Pick decides which candidates a firing at now runs within budget, given
 // what the day has used. Already active tests are skipped (a second agent
 // would only queue behind the first). The rest go in order: replays first
-// (they cost no tokens), then by staleness × (1 + recent failures) —
-// never-run tests first, then the longest unverified, a recently failing
-// test ahead of a passing one of the same age — and are taken while the
+// (they cost no tokens), then by staleness × (1 + recent failures) ×
+// priority / 3 — never-run tests first (higher priority first), then the
+// longest unverified, a recently failing test ahead of a passing one of
+// the same age, a priority-5 test ahead of a priority-1 one unverified five
+// times as long — and are taken while the
 // run and token budgets allow; every test not taken is a Skip with its
 // reason.
 func Pick(now time.Time, cands []Candidate, b Budget, used Used) (run []uuid.UUID, skipped []Skip) {
@@ -113,11 +118,17 @@ func Pick(now time.Time, cands []Candidate, b Budget, used Used) (run []uuid.UUI
 		}
 		order = append(order, c)
 	}
+	priority := func(c Candidate) float64 {
+		if c.Priority == 0 {
+			return store.DefaultPriority
+		}
+		return float64(c.Priority)
+	}
 	score := func(c Candidate) float64 {
 		if c.LastVerdict == nil {
 			return -1 // sorted first below
 		}
-		return now.Sub(*c.LastVerdict).Hours() * float64(1+c.RecentFailures)
+		return now.Sub(*c.LastVerdict).Hours() * float64(1+c.RecentFailures) * priority(c) / store.DefaultPriority
 	}
 	slices.SortStableFunc(order, func(a, b Candidate) int {
 		if a.Replay != b.Replay {
@@ -134,6 +145,9 @@ func Pick(now time.Time, cands []Candidate, b Budget, used Used) (run []uuid.UUI
 			return 1
 		}
 		if c := cmp.Compare(sb, sa); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(priority(b), priority(a)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.Name, b.Name)

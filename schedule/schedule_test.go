@@ -116,3 +116,32 @@ func TestCandidates(t *testing.T) {
 		t.Errorf("c = %+v", cs[2])
 	}
 }
+
+// A test's priority weighs its staleness: priority 5 unverified for 3 h
+// (3 × 5/3 = 5) goes ahead of the default 3 unverified for 4 h (4), which
+// goes ahead of priority 1 unverified for 10 h (10 × 1/3 ≈ 3.3); among
+// tests never run, the higher priority first. The budget of three agents
+// leaves the lowest out, with the reason.
+func TestPickWeighsPriority(t *testing.T) {
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	ago := func(h int) *time.Time { t := now.Add(-time.Duration(h) * time.Hour); return &t }
+	high := schedule.Candidate{TestID: uuid.New(), Name: "checkout", LastVerdict: ago(3), Priority: 5}
+	normal := schedule.Candidate{TestID: uuid.New(), Name: "search", LastVerdict: ago(4)}
+	low := schedule.Candidate{TestID: uuid.New(), Name: "about page", LastVerdict: ago(10), Priority: 1}
+	neverLow := schedule.Candidate{TestID: uuid.New(), Name: "a footer", Priority: 1}
+	neverHigh := schedule.Candidate{TestID: uuid.New(), Name: "z payment", Priority: 5}
+	runs := 4
+	run, skipped := schedule.Pick(now, []schedule.Candidate{low, normal, high, neverLow, neverHigh}, schedule.Budget{Runs: &runs}, schedule.Used{})
+	want := []uuid.UUID{neverHigh.TestID, neverLow.TestID, high.TestID, normal.TestID}
+	if len(run) != len(want) {
+		t.Fatalf("ran %d, want %d", len(run), len(want))
+	}
+	for i := range want {
+		if run[i] != want[i] {
+			t.Errorf("run[%d] = %v, want %v", i, run[i], want[i])
+		}
+	}
+	if len(skipped) != 1 || skipped[0].TestID != low.TestID || !strings.Contains(skipped[0].Reason, "daily run budget") {
+		t.Errorf("skipped = %+v", skipped)
+	}
+}

@@ -27,5 +27,5 @@ func (s *Server) createTest(w http.ResponseWriter, r *http.Request) error {
 
 func draft(t *api.TestWrite) suite.Draft {
 	return suite.Draft{Name: t.Name, URL: t.URL, Goal: t.Goal, Steps: t.Steps, Checkpoints: t.Checkpoints, Tags: t.Tags,
-		Covers: t.Covers, Timeout: time.Duration(t.TimeoutSeconds) * time.Second, Persona: t.Persona, Video: t.Video}
+		Covers: t.Covers, Timeout: time.Duration(t.TimeoutSeconds) * time.Second, Persona: t.Persona, Video: t.Video, Priority: t.Priority}
 }

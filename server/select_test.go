@@ -216,3 +216,44 @@ func TestSelectWithScriptedModel(t *testing.T) {
 		}
 	}
 }
+
+// A test's priority: saved through the API (1 to 5, else 400), kept by a
+// PUT that omits it, and read back from a synced file.
+func TestTestPriority(t *testing.T) {
+	e := newEnv(t, nil)
+	a := e.world("acme")
+	k := key(a.memberKey)
+	proj := "/api/v1/projects/" + a.project.ID.String()
+	r := e.do("POST", proj+"/tests", k, map[string]any{"name": "Pay by card", "goal": "Pay.", "priority": 5})
+	var tc api.Test
+	r.json(t, &tc)
+	if r.status != http.StatusCreated || tc.Priority != 5 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	if r := e.do("PUT", "/api/v1/tests/"+tc.ID.String(), k, map[string]any{"name": "Pay by card", "goal": "Pay now."}); r.status != http.StatusOK {
+		t.Fatalf("PUT: %d %s", r.status, r.body)
+	}
+	var got api.Test
+	e.do("GET", "/api/v1/tests/"+tc.ID.String(), k, nil).json(t, &got)
+	if got.Priority != 5 || got.Goal != "Pay now." {
+		t.Fatalf("after a PUT without priority: %+v", got)
+	}
+	if r := e.do("POST", proj+"/tests", k, map[string]any{"name": "Bad", "goal": "x", "priority": 9}); r.status != http.StatusBadRequest || !isProblem(r) {
+		t.Fatalf("priority 9: %d %s", r.status, r.body)
+	}
+	files := []map[string]string{{"path": "a.yaml", "content": "name: About\ngoal: Read.\npriority: 1\n---\nname: Help\ngoal: Ask.\n"}}
+	if r := e.do("POST", proj+"/test-files", k, map[string]any{"files": files}); r.status != http.StatusOK {
+		t.Fatalf("sync: %d %s", r.status, r.body)
+	}
+	var list struct {
+		Items []api.Test `json:"items"`
+	}
+	e.do("GET", proj+"/tests?limit=200", k, nil).json(t, &list)
+	byName := map[string]int{}
+	for _, x := range list.Items {
+		byName[x.Name] = x.Priority
+	}
+	if byName["About"] != 1 || byName["Help"] != 3 {
+		t.Fatalf("synced priorities: %v", byName)
+	}
+}

@@ -31,7 +31,9 @@ type Test struct {
 	// the project's.
 	Video string
 	// Role names the prompt role the model works in; "" for none.
-	Role      string
+	Role string
+	// Priority is 1 (lowest) to 5 (highest), DefaultPriority unless set.
+	Priority  int
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -49,7 +51,18 @@ type TestInput struct {
 	Persona     string        // a persona's name, resolved when an agent starts
 	Video       string        // on, on-failure, off, or "" for the project's
 	Role        string        // a prompt role's name, resolved when an agent starts
+	// Priority is 1 (lowest) to 5 (highest); 0 means DefaultPriority. A
+	// schedule's budget weighs a test's staleness by it.
+	Priority int
 }
+
+// Priorities of a test: a schedule's budget multiplies its staleness by
+// priority / DefaultPriority.
+const (
+	MinPriority     = 1
+	MaxPriority     = 5
+	DefaultPriority = 3
+)
 
 // DefaultTestTimeout bounds one agent run of a test unless it says
 // otherwise.
@@ -66,6 +79,12 @@ func (in *TestInput) normalise() error {
 	}
 	if in.Timeout == 0 {
 		in.Timeout = DefaultTestTimeout
+	}
+	if in.Priority == 0 {
+		in.Priority = DefaultPriority
+	}
+	if in.Priority < MinPriority || in.Priority > MaxPriority {
+		return invalidf("", "priority", "priority must be %d to %d", MinPriority, MaxPriority)
 	}
 	if in.Timeout < time.Second || in.Timeout > 24*time.Hour {
 		return invalidf("", "timeout_seconds", "timeout must be between 1s and 24h")
@@ -89,13 +108,13 @@ func (in *TestInput) normalise() error {
 	return nil
 }
 
-const testColumns = `id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, created_at, updated_at, persona, video, role`
+const testColumns = `id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, created_at, updated_at, persona, video, role, priority`
 
 func scanTest(r pgx.Row) (Test, error) {
 	var t Test
 	var steps, checkpoints []byte
 	var timeout int
-	err := r.Scan(&t.ID, &t.TenantID, &t.ProjectID, &t.Name, &t.StartURL, &t.Goal, &steps, &checkpoints, &t.Tags, &t.Covers, &timeout, &t.CreatedAt, &t.UpdatedAt, &t.Persona, &t.Video, &t.Role)
+	err := r.Scan(&t.ID, &t.TenantID, &t.ProjectID, &t.Name, &t.StartURL, &t.Goal, &steps, &checkpoints, &t.Tags, &t.Covers, &timeout, &t.CreatedAt, &t.UpdatedAt, &t.Persona, &t.Video, &t.Role, &t.Priority)
 	if err != nil {
 		return t, err
 	}
@@ -114,9 +133,9 @@ func (s *Store) CreateTest(ctx context.Context, tenant, project uuid.UUID, in Te
 	var t Test
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		t, err = scanTest(tx.QueryRow(ctx, `
-			INSERT INTO tests (id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, persona, video, role)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING `+testColumns,
-			newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role))
+			INSERT INTO tests (id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, persona, video, role, priority)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING `+testColumns,
+			newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role, in.Priority))
 		return err
 	})
 	if err != nil {
@@ -147,9 +166,9 @@ func (s *Store) UpdateTest(ctx context.Context, tenant, id uuid.UUID, in TestInp
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		t, err = scanTest(tx.QueryRow(ctx, `
 			UPDATE tests SET name = $3, start_url = $4, goal = $5, steps = $6, checkpoints = $7, tags = $8,
-			       covers = $9, timeout_seconds = $10, persona = $11, video = $12, role = $13, updated_at = now()
+			       covers = $9, timeout_seconds = $10, persona = $11, video = $12, role = $13, priority = $14, updated_at = now()
 			WHERE tenant_id = $1 AND id = $2 RETURNING `+testColumns,
-			tenant, id, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role))
+			tenant, id, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role, in.Priority))
 		return err
 	})
 	if err != nil {

@@ -63,9 +63,9 @@ func (s *Store) SyncTests(ctx context.Context, tenant, project uuid.UUID, ins []
 			switch {
 			case !ok:
 				t, err := scanTest(tx.QueryRow(ctx, `
-					INSERT INTO tests (id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, persona, video, role)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING `+testColumns,
-					newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role))
+					INSERT INTO tests (id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, persona, video, role, priority)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING `+testColumns,
+					newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role, in.Priority))
 				if err != nil {
 					return wrap(fmt.Sprintf("create test %q", in.Name), err)
 				}
@@ -75,9 +75,9 @@ func (s *Store) SyncTests(ctx context.Context, tenant, project uuid.UUID, ins []
 			default:
 				t, err := scanTest(tx.QueryRow(ctx, `
 					UPDATE tests SET start_url = $3, goal = $4, steps = $5, checkpoints = $6, tags = $7,
-					       covers = $8, timeout_seconds = $9, persona = $10, video = $11, role = $12, updated_at = now()
+					       covers = $8, timeout_seconds = $9, persona = $10, video = $11, role = $12, priority = $13, updated_at = now()
 					WHERE tenant_id = $1 AND id = $2 RETURNING `+testColumns,
-					tenant, cur.ID, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role))
+					tenant, cur.ID, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role, in.Priority))
 				if err != nil {
 					return wrap(fmt.Sprintf("update test %q", in.Name), err)
 				}
@@ -96,6 +96,6 @@ func (s *Store) SyncTests(ctx context.Context, tenant, project uuid.UUID, ins []
 // input.
 func sameTest(cur *Test, in *TestInput) bool {
 	return cur.StartURL == in.StartURL && cur.Goal == in.Goal && slices.Equal(cur.Steps, in.Steps) &&
-		slices.Equal(cur.Checkpoints, in.Checkpoints) && slices.Equal(cur.Tags, in.Tags) && slices.Equal(cur.Covers, in.Covers) && cur.Persona == in.Persona && cur.Video == in.Video && cur.Role == in.Role &&
+		slices.Equal(cur.Checkpoints, in.Checkpoints) && slices.Equal(cur.Tags, in.Tags) && slices.Equal(cur.Covers, in.Covers) && cur.Persona == in.Persona && cur.Video == in.Video && cur.Role == in.Role && cur.Priority == in.Priority &&
 		cur.Timeout.Round(time.Second) == in.Timeout.Round(time.Second)
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // testKeys are the keys of a test, in the order documentation lists them.
-var testKeys = []string{"name", "url", "goal", "steps", "checkpoints", "tags", "covers", "timeout", "expected_failure", "persona", "role", "needs"}
+var testKeys = []string{"name", "url", "goal", "steps", "checkpoints", "tags", "covers", "timeout", "expected_failure", "persona", "role", "needs", "priority"}
 
 // keySynonyms maps keys people write by habit to the ones a test uses.
 var keySynonyms = map[string]string{
@@ -96,6 +96,17 @@ func (d *decoder) test(m *ast.MappingNode, prefix string) {
 		case "expected_failure":
 			if s, ok := d.text(v, path); ok {
 				t.ExpectedFailure = s
+			}
+		case "priority":
+			n, ok := v.(*ast.IntegerNode)
+			p, isInt := 0, false
+			if ok {
+				p, isInt = toInt(n.Value)
+			}
+			if !isInt || p < MinPriority || p > MaxPriority {
+				d.errorf(d.pos(v), path, "priority is a whole number from %d (lowest) to %d (highest), not %s", MinPriority, MaxPriority, v.String())
+			} else {
+				t.Priority = p
 			}
 		case "role":
 			if s, ok := d.line(v, path); ok {
@@ -411,4 +422,25 @@ func (d *decoder) timeout(n ast.Node, path, s string) time.Duration {
 		return v
 	}
 	return DefaultTimeout
+}
+
+// Priorities a test may give (priority:).
+const (
+	MinPriority = 1
+	MaxPriority = 5
+)
+
+// toInt is an integer node's value as an int.
+func toInt(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case uint64:
+		if n <= 1<<31 {
+			return int(n), true
+		}
+	}
+	return 0, false
 }

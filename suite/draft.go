@@ -17,6 +17,7 @@ type Draft struct {
 	Covers                   []string
 	Timeout                  time.Duration // 0: DefaultTimeout
 	Persona                  string        // "": none
+	Priority                 int           // 0: none given (3)
 	Video                    string        // on, on-failure, off; "": the project's
 }
 
@@ -39,7 +40,10 @@ func (d Draft) Check() (*Test, []FieldProblem) {
 	add := func(field, format string, args ...any) {
 		probs = append(probs, FieldProblem{field, fmt.Sprintf(format, args...)})
 	}
-	t := &Test{Name: strings.TrimSpace(d.Name), URL: strings.TrimSpace(d.URL), Goal: strings.TrimSpace(d.Goal), Timeout: d.Timeout}
+	t := &Test{Name: strings.TrimSpace(d.Name), URL: strings.TrimSpace(d.URL), Goal: strings.TrimSpace(d.Goal), Timeout: d.Timeout, Priority: d.Priority}
+	if d.Priority != 0 && (d.Priority < MinPriority || d.Priority > MaxPriority) {
+		add("priority", "must be %d (lowest) to %d (highest)", MinPriority, MaxPriority)
+	}
 	switch {
 	case t.Name == "":
 		add("name", "the test has no name; give it a short title")

@@ -276,3 +276,18 @@ func TestErrorFormatting(t *testing.T) {
 		t.Error("errors.As does not find the first *Error")
 	}
 }
+
+// priority: is a whole number from 1 to 5; anything else is an error on
+// its line, and a test without one has none (the server's default).
+func TestParsePriority(t *testing.T) {
+	tests, err := Parse("t.yaml", []byte("name: Checkout\ngoal: Pay.\npriority: 5\n---\nname: About\ngoal: Read.\n"))
+	if err != nil || len(tests) != 2 || tests[0].Priority != 5 || tests[1].Priority != 0 {
+		t.Fatalf("%v %+v", err, tests)
+	}
+	for _, bad := range []string{"0", "6", "high", "2.5", "-1"} {
+		_, err := Parse("t.yaml", []byte("name: X\ngoal: Y.\npriority: "+bad+"\n"))
+		if err == nil || !strings.Contains(err.Error(), "t.yaml:3") || !strings.Contains(err.Error(), "1 (lowest) to 5 (highest)") {
+			t.Errorf("priority %s: %v", bad, err)
+		}
+	}
+}

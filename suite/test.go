@@ -84,6 +84,10 @@ type Test struct {
 	// Role names the prompt role a model pursues the goal in (a built-in
 	// such as ux-auditor, or one the suite defines); empty for none.
 	Role string
+	// Priority is 1 (lowest) to 5 (highest), 0 when the file gives none
+	// (the server's default, 3). A schedule's budget weighs a test's
+	// staleness by it.
+	Priority int
 	// Plan is the plan the test is a node of; nil for a test on its own.
 	Plan *Plan
 	// Needs names the tests of the same plan that must pass before this
