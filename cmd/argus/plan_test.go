@@ -153,3 +153,50 @@ tests:
 		t.Errorf("outcomes: %q", cases)
 	}
 }
+
+// TestRunPlanModelRemembers: the model's remember tool keeps a value the
+// page shows (Argus reads it, the model only names its label), the test
+// that needs it gets it as {{vars.category}}, and the passing model run is
+// saved as a replay holding the remember step a person would write.
+func TestRunPlanModelRemembers(t *testing.T) {
+	requireBrowser(t)
+	base := startDemoApp(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "tests", "plan.yaml"), `plan: Browse by category
+tests:
+  - name: Note the lamp's category
+    url: /products
+    goal: Find the desk lamp and remember its category as category.
+  - name: The category is listed
+    needs: Note the lamp's category
+    url: /products
+    steps:
+      - expect text "{{vars.category}}"
+`)
+	writeFile(t, filepath.Join(dir, "script.json"), `{"steps": [
+  {"tool_calls": [{"name": "remember", "args": {"name": "category", "text": "Desk lamp"}}]},
+  {"tool_calls": [{"name": "assert", "args": {"check": "text", "value": "Lighting"}}]},
+  {"tool_calls": [{"name": "finish", "args": {"verdict": "passed", "summary": "The desk lamp is in Lighting."}}]}
+]}`)
+	tests := filepath.Join(dir, "tests")
+	res := argus(t, nil, "", "run", tests, "--base-url", base, "--model", "scripted:"+filepath.Join(dir, "script.json"))
+	if res.code != exitOK {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", res.code, res.stdout, res.stderr)
+	}
+	for _, want := range []string{`remembered {{vars.category}} = "Lighting"`, `the page shows "Lighting"`, "2 passed"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, res.stdout)
+		}
+	}
+	replays, _ := filepath.Glob(filepath.Join(tests, ".argus", "replays", "*.json"))
+	if len(replays) != 1 {
+		t.Fatalf("replays: %v", replays)
+	}
+	data, err := os.ReadFile(replays[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `remember text of \"Desk lamp\" as category`) {
+		t.Errorf("the replay does not hold the remember step:\n%s", data)
+	}
+}
