@@ -356,6 +356,9 @@ type AgentDetail struct {
 	Steps   []store.Step
 	Run     *store.Run
 	Project *store.Project
+	// Role is the prompt role the agent worked in, as its start step
+	// recorded it (the test may have changed since); "" for none.
+	Role string
 }
 
 // GetAgent returns one agent.
@@ -378,6 +381,11 @@ func (a *App) AgentDetail(ctx context.Context, p *Principal, id uuid.UUID) (*Age
 	}
 	if d.Steps, err = a.store.ListSteps(ctx, p.TenantID, ag.ID); err != nil {
 		return nil, err
+	}
+	for _, st := range d.Steps {
+		if st.Index == 0 && st.Attempt == ag.Attempt {
+			d.Role, _ = st.Args["role"].(string)
+		}
 	}
 	return d, nil
 }

@@ -11,6 +11,8 @@ type agentData struct {
 	Run   *store.Run
 	Steps []stepView
 	Nonce string
+	// Role is the prompt role the agent worked in; "" for none.
+	Role string
 }
 
 // agentPage shows one agent: its verdict and summary, then the step
@@ -24,7 +26,7 @@ func (u *UI) agentPage(w http.ResponseWriter, r *http.Request, v *viewer) error 
 	if err != nil {
 		return err
 	}
-	d := agentData{Agent: ad.Agent, Run: ad.Run, Steps: make([]stepView, len(ad.Steps)), Nonce: nonce()}
+	d := agentData{Agent: ad.Agent, Run: ad.Run, Steps: make([]stepView, len(ad.Steps)), Nonce: nonce(), Role: ad.Role}
 	for i, st := range ad.Steps {
 		d.Steps[i] = viewStep(st)
 	}

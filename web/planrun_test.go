@@ -83,3 +83,19 @@ func TestPlanRunPage(t *testing.T) {
 		t.Errorf("a run without a plan: %d", res.StatusCode)
 	}
 }
+
+// TestAgentPageShowsRole: the agent page names the role its start step
+// recorded.
+func TestAgentPageShowsRole(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p, tt := e.seedProject("Shop", "Audit the checkout")
+	_, agents := e.seedRun(p, tt.ID)
+	if _, err := e.st.AppendStep(e.ctx, e.tenant.ID, store.Step{AgentID: agents[0].ID, Index: 0, Action: "navigate",
+		Args: map[string]any{"url": "http://app.test/", "role": "ux-auditor"}, Outcome: "opened /"}); err != nil {
+		t.Fatal(err)
+	}
+	body := e.login("max@example.com").get("/agents/" + agents[0].ID.String()).Body
+	if !strings.Contains(body, `<dd data-field="role">ux-auditor</dd>`) {
+		t.Errorf("the agent page does not name the role:\n%s", body)
+	}
+}
