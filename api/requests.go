@@ -165,3 +165,8 @@ type DiscoveryAccept struct {
 	// YAML is the reviewed test file; omitted: the suggestions as they are.
 	YAML string `json:"yaml"`
 }
+
+// RolePut stores a project's role (PUT /api/v1/projects/{id}/roles/{name}).
+type RolePut struct {
+	Prompt string `json:"prompt"`
+}

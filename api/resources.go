@@ -456,3 +456,10 @@ type Discovery struct {
 	SuggestedYAML string `json:"suggested_yaml,omitempty"`
 	Links         Links  `json:"links"`
 }
+
+// Role is a prompt role tests name with role:, built in or the project's.
+type Role struct {
+	Name    string `json:"name"`
+	Prompt  string `json:"prompt"`
+	Builtin bool   `json:"builtin"`
+}

@@ -181,3 +181,6 @@ func (a *App) DiscoveryView(d *store.Discovery, full bool) api.Discovery {
 	}
 	return v
 }
+
+// RoleView is a role as the API shows it.
+func RoleView(r *Role) api.Role { return api.Role{Name: r.Name, Prompt: r.Prompt, Builtin: r.Builtin} }

@@ -119,3 +119,46 @@ func TestPlansAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestRolesAPI: the built-in roles and the project's own are listed; an
+// admin stores and deletes a role; a built-in name, a bad name or an
+// empty prompt is a problem; a member cannot write.
+func TestRolesAPI(t *testing.T) {
+	e := newEnv(t, nil)
+	a := e.world("acme")
+	base := "/api/v1/projects/" + a.project.ID.String() + "/roles"
+	admin, member := key(a.adminKey), key(a.memberKey)
+	if r := e.do("PUT", base+"/checkout-auditor", admin, map[string]any{"prompt": "Every amount must add up."}); r.status != http.StatusOK || !strings.Contains(string(r.body), `"builtin":false`) {
+		t.Fatalf("put: %d %s", r.status, r.body)
+	}
+	r := e.do("GET", base, member, nil)
+	var list api.List[api.Role]
+	if r.status != http.StatusOK || json.Unmarshal(r.body, &list) != nil || len(list.Items) != 5 ||
+		list.Items[0].Name != "explorer" || !list.Items[0].Builtin || list.Items[4].Name != "checkout-auditor" {
+		t.Fatalf("list: %d %s", r.status, r.body)
+	}
+	for _, c := range []struct {
+		name string
+		body any
+		want string
+	}{
+		{"ux-auditor", map[string]any{"prompt": "mine"}, "built-in"},
+		{"Bad%20Name", map[string]any{"prompt": "x"}, "role name"},
+		{"tester", map[string]any{"prompt": "  "}, "prompt"},
+		{"tester", map[string]any{"prompt": strings.Repeat("x", 4001)}, "prompt"},
+	} {
+		r := e.do("PUT", base+"/"+c.name, admin, c.body)
+		if r.status != http.StatusBadRequest || !isProblem(r) || !strings.Contains(string(r.body), c.want) {
+			t.Errorf("PUT %s: %d %s", c.name, r.status, r.body)
+		}
+	}
+	if r := e.do("PUT", base+"/tester", member, map[string]any{"prompt": "x"}); r.status != http.StatusForbidden {
+		t.Errorf("member PUT: %d", r.status)
+	}
+	if r := e.do("DELETE", base+"/checkout-auditor", admin, nil); r.status != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	if r := e.do("DELETE", base+"/checkout-auditor", admin, nil); r.status != http.StatusNotFound {
+		t.Errorf("delete again: %d", r.status)
+	}
+}
