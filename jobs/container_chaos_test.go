@@ -3,9 +3,6 @@ package jobs_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -75,27 +72,8 @@ func TestBrowserContainerKilledMidStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts browser containers")
 	}
-	var ready atomic.Bool
-	polling := make(chan struct{})
-	var once sync.Once
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /", page("Shop", `<h1>Shop</h1><div id="state"></div>
-<script>
-setInterval(async () => {
-  const r = await fetch('/state');
-  if ((await r.text()) === 'ready' && !document.getElementById('ready')) {
-    const p = document.createElement('p'); p.id = 'ready'; p.textContent = 'Ready';
-    document.getElementById('state').appendChild(p);
-  }
-}, 100);
-</script>`))
-	mux.HandleFunc("GET /state", func(w http.ResponseWriter, _ *http.Request) {
-		once.Do(func() { close(polling) })
-		if ready.Load() {
-			fmt.Fprint(w, "ready")
-		}
-	})
-	f := newFixture(t, newApp(t, mux).URL)
+	app := newWaitingApp(t)
+	f := newFixture(t, app.url)
 	browsers, dc, node := dockerBrowsers(t)
 	tt := f.test("Waits until ready", store.TestInput{Steps: []string{`wait for "Ready" within 60s`}})
 	j := f.newJobs(jobs.Config{Browser: browsers})
@@ -106,7 +84,7 @@ setInterval(async () => {
 
 	// The page is polling, so the agent is inside its wait step.
 	select {
-	case <-polling:
+	case <-app.polling:
 	case <-time.After(3 * time.Minute):
 		t.Fatal("the page never polled: the browser did not open it")
 	}
@@ -118,7 +96,7 @@ setInterval(async () => {
 		t.Fatal(err)
 	}
 	killedAt := time.Now()
-	ready.Store(true) // the next attempt finds the page ready
+	app.ready.Store(true) // the next attempt finds the page ready
 
 	evs := finished(t, done, 1, 5*time.Minute)
 	a := f.agent(agents[0].ID)

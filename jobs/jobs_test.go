@@ -4,13 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"github.com/argusqa/argus/internal/netpolicy"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"os"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 
 	"github.com/argusqa/argus/agent"
 	"github.com/argusqa/argus/integrations/storage"
+	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/internal/pgtest"
 	"github.com/argusqa/argus/internal/seal"
 	"github.com/argusqa/argus/jobs"
@@ -252,4 +254,41 @@ func TestRetentionAndLimitsReachRiver(t *testing.T) {
 	if len(jobs.RiverConfig(insertOnly).Queues) != 0 || len(jobs.RiverConfig(insertOnly).PeriodicJobs) != 0 {
 		t.Errorf("insert-only Jobs has queues or periodic jobs")
 	}
+}
+
+// waitingApp is an application whose page polls the server and shows
+// "Ready" once the test says so: an agent waiting on it is inside a step
+// for as long as the test needs (to kill its worker, its browser, its
+// database).
+type waitingApp struct {
+	url string
+	// ready makes the page show "Ready".
+	ready atomic.Bool
+	// polling closes when the page first polls: the agent is in its step.
+	polling chan struct{}
+}
+
+func newWaitingApp(t testing.TB) *waitingApp {
+	t.Helper()
+	a := &waitingApp{polling: make(chan struct{})}
+	var once sync.Once
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /", page("Shop", `<h1>Shop</h1><div id="state"></div>
+<script>
+setInterval(async () => {
+  const r = await fetch('/state');
+  if ((await r.text()) === 'ready' && !document.getElementById('ready')) {
+    const p = document.createElement('p'); p.id = 'ready'; p.textContent = 'Ready';
+    document.getElementById('state').appendChild(p);
+  }
+}, 100);
+</script>`))
+	mux.HandleFunc("GET /state", func(w http.ResponseWriter, _ *http.Request) {
+		once.Do(func() { close(a.polling) })
+		if a.ready.Load() {
+			fmt.Fprint(w, "ready")
+		}
+	})
+	a.url = newApp(t, mux).URL
+	return a
 }

@@ -2,12 +2,8 @@ package jobs_test
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -52,28 +48,9 @@ func TestPostgresRestartedMidRun(t *testing.T) {
 	}
 	dbURL := cluster.URL("argus")
 	migrate(t, dbURL)
+	app := newWaitingApp(t)
 
-	var ready atomic.Bool
-	polling := make(chan struct{})
-	var once sync.Once
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /", page("Shop", `<h1>Shop</h1><div id="state"></div>
-<script>
-setInterval(async () => {
-  const r = await fetch('/state');
-  if ((await r.text()) === 'ready' && !document.getElementById('ready')) {
-    const p = document.createElement('p'); p.id = 'ready'; p.textContent = 'Ready';
-    document.getElementById('state').appendChild(p);
-  }
-}, 100);
-</script>`))
-	mux.HandleFunc("GET /state", func(w http.ResponseWriter, _ *http.Request) {
-		once.Do(func() { close(polling) })
-		if ready.Load() {
-			fmt.Fprint(w, "ready")
-		}
-	})
-	f := newFixtureOn(t, dbURL, newApp(t, mux).URL)
+	f := newFixtureOn(t, dbURL, app.url)
 	browsers := localBrowsers(t, 1) // skips without Chromium
 	tt := f.test("Waits until ready", store.TestInput{Steps: []string{`wait for "Ready" within 60s`, `expect text "Shop"`}})
 	j := f.newJobs(jobs.Config{Browser: browsers})
@@ -82,7 +59,7 @@ setInterval(async () => {
 	start(t, j)
 
 	select {
-	case <-polling:
+	case <-app.polling:
 	case <-time.After(3 * time.Minute):
 		t.Fatalf("the page never polled: the agent did not start: %+v", f.agent(agents[0].ID))
 	}
@@ -98,7 +75,7 @@ setInterval(async () => {
 		t.Fatalf("the restarted server moved: %s, was %s", got, dbURL)
 	}
 	restartedAt := time.Now()
-	ready.Store(true)
+	app.ready.Store(true)
 
 	finished(t, done, 1, 3*time.Minute)
 	a := f.agent(agents[0].ID)

@@ -5,14 +5,11 @@ import (
 	"fmt"
 	"github.com/argusqa/argus/internal/netpolicy"
 	"log/slog"
-	"net/http"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -86,27 +83,8 @@ func TestKilledWorkerIsRescued(t *testing.T) {
 		t.Skip("kills a worker process and waits for River's rescuer")
 	}
 	ctx := context.Background()
-	var ready atomic.Bool
-	polling := make(chan struct{})
-	var once sync.Once
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /", page("Shop", `<h1>Shop</h1><div id="state"></div>
-<script>
-setInterval(async () => {
-  const r = await fetch('/state');
-  if ((await r.text()) === 'ready' && !document.getElementById('ready')) {
-    const p = document.createElement('p'); p.id = 'ready'; p.textContent = 'Ready';
-    document.getElementById('state').appendChild(p);
-  }
-}, 100);
-</script>`))
-	mux.HandleFunc("GET /state", func(w http.ResponseWriter, _ *http.Request) {
-		once.Do(func() { close(polling) })
-		if ready.Load() {
-			fmt.Fprint(w, "ready")
-		}
-	})
-	f := newFixture(t, newApp(t, mux).URL)
+	app := newWaitingApp(t)
+	f := newFixture(t, app.url)
 	localBrowsers(t, 1) // skips without Chromium
 	tt := f.test("Waits until ready", store.TestInput{Steps: []string{`wait for "Ready" within 60s`}})
 	insertOnly := f.newJobs(jobs.Config{})
@@ -147,7 +125,7 @@ setInterval(async () => {
 	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
 	// The agent is in its wait step, in the worker's browser, once it
 	// recorded the start page and the page polls.
-	for _, ch := range []chan struct{}{stepRecorded, polling} {
+	for _, ch := range []chan struct{}{stepRecorded, app.polling} {
 		select {
 		case <-ch:
 		case <-exited:
@@ -168,7 +146,7 @@ setInterval(async () => {
 	if len(orphans) == 0 {
 		t.Fatal("no browser process outlived the killed worker: nothing to reap, the test proves nothing")
 	}
-	ready.Store(true)
+	app.ready.Store(true)
 
 	// A second worker takes over on the same host: its local provider
 	// shares the dead worker's TempDir and, when it starts, reaps the
