@@ -23,6 +23,11 @@ type Map struct {
 	// Skipped are links not followed because they look destructive (log
 	// out, delete…) or are not pages (downloads, mailto:).
 	Skipped []string `json:"skipped,omitempty"`
+	// Flows are the main user journeys the flows phase found (with a
+	// model only).
+	Flows []Flow `json:"flows,omitempty"`
+	// FlowsError says why the flows phase found nothing, when it failed.
+	FlowsError string `json:"flows_error,omitempty"`
 	// BudgetExhausted says the page budget ended the crawl before the
 	// frontier was empty.
 	BudgetExhausted bool `json:"budget_exhausted,omitempty"`

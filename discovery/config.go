@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/argusqa/argus/agent/llm"
 	"github.com/argusqa/argus/browser"
 	"github.com/argusqa/argus/internal/netpolicy"
 	"github.com/argusqa/argus/suite"
@@ -45,6 +46,10 @@ type Config struct {
 	// AllowDestructive lets the forms phase submit forms that look
 	// destructive too. Default false: they are mapped, never submitted.
 	AllowDestructive bool
+	// Model, when set, runs the flows phase: it reads the map and names
+	// the main user journeys, suggested as goal-and-checkpoint tests.
+	// Default nil: no flows phase.
+	Model llm.Model
 	// Logger receives progress. Default: discard.
 	Logger *slog.Logger
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/argusqa/argus/agent/llm"
 	"github.com/argusqa/argus/browser"
 	"github.com/argusqa/argus/internal/netpolicy"
 )
@@ -21,6 +22,8 @@ type Result struct {
 	Tests []Suggestion
 	// SignIn is how the persona signed in, when one was given.
 	SignIn *SignIn
+	// Usage is the flows phase's model tokens.
+	Usage llm.Usage
 }
 
 // SignIn is the sign-in form the persona used, as suggested tests address it.
@@ -106,6 +109,18 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	d.m.Finished = time.Now().UTC()
 	res := &Result{Map: d.m, SignIn: d.signIn}
 	res.Tests = suggest(res)
+	// Phase flows, with a model. A model that fails costs the journeys,
+	// not the map.
+	if cfg.Model != nil {
+		fs, usage, err := findFlows(ctx, cfg.Model, res)
+		res.Usage = usage
+		if err != nil {
+			d.log.Warn("discovery: no flows", "error", err)
+			d.m.FlowsError = err.Error()
+		}
+		d.m.Flows = fs
+		res.Tests = append(res.Tests, filterSuggestions(flowSuggestions(fs), res.Tests)...)
+	}
 	return res, nil
 }
 

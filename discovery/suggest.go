@@ -16,8 +16,12 @@ import (
 type Suggestion struct {
 	Name  string   `yaml:"name"`
 	URL   string   `yaml:"url"`
-	Steps []string `yaml:"steps"`
-	Tags  []string `yaml:"tags,omitempty"`
+	Steps []string `yaml:"steps,omitempty"`
+	// Goal and Checkpoints describe a journey of the flows phase, which a
+	// model carries out.
+	Goal        string   `yaml:"goal,omitempty"`
+	Checkpoints []string `yaml:"checkpoints,omitempty"`
+	Tags        []string `yaml:"tags,omitempty"`
 	// Why says what the test is based on; written as a YAML comment-free
 	// field only in the JSON map, not in the test file.
 	Why string `yaml:"-"`
@@ -185,4 +189,25 @@ func (r *Result) SuggestedYAML() []byte {
 	}
 	b.Write(mustYAML(map[string]any{"tests": r.Tests}))
 	return []byte(b.String())
+}
+
+// filterSuggestions keeps the suggestions the suite's rules accept whose
+// names none of have already takes.
+func filterSuggestions(in, have []Suggestion) []Suggestion {
+	names := map[string]bool{}
+	for _, s := range have {
+		names[s.Name] = true
+	}
+	var out []Suggestion
+	for _, s := range in {
+		if names[s.Name] {
+			continue
+		}
+		if _, err := suite.Parse("suggestion.yaml", mustYAML(s)); err != nil {
+			continue
+		}
+		names[s.Name] = true
+		out = append(out, s)
+	}
+	return out
 }

@@ -101,7 +101,7 @@ func (j *Jobs) discoveryConfig(ctx context.Context, d *store.Discovery) (discove
 	cfg := discovery.Config{
 		Browser: j.cfg.Browser, BaseURL: p.BaseURL, AllowedOrigins: p.AllowedOrigins, Policy: *j.cfg.TargetPolicy,
 		MaxPages: d.MaxPages, Parallel: min(discovery.MaxParallel, j.cfg.MaxAgents), AllowDestructive: p.DiscoveryAllowDestructive,
-		Logger: j.cfg.Logger,
+		Logger: j.cfg.Logger, Model: j.cfg.Model,
 	}
 	if d.Persona != "" {
 		per, err := j.cfg.Store.GetPersona(ctx, d.TenantID, d.ProjectID, d.Persona)

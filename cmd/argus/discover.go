@@ -17,7 +17,7 @@ import (
 // application is usually on this machine.
 var discoverSettings = []config.Setting{
 	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork,
-	config.BrowserIdleTimeout, config.PageLoadTimeout, config.BaseURL,
+	config.BrowserIdleTimeout, config.PageLoadTimeout, config.BaseURL, config.Model,
 	config.TargetAllowPrivateLocal, config.TargetAllowCIDRs,
 	config.LogLevel, config.LogFormat,
 }
@@ -59,6 +59,10 @@ func runDiscover(ctx context.Context, e *env, args []string) error {
 		persona = &discovery.Persona{LoginPath: *loginPath, Username: *loginUser, Password: pw, PasswordSecret: *loginSecret}
 	}
 	log := cfg.Logger(e.stderr)
+	model, err := openModel(ctx, cfg, e.getenv, log)
+	if err != nil {
+		return err
+	}
 	browsers, err := openBrowsers(ctx, cfg, *parallel, cfg.BaseURL, log)
 	if err != nil {
 		return err
@@ -67,6 +71,7 @@ func runDiscover(ctx context.Context, e *env, args []string) error {
 	dcfg := discovery.Config{
 		Browser: browsers, BaseURL: cfg.BaseURL, AllowedOrigins: origins, Policy: cfg.TargetPolicy(),
 		MaxPages: *maxPages, Parallel: *parallel, Persona: persona, AllowDestructive: *allowDestructive, Logger: log,
+		Model: model,
 	}
 	fmt.Fprintf(e.stdout, "discovering %s with up to %d %s, at most %d pages\n", cfg.BaseURL, *parallel, plural(*parallel, "browser", "browsers"), *maxPages)
 	res, err := discovery.Run(ctx, dcfg)
@@ -88,6 +93,12 @@ func runDiscover(ctx context.Context, e *env, args []string) error {
 		len(m.AuthWalls), plural(len(m.AuthWalls), "wall", "walls"), len(res.Tests), plural(len(res.Tests), "test", "tests"))
 	for _, p := range m.Pages {
 		fmt.Fprintf(e.stdout, "  %-30s %s\n", p.Path, p.Title)
+	}
+	if model != nil {
+		fmt.Fprintf(e.stdout, "%d %s from %s\n", len(m.Flows), plural(len(m.Flows), "user journey", "user journeys"), describeModel(model))
+		if m.FlowsError != "" {
+			fmt.Fprintf(e.stdout, "the flows phase found nothing: %s\n", m.FlowsError)
+		}
 	}
 	if m.BudgetExhausted {
 		fmt.Fprintf(e.stdout, "the page budget (%d) ended the crawl: raise --max-pages to see more\n", *maxPages)
