@@ -99,3 +99,42 @@ func TestAgentPageShowsRole(t *testing.T) {
 		t.Errorf("the agent page does not name the role:\n%s", body)
 	}
 }
+
+// TestPlansPage lists the project's plans with their needs and its roles;
+// Run starts the plan and shows its graph.
+func TestPlansPage(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p, first := e.seedProject("Shop", "Buyer orders")
+	if _, err := e.st.CreateTest(e.ctx, e.tenant.ID, p.ID, store.TestInput{Name: "Seller ships", Goal: "Ship it"}); err != nil {
+		t.Fatal(err)
+	}
+	pl, err := e.st.PutPlan(e.ctx, e.tenant.ID, p.ID, "Order and ship", []plan.Node{{Name: first.Name}, {Name: "Seller ships", Needs: []string{first.Name}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.PutRole(e.ctx, e.tenant.ID, p.ID, "checkout-auditor", "Every amount must add up."); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("max@example.com")
+	page := "/projects/" + p.ID.String() + "/plans"
+	if body := c.get("/projects/" + p.ID.String()).Body; !strings.Contains(body, `href="`+page+`"`) {
+		t.Fatal("project pages do not link to the plans")
+	}
+	body := c.get(page).Body
+	for _, want := range []string{"Order and ship", "Seller ships", "needs Buyer orders", `action="/plans/` + pl.ID.String() + `/run"`,
+		"ux-auditor", "checkout-auditor", "Every amount must add up."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("plans page lacks %q", want)
+		}
+	}
+	res := c.post("/plans/"+pl.ID.String()+"/run", nil)
+	if res.StatusCode != http.StatusSeeOther || !strings.HasSuffix(res.Header.Get("Location"), "/plan") {
+		t.Fatalf("run: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if body := c.get(res.Header.Get("Location")).Body; !strings.Contains(body, `data-node="Seller ships"`) {
+		t.Error("the started plan's graph does not show")
+	}
+	if res := c.post("/plans/not-an-id/run", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("bad id: %d", res.StatusCode)
+	}
+}

@@ -91,6 +91,8 @@ func (u *UI) routes() http.Handler {
 	admin("POST /projects/{id}/m365/sign-in", u.m365SignIn)
 	admin("POST /projects/{id}/m365/delete", u.m365Delete)
 	member("GET /integrations/m365/callback", u.m365Callback)
+	member("GET /projects/{id}/plans", u.planList)
+	member("POST /plans/{id}/run", u.planRun)
 	member("GET /projects/{id}/personas", u.personaList)
 	admin("POST /projects/{id}/personas", u.personaPut)
 	admin("POST /projects/{id}/personas/{name}/delete", u.personaDelete)
