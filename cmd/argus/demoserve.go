@@ -18,6 +18,7 @@ import (
 	"github.com/argusqa/argus/internal/config"
 	"github.com/argusqa/argus/report"
 	"github.com/argusqa/argus/store"
+	"github.com/argusqa/argus/suite"
 )
 
 // `argus demo --serve`: after the demo run, the embedded server (the
@@ -125,6 +126,21 @@ func setUpDemoProject(ctx context.Context, a *app.App, p *app.Principal, appURL,
 	}
 	if _, err := a.SyncTestFiles(ctx, p, project.ID, files); err != nil {
 		return "", err
+	}
+	// The suite's personas become the project's, so its plan runs from
+	// the web UI as it ran here.
+	for _, f := range files {
+		parsed, err := suite.ParseFile(f.Path, []byte(f.Content))
+		if err != nil {
+			return "", err
+		}
+		for _, pe := range parsed.Personas {
+			if _, err := a.PutPersona(ctx, p, project.ID, pe.Name, store.PersonaInput{DisplayName: pe.DisplayName, Email: pe.Email,
+				Username: pe.Username, PasswordSecret: pe.PasswordSecret, TOTPSecret: pe.TOTPSecret,
+				Locale: pe.Locale, Timezone: pe.Timezone, UserAgent: pe.UserAgent}); err != nil {
+				return "", fmt.Errorf("persona %q: %w", pe.Name, err)
+			}
+		}
 	}
 	agents, err := localAgents(runs, reportDir, model)
 	if err != nil || len(agents) == 0 {

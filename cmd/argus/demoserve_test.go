@@ -85,6 +85,20 @@ func TestDemoServe(t *testing.T) {
 		if len(tests.Items) < 10 {
 			t.Errorf("start %d: the project has %d tests, want the demo suite", start, len(tests.Items))
 		}
+		// The suite's plan and its personas, so the plan runs from the UI.
+		var named struct {
+			Items []struct {
+				Name string `json:"name"`
+			}
+		}
+		getJSON(t, c, url+"/api/v1/projects/"+projects.Items[0].ID+"/plans", &named)
+		if len(named.Items) != 1 || named.Items[0].Name != "Order, ship and track" {
+			t.Errorf("start %d: plans %+v", start, named.Items)
+		}
+		getJSON(t, c, url+"/api/v1/projects/"+projects.Items[0].ID+"/personas", &named)
+		if len(named.Items) != 2 || named.Items[0].Name != "buyer" || named.Items[1].Name != "seller" {
+			t.Errorf("start %d: personas %+v", start, named.Items)
+		}
 		if code := stop(); code != exitOK {
 			t.Fatalf("start %d: argus demo --serve exited %d", start, code)
 		}
