@@ -351,6 +351,10 @@ type Schedule struct {
 	MaxRunsPerDay   *int   `json:"max_runs_per_day"`
 	MaxTokensPerDay *int64 `json:"max_tokens_per_day"`
 	Paused          bool   `json:"paused"`
+	// Digest is when a digest mail goes to DigestTo: off, firing (after
+	// each firing's run finished) or daily (each day in Timezone).
+	Digest   string   `json:"digest"`
+	DigestTo []string `json:"digest_to"`
 	// NextFirings are the next five firing times (none while paused).
 	NextFirings []time.Time `json:"next_firings"`
 	CreatedAt   time.Time   `json:"created_at"`
@@ -367,6 +371,9 @@ type ScheduleInput struct {
 	MaxRunsPerDay   *int     `json:"max_runs_per_day"`
 	MaxTokensPerDay *int64   `json:"max_tokens_per_day"`
 	Paused          bool     `json:"paused"`
+	// Digest is off (default), firing or daily; DigestTo its subscribers.
+	Digest   string   `json:"digest,omitempty"`
+	DigestTo []string `json:"digest_to,omitempty"`
 }
 
 // Firing is one firing of a schedule: the run it started (null when the

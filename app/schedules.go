@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"net/mail"
 	"slices"
 	"strings"
 	"time"
@@ -50,6 +52,28 @@ func (a *App) checkSchedule(in api.ScheduleInput) (store.ScheduleInput, error) {
 	if in.MaxTokensPerDay != nil && *in.MaxTokensPerDay < 0 {
 		fields = append(fields, FieldError{Field: "max_tokens_per_day", Message: "max_tokens_per_day must be 0 or more (null: no limit)"})
 	}
+	out.Digest, out.DigestTo = in.Digest, nil
+	switch in.Digest {
+	case "", store.DigestOff, store.DigestFiring, store.DigestDaily:
+	default:
+		fields = append(fields, FieldError{Field: "digest", Message: "digest must be off, firing (after each firing's run) or daily"})
+	}
+	if len(in.DigestTo) > MaxDigestRecipients {
+		fields = append(fields, FieldError{Field: "digest_to", Message: fmt.Sprintf("at most %d addresses", MaxDigestRecipients)})
+	}
+	for i, addr := range in.DigestTo {
+		a, err := mail.ParseAddress(strings.TrimSpace(addr))
+		if err != nil || a.Name != "" || len(a.Address) > 254 {
+			fields = append(fields, FieldError{Field: fmt.Sprintf("digest_to[%d]", i), Message: "must be a bare e-mail address such as qa@example.com"})
+			continue
+		}
+		if !slices.Contains(out.DigestTo, a.Address) {
+			out.DigestTo = append(out.DigestTo, a.Address)
+		}
+	}
+	if in.Digest != "" && in.Digest != store.DigestOff && len(in.DigestTo) == 0 {
+		fields = append(fields, FieldError{Field: "digest_to", Message: "a digest needs at least one address"})
+	}
 	if len(fields) > 0 {
 		return out, invalid("the schedule is not valid", fields...)
 	}
@@ -60,11 +84,14 @@ func (a *App) checkSchedule(in api.ScheduleInput) (store.ScheduleInput, error) {
 	return out, nil
 }
 
+// MaxDigestRecipients bounds a schedule's digest subscribers.
+const MaxDigestRecipients = 50
+
 // ScheduleView is sc's wire form, with its next firing times.
 func (a *App) ScheduleView(sc *store.Schedule) api.Schedule {
 	v := api.Schedule{ID: sc.ID, ProjectID: sc.ProjectID, Name: sc.Name, Cron: sc.Cron, Timezone: sc.Timezone,
 		Tags: nonNil(sc.Tags), TestNames: nonNil(sc.TestNames), MaxRunsPerDay: sc.MaxRunsPerDay, MaxTokensPerDay: sc.MaxTokensPerDay,
-		Paused: sc.Paused, NextFirings: []time.Time{}, CreatedAt: sc.CreatedAt.UTC(), UpdatedAt: sc.UpdatedAt.UTC()}
+		Paused: sc.Paused, Digest: sc.Digest, DigestTo: nonNil(sc.DigestTo), NextFirings: []time.Time{}, CreatedAt: sc.CreatedAt.UTC(), UpdatedAt: sc.UpdatedAt.UTC()}
 	if sc.NextFireAt != nil {
 		v.NextFirings = append(v.NextFirings, sc.NextFireAt.UTC())
 		if spec, err := schedule.Parse(sc.Cron, sc.Timezone); err == nil {

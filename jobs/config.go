@@ -94,6 +94,11 @@ type Config struct {
 	// http://localhost:8080.
 	PublicURL string
 
+	// SendMail, when set, sends the schedules' digest mail (the server's
+	// SMTP mailer); the digest job runs with it every minute. Default nil:
+	// no digest job, and digests wait for a worker that has a mailer.
+	SendMail func(ctx context.Context, to, subject, body string) error
+
 	// Browser hands out one browser per agent. Nil makes an insert-only
 	// Jobs: Enqueue and CancelAgent work, Start works no jobs (a server
 	// without an embedded worker).

@@ -60,6 +60,11 @@ func New(cfg Config) (*Jobs, error) {
 	if err := river.AddWorkerSafely(workers, &reconcileWorker{j: j}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	if cfg.SendMail != nil {
+		if err := river.AddWorkerSafely(workers, &digestWorker{j: j}); err != nil {
+			return nil, err
+		}
+	}
 	if err := river.AddWorkerSafely(workers, &scheduleWorker{j: j}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
@@ -102,6 +107,11 @@ func New(cfg Config) (*Jobs, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return ScheduleArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "argus_fire_schedules", RunOnStart: true}),
 		}, cfg.PeriodicJobs...)
+		if cfg.SendMail != nil {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(onTheInterval(cfg.ScheduleInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return DigestArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "argus_send_digests", RunOnStart: true}))
+		}
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), rc)
 	if err != nil {

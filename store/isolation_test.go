@@ -33,6 +33,9 @@ var notTenantScoped = []string{
 	// The schedule firing job's scan for due schedules across tenants;
 	// each firing then runs tenant-scoped (FireSchedule).
 	"DueSchedules",
+	// The digest job's scan across tenants; each digest is then claimed
+	// and read tenant-scoped.
+	"DueDigests",
 	// A person's own memberships, read at login before a tenant is chosen.
 	"UserMemberships",
 	// The reconciliation's scan for plan runs whose advance was lost; each
@@ -69,6 +72,8 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 	ctx := t.Context()
 	B := b.tenant.ID
 	deliveries, _ := s.ListDeliveries(ctx, a.tenant.ID, a.project.ID, 1)
+	aFirings, _ := s.ListFirings(ctx, a.tenant.ID, a.schedule.ID, 1)
+	aFiring := aFirings[0].ID
 	aDelivery := deliveries[0].ID
 	gh := store.IntegrationGitHub
 
@@ -210,6 +215,26 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 				return errors.New("fired another tenant's schedule")
 			}
 			return nil
+		},
+		"GetFiring": func() error { _, err := s.GetFiring(ctx, B, aFiring); return notFound(err) },
+		"ClaimFiringDigest": func() error {
+			ok, err := s.ClaimFiringDigest(ctx, B, aFiring)
+			if ok {
+				return errors.New("claimed another tenant's digest")
+			}
+			return err
+		},
+		"ReleaseFiringDigest": func() error { return s.ReleaseFiringDigest(ctx, B, aFiring) },
+		"ClaimDailyDigest": func() error {
+			ok, err := s.ClaimDailyDigest(ctx, B, a.schedule.ID, nil, time.Now())
+			if ok {
+				return errors.New("claimed another tenant's daily digest")
+			}
+			return err
+		},
+		"FiringsBetween": func() error {
+			l, err := s.FiringsBetween(ctx, B, a.schedule.ID, time.Time{}, time.Now().Add(24*time.Hour), 10)
+			return empty(len(l), err)
 		},
 		"ListFirings":      func() error { l, err := s.ListFirings(ctx, B, a.schedule.ID, 10); return empty(len(l), err) },
 		"GetRun":           func() error { _, err := s.GetRun(ctx, B, a.run.ID); return notFound(err) },

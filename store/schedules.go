@@ -28,9 +28,24 @@ type Schedule struct {
 	MaxTokensPerDay *int64
 	Paused          bool
 	// NextFireAt is the next due firing, nil while paused.
-	NextFireAt           *time.Time
+	NextFireAt *time.Time
+	// Digest is when a digest mail goes to DigestTo: DigestOff,
+	// DigestFiring (after each firing's run finished) or DigestDaily
+	// (after each day in Timezone, over that day's firings).
+	Digest   string
+	DigestTo []string
+	// DigestFrom is, for a daily digest, the start of the next day not
+	// yet digested; nil before the first.
+	DigestFrom           *time.Time
 	CreatedAt, UpdatedAt time.Time
 }
+
+// Digest modes of a schedule.
+const (
+	DigestOff    = "off"
+	DigestFiring = "firing"
+	DigestDaily  = "daily"
+)
 
 // ScheduleInput is the editable part of a schedule.
 type ScheduleInput struct {
@@ -40,6 +55,8 @@ type ScheduleInput struct {
 	MaxTokensPerDay      *int64
 	Paused               bool
 	NextFireAt           *time.Time
+	Digest               string // "" is DigestOff
+	DigestTo             []string
 }
 
 func (in *ScheduleInput) normalise() {
@@ -52,14 +69,20 @@ func (in *ScheduleInput) normalise() {
 	if in.TestNames == nil {
 		in.TestNames = []string{}
 	}
+	if in.Digest == "" {
+		in.Digest = DigestOff
+	}
+	if in.DigestTo == nil {
+		in.DigestTo = []string{}
+	}
 }
 
-const scheduleColumns = `id, tenant_id, project_id, name, cron, timezone, tags, test_names, max_runs_per_day, max_tokens_per_day, paused, next_fire_at, created_at, updated_at`
+const scheduleColumns = `id, tenant_id, project_id, name, cron, timezone, tags, test_names, max_runs_per_day, max_tokens_per_day, paused, next_fire_at, created_at, updated_at, digest, digest_to, digest_from`
 
 func scanSchedule(r pgx.Row) (Schedule, error) {
 	var x Schedule
 	err := r.Scan(&x.ID, &x.TenantID, &x.ProjectID, &x.Name, &x.Cron, &x.Timezone, &x.Tags, &x.TestNames,
-		&x.MaxRunsPerDay, &x.MaxTokensPerDay, &x.Paused, &x.NextFireAt, &x.CreatedAt, &x.UpdatedAt)
+		&x.MaxRunsPerDay, &x.MaxTokensPerDay, &x.Paused, &x.NextFireAt, &x.CreatedAt, &x.UpdatedAt, &x.Digest, &x.DigestTo, &x.DigestFrom)
 	return x, err
 }
 
@@ -69,9 +92,9 @@ func (s *Store) CreateSchedule(ctx context.Context, tenant, project uuid.UUID, i
 	var x Schedule
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		x, err = scanSchedule(tx.QueryRow(ctx, `
-			INSERT INTO schedules (id, tenant_id, project_id, name, cron, timezone, tags, test_names, max_runs_per_day, max_tokens_per_day, paused, next_fire_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING `+scheduleColumns,
-			newID(), tenant, project, in.Name, in.Cron, in.Timezone, in.Tags, in.TestNames, in.MaxRunsPerDay, in.MaxTokensPerDay, in.Paused, in.NextFireAt))
+			INSERT INTO schedules (id, tenant_id, project_id, name, cron, timezone, tags, test_names, max_runs_per_day, max_tokens_per_day, paused, next_fire_at, digest, digest_to)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING `+scheduleColumns,
+			newID(), tenant, project, in.Name, in.Cron, in.Timezone, in.Tags, in.TestNames, in.MaxRunsPerDay, in.MaxTokensPerDay, in.Paused, in.NextFireAt, in.Digest, in.DigestTo))
 		return err
 	})
 	if err != nil {
@@ -117,9 +140,10 @@ func (s *Store) UpdateSchedule(ctx context.Context, tenant, id uuid.UUID, in Sch
 	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
 		x, err = scanSchedule(tx.QueryRow(ctx, `
 			UPDATE schedules SET name = $3, cron = $4, timezone = $5, tags = $6, test_names = $7, max_runs_per_day = $8,
-			       max_tokens_per_day = $9, paused = $10, next_fire_at = $11, updated_at = now()
+			       max_tokens_per_day = $9, paused = $10, next_fire_at = $11, digest = $12, digest_to = $13,
+			       digest_from = CASE WHEN digest = $12 THEN digest_from END, updated_at = now()
 			WHERE tenant_id = $1 AND id = $2 RETURNING `+scheduleColumns,
-			tenant, id, in.Name, in.Cron, in.Timezone, in.Tags, in.TestNames, in.MaxRunsPerDay, in.MaxTokensPerDay, in.Paused, in.NextFireAt))
+			tenant, id, in.Name, in.Cron, in.Timezone, in.Tags, in.TestNames, in.MaxRunsPerDay, in.MaxTokensPerDay, in.Paused, in.NextFireAt, in.Digest, in.DigestTo))
 		return err
 	})
 	if err != nil {

@@ -73,7 +73,8 @@ func (u *UI) schedulePause(w http.ResponseWriter, r *http.Request, v *viewer) er
 		return err
 	}
 	in := api.ScheduleInput{Name: sc.Name, Cron: sc.Cron, Timezone: sc.Timezone, Tags: sc.Tags, TestNames: sc.TestNames,
-		MaxRunsPerDay: sc.MaxRunsPerDay, MaxTokensPerDay: sc.MaxTokensPerDay, Paused: r.PostFormValue("paused") == "true"}
+		MaxRunsPerDay: sc.MaxRunsPerDay, MaxTokensPerDay: sc.MaxTokensPerDay, Paused: r.PostFormValue("paused") == "true",
+		Digest: sc.Digest, DigestTo: sc.DigestTo}
 	if _, err := u.app.UpdateSchedule(r.Context(), v.p, id, in); err != nil {
 		return err
 	}

@@ -227,6 +227,10 @@ func openScheduler(ctx context.Context, e *env, cfg *config.Config, st *store.St
 		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention, MailDomain: cfg.MailDomain, Observer: agentMetrics{m}, Logger: log,
 		TargetPolicy: new(cfg.TargetPolicy()), Video: videoConfig(cfg, log), PublicURL: cfg.PublicURL}
 	dl.wire(&jcfg)
+	var err error
+	if jcfg.SendMail, err = digestMailer(cfg); err != nil {
+		return nil, nil, err
+	}
 	closeBrowsers := func() {}
 	if cfg.EmbeddedWorker {
 		browsers, err := openBrowsers(ctx, cfg, cfg.MaxAgents, "", log)

@@ -27,8 +27,10 @@ var workerSettings = append([]config.Setting{
 	config.JobTimeout, config.RescueAfter, config.FFmpeg, config.VideoMaxMB, config.LogLevel, config.LogFormat, config.MetricsListen,
 	// Where the browsers may go.
 	config.TargetAllowPrivate, config.TargetAllowCIDRs,
-	// For the links in webhooks and GitHub issues.
+	// For the links in webhooks, GitHub issues and digests.
 	config.PublicURL,
+	// The schedules' digest mail goes out from the workers.
+	config.SMTPURL, config.MailFrom,
 }, append(mailSettings, deliverySettings...)...)
 
 const workerSynopsis = `worker [flags]
@@ -110,6 +112,9 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		MaxAgents: cfg.MaxAgents, JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.RescueAfter, MailRetention: cfg.MailRetention, MailDomain: cfg.MailDomain,
 		Observer: agentMetrics{m}, Logger: log, TargetPolicy: new(cfg.TargetPolicy()),
 		Video: videoConfig(cfg, log), PublicURL: cfg.PublicURL,
+	}
+	if jcfg.SendMail, err = digestMailer(cfg); err != nil {
+		return err
 	}
 	dl.wire(&jcfg)
 	j, err := jobs.New(jcfg)
