@@ -35,6 +35,8 @@ type (
 		Tests        []api.Test        `json:"tests"`
 		Runs         []exportRun       `json:"runs"`
 		Integrations []api.Integration `json:"integrations"`
+		// Discoveries are the latest 20, with their maps and suggestions.
+		Discoveries []api.Discovery `json:"discoveries"`
 	}
 )
 
@@ -50,7 +52,7 @@ func (a *App) ExportFilename(ctx context.Context, p *Principal) (string, error) 
 // ExportTenant writes everything the tenant holds to w as one JSON
 // document (GDPR data portability), admin only: members, keys (never their
 // secret), integrations (tokens stay sealed), projects with secret names
-// (never values), tests, runs, agents and steps; screenshots and videos by URL. It is
+// (never values), tests, runs, agents and steps, discoveries; screenshots and videos by URL. It is
 // written project by project, so memory stays bounded by one project. A
 // failure after the first byte leaves the document cut short, which the
 // reader sees as invalid JSON, never as a complete export missing data.
@@ -129,6 +131,18 @@ func (a *App) exportProject(ctx context.Context, p *store.Project) (*exportProje
 		return nil, err
 	}
 	ep.Personas = nonNil(Map(personas, PersonaView))
+	ds, err := a.store.ListDiscoveries(ctx, tenant, p.ID, 20)
+	if err != nil {
+		return nil, err
+	}
+	ep.Discoveries = []api.Discovery{}
+	for _, d := range ds {
+		full, err := a.store.GetDiscovery(ctx, tenant, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		ep.Discoveries = append(ep.Discoveries, a.DiscoveryView(full, true))
+	}
 	for t, err := range a.store.AllTests(ctx, tenant, store.TestFilter{ProjectID: &p.ID}) {
 		if err != nil {
 			return nil, err

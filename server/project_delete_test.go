@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/argusqa/argus/integrations/storage"
+	"github.com/argusqa/argus/store"
 )
 
 // TestDeleteProjectDeletesItsScreenshots: deleting a project removes its
@@ -17,6 +18,13 @@ func TestDeleteProjectDeletesItsScreenshots(t *testing.T) {
 	ctx := context.Background()
 	shotA := storage.ScreenshotKey(a.tenant.ID.String(), a.agent.ID.String(), 1, 0)
 	shotB := storage.ScreenshotKey(b.tenant.ID.String(), b.agent.ID.String(), 1, 0)
+	videoA := storage.VideoKey(a.tenant.ID.String(), a.agent.ID.String(), 1)
+	if err := e.blobs.Put(ctx, videoA, []byte("webm"), "video/webm"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.FinishAgent(ctx, a.tenant.ID, a.agent.ID, store.AgentResult{Status: store.StatusFailed, VideoKey: &videoA}); err != nil {
+		t.Fatal(err)
+	}
 
 	if r := e.do("DELETE", "/api/v1/projects/"+a.project.ID.String(), key(b.adminKey), nil); r.status != http.StatusNotFound {
 		t.Fatalf("other tenant's delete: %d", r.status)
@@ -26,6 +34,12 @@ func TestDeleteProjectDeletesItsScreenshots(t *testing.T) {
 	}
 	if _, err := e.blobs.Get(ctx, shotA); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the deleted project's screenshot is still stored: %v", err)
+	}
+	if _, err := e.blobs.Get(ctx, videoA); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("the deleted project's video is still stored: %v", err)
+	}
+	if d, err := e.store.GetDiscovery(ctx, a.tenant.ID, a.discovery.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the deleted project's discovery is still there: %+v %v", d, err)
 	}
 	rc, err := e.blobs.Get(ctx, shotB)
 	if err != nil {

@@ -197,9 +197,21 @@ func TestTenantExportAndDelete(t *testing.T) {
 	if _, err := e.store.PutPersona(t.Context(), a.tenant.ID, a.project.ID, "buyer", store.PersonaInput{DisplayName: "Berta", PasswordSecret: "password"}); err != nil {
 		t.Fatal(err)
 	}
+	// A recording of A's agent, as a worker keeps it.
+	videoKey := storage.VideoKey(a.tenant.ID.String(), a.agent.ID.String(), 1)
+	videoURL := "http://localhost:8080/api/v1/agents/" + a.agent.ID.String() + "/video"
+	if err := e.blobs.Put(t.Context(), videoKey, []byte("\x1a\x45\xdf\xa3webm"), "video/webm"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.FinishAgent(t.Context(), a.tenant.ID, a.agent.ID, store.AgentResult{Status: store.StatusFailed, VideoKey: &videoKey, VideoURL: &videoURL}); err != nil {
+		t.Fatal(err)
+	}
 	r := e.do("GET", "/api/v1/tenant/export", admin, nil)
 	if r.status != 200 || !json.Valid(r.body) {
 		t.Fatalf("export: %d %s", r.status, r.body)
+	}
+	if !strings.Contains(string(r.body), `"video_url":"`+videoURL+`"`) || !strings.Contains(string(r.body), "/acme-page") {
+		t.Fatalf("the export lacks the video or the discovery: %s", r.body)
 	}
 	var doc struct {
 		Tenant   struct{ Slug string }
@@ -236,6 +248,9 @@ func TestTenantExportAndDelete(t *testing.T) {
 	ctx := context.Background()
 	if _, err := e.blobs.Get(ctx, storage.ScreenshotKey(a.tenant.ID.String(), a.agent.ID.String(), 1, 0)); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("A's screenshot survived the deletion: %v", err)
+	}
+	if _, err := e.blobs.Get(ctx, videoKey); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("A's video survived the deletion: %v", err)
 	}
 	if _, err := e.blobs.Get(ctx, storage.ScreenshotKey(b.tenant.ID.String(), b.agent.ID.String(), 1, 0)); err != nil {
 		t.Fatalf("B's screenshot went with A: %v", err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/argusqa/argus/browser"
 	"github.com/argusqa/argus/store"
 )
 
@@ -89,6 +90,15 @@ func TestDiscoverPages(t *testing.T) {
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(res.Body, `id="accept-error"`) || !strings.Contains(res.Body, "frobnicate") {
 		t.Errorf("broken file: %d", res.StatusCode)
 	}
+
+	// In Chromium the map is navigable: a page's "Links to" entry moves to
+	// that page's card.
+	b := openBrowser(t, e, 1280, 900)
+	b.login("max@example.com")
+	b.open(page)
+	b.click(browser.ByCSS("#page-1 a.maplink"))
+	b.waitFor(`location.hash === "#page-2"`)
+	b.shot("discovery")
 
 	other, err := e.st.CreateTenant(e.ctx, "Other", "")
 	if err != nil {
