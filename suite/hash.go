@@ -13,7 +13,7 @@ import (
 const hashVersion = "argus-test-hash/1"
 
 // Hash returns a hex SHA-256 digest of what defines the test's behaviour:
-// its name, url, goal, steps, checkpoints and persona. The agent's replay cache is
+// its name, url, goal, steps, checkpoints, persona and role. The agent's replay cache is
 // keyed by it, so a saved replay is used only for the exact test it was
 // recorded from.
 //
@@ -45,6 +45,11 @@ func (t *Test) Hash() string {
 	// other steps.
 	if t.Persona != "" {
 		field("persona", t.Persona)
+	}
+	// Likewise a role: a model asked to audit takes other steps than one
+	// asked to check a feature, so a replay is not shared between them.
+	if t.Role != "" {
+		field("role", t.Role)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

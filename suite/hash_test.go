@@ -67,6 +67,7 @@ func TestHashChangesWithBehaviour(t *testing.T) {
 		"checkpoint":         func(t *Test) { t.Checkpoints[0] = "the dashboard shows up" },
 		"checkpoint added":   func(t *Test) { t.Checkpoints = append(t.Checkpoints, "x") },
 		"goal/name boundary": func(t *Test) { t.Name, t.Goal = t.Name+"Log in and", " see the dashboard." },
+		"role":               func(t *Test) { t.Role = "ux-auditor" },
 	}
 	for name, change := range variants {
 		tc := mustParseOne(t, hashBase)
