@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -35,6 +36,9 @@ func openBrowsers(ctx context.Context, cfg *config.Config, max int, baseURL stri
 		}
 		return p, nil
 	case "grid":
+		// The browser runs on a Grid node: its egress proxy must listen
+		// where that node can connect.
+		session.EgressProxyListen = net.JoinHostPort(cmp.Or(cfg.GridProxyAddress, "127.0.0.1"), "0")
 		p, err := grid.New(grid.Config{URL: cfg.GridURL, MaxSessions: max, Session: session, Logger: log})
 		if err != nil {
 			return nil, fmt.Errorf("grid browsers: %w", err)

@@ -16,7 +16,7 @@ import (
 
 // calibrateSettings are the settings `argus calibrate` reads.
 var calibrateSettings = []config.Setting{
-	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork,
+	config.Browser, config.GridURL, config.GridProxyAddress, config.BrowserImage, config.BrowserNetwork,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model,
 	config.LogLevel, config.LogFormat,
 }

@@ -25,7 +25,7 @@ const defaultDemoReport = "out/demo-report"
 // starts its own application (no --base-url) and runs in this process (no
 // --server, --api-key, --project, --commit or --branch).
 var demoSettings = []config.Setting{
-	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork,
+	config.Browser, config.GridURL, config.GridProxyAddress, config.BrowserImage, config.BrowserNetwork,
 	config.MaxAgents, config.BrowserIdleTimeout, config.PageLoadTimeout,
 	config.Model, config.Parallel, config.JUnitPath, config.ReportDir,
 	// The demo application listens on this machine's loopback.

@@ -16,7 +16,7 @@ import (
 // policy allows private addresses by default, as for `argus run`: the
 // application is usually on this machine.
 var discoverSettings = []config.Setting{
-	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork,
+	config.Browser, config.GridURL, config.GridProxyAddress, config.BrowserImage, config.BrowserNetwork,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.BaseURL, config.Model,
 	config.TargetAllowPrivateLocal, config.TargetAllowCIDRs,
 	config.LogLevel, config.LogFormat,

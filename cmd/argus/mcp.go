@@ -23,7 +23,7 @@ Logs go to stderr; stdout carries the protocol.`
 // mcpSettings are the settings `argus mcp` reads: those of an in-process
 // `argus run`.
 var mcpSettings = []config.Setting{
-	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork,
+	config.Browser, config.GridURL, config.GridProxyAddress, config.BrowserImage, config.BrowserNetwork,
 	config.MaxAgents, config.BrowserIdleTimeout, config.PageLoadTimeout,
 	config.Model, config.BaseURL, config.Parallel, config.ReportDir,
 	config.TargetAllowPrivateLocal, config.TargetAllowCIDRs, config.BlockThirdParty,

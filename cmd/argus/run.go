@@ -25,7 +25,7 @@ import (
 
 // runSettings are the settings `argus run` and `argus demo` read.
 var runSettings = []config.Setting{
-	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork,
+	config.Browser, config.GridURL, config.GridProxyAddress, config.BrowserImage, config.BrowserNetwork,
 	config.MaxAgents, config.BrowserIdleTimeout, config.PageLoadTimeout,
 	config.Model, config.BaseURL, config.Parallel, config.JUnitPath, config.ReportDir, config.Video, config.FFmpeg, config.VideoMaxMB,
 	config.TargetAllowPrivateLocal, config.TargetAllowCIDRs, config.BlockThirdParty,

@@ -45,7 +45,7 @@ var serveSettings = append([]config.Setting{
 	config.EmbeddedWorker, config.DataDir, config.OperatorTenant, config.BlobDir, config.DiscoveryMaxPages,
 	config.RateLimit, config.RateBurst, config.RateConcurrent, config.TrustedProxies,
 	// Used by an embedded worker only (ARGUS_MODEL also ranks selections).
-	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.NodeName, config.MaxAgents,
+	config.Browser, config.GridURL, config.GridProxyAddress, config.BrowserImage, config.BrowserNetwork, config.NodeName, config.MaxAgents,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model, config.JobTimeout, config.RescueAfter, config.FFmpeg, config.VideoMaxMB,
 	// The target policy: checked when a project is saved or a run starts,
 	// and by an embedded worker's browsers.

@@ -22,7 +22,7 @@ import (
 // workerSettings are the settings `argus worker` reads.
 var workerSettings = append([]config.Setting{
 	config.DatabaseURL, config.Development, config.SecretKey, config.SecretKeyID, config.OldSecretKeys, config.BlobDir,
-	config.Browser, config.GridURL, config.BrowserImage, config.BrowserNetwork, config.NodeName, config.MaxAgents,
+	config.Browser, config.GridURL, config.GridProxyAddress, config.BrowserImage, config.BrowserNetwork, config.NodeName, config.MaxAgents,
 	config.BrowserIdleTimeout, config.PageLoadTimeout, config.Model,
 	config.JobTimeout, config.RescueAfter, config.FFmpeg, config.VideoMaxMB, config.LogLevel, config.LogFormat, config.MetricsListen,
 	// Where the browsers may go.

@@ -73,6 +73,12 @@ type Config struct {
 	// W3C endpoint). Required when Browser is "grid".
 	GridURL string
 
+	// GridProxyAddress is the IP address of this process that Grid nodes
+	// reach: each session's egress proxy (the browser's only way out, see
+	// browser.EgressPolicy) listens there on a port of its own. Default
+	// 127.0.0.1, which only a Grid on this machine reaches.
+	GridProxyAddress string
+
 	// BrowserImage is the container image the docker provider starts.
 	// Default "argus-browser:1" (docker/browser/build.sh tags it).
 	BrowserImage string

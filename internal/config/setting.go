@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -195,6 +196,18 @@ var (
 			return nil
 		},
 	}
+	GridProxyAddress = Setting{
+		Env: "ARGUS_GRID_PROXY_ADDRESS", Flag: "grid-proxy-address", Default: "127.0.0.1",
+		Usage: "IP address of this worker that Grid nodes reach: with ARGUS_BROWSER=grid each browser's egress proxy (the target policy) listens there; the default reaches only a Grid on this machine (in Kubernetes: the pod IP)", Example: "10.8.0.12",
+		apply: func(c *Config, raw string) error {
+			ip, err := netip.ParseAddr(raw)
+			if err != nil || ip.IsUnspecified() || ip.Zone() != "" {
+				return errors.New("must be one IP address of this machine that the Grid's nodes can connect to, e.g. 10.8.0.12 (not a name, not 0.0.0.0)")
+			}
+			c.GridProxyAddress = ip.String()
+			return nil
+		},
+	}
 	BrowserNetwork = Setting{
 		Env: "ARGUS_BROWSER_NETWORK", Flag: "browser-network",
 		Usage: "Docker network of browser containers: empty for the default bridge, host, or a network name (argus run picks host for a loopback base URL)", Example: "host",
@@ -289,7 +302,7 @@ var (
 // All lists every setting, in the order of the README's configuration table.
 var All = []Setting{
 	DatabaseURL, SecretKey, SecretKeyID, OldSecretKeys, Listen, PublicURL,
-	Browser, GridURL, BrowserImage, BrowserNetwork, NodeName, MaxAgents, BrowserIdleTimeout, PageLoadTimeout,
+	Browser, GridURL, GridProxyAddress, BrowserImage, BrowserNetwork, NodeName, MaxAgents, BrowserIdleTimeout, PageLoadTimeout,
 	Model, BaseURL, Parallel, JUnitPath, ReportDir, LogLevel, LogFormat,
 	SMTPURL, MailFrom, MailListen, MailDomain, MailRetention, MailQuota, MailMaxMessageMiB, Development, EmbeddedWorker,
 	RateLimit, RateBurst, RateConcurrent, TrustedProxies, DataDir, OperatorTenant, BlobDir,
