@@ -155,9 +155,11 @@ func TestVideoOnFailure(t *testing.T) {
 	if r.status != 200 || r.header.Get("Content-Type") != "video/webm" {
 		t.Fatalf("GET video: %d %s", r.status, r.header.Get("Content-Type"))
 	}
-	if d := ffprobeDuration(t, r.body); d <= 0 {
+	d := ffprobeDuration(t, r.body)
+	if d <= 0 {
 		t.Fatalf("ffprobe duration %v, want > 0", d)
 	}
+	t.Logf("video of %q: %d bytes, %.2f s", failing, len(r.body), d)
 	if r = e.do("GET", "/api/v1/agents/"+pass.AgentID.String()+"/video", ci, nil); r.status != 404 {
 		t.Fatalf("video of the passing agent: %d, want 404", r.status)
 	}
