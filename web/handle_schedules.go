@@ -48,7 +48,8 @@ func (u *UI) scheduleCreate(w http.ResponseWriter, r *http.Request, v *viewer) e
 		return err
 	}
 	in := api.ScheduleInput{Name: r.PostFormValue("name"), Cron: r.PostFormValue("cron"), Timezone: r.PostFormValue("timezone"),
-		Tags: splitList(r.PostFormValue("tags"), true), TestNames: splitList(r.PostFormValue("test_names"), false)}
+		Tags: splitList(r.PostFormValue("tags"), true), TestNames: splitList(r.PostFormValue("test_names"), false),
+		Digest: r.PostFormValue("digest"), DigestTo: splitList(r.PostFormValue("digest_to"), true)}
 	if in.MaxRunsPerDay, err = optInt[int](r.PostFormValue("max_runs_per_day")); err != nil {
 		return badRequest("Runs per day must be a whole number (empty: no limit).")
 	}
