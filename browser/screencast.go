@@ -57,10 +57,9 @@ type screencast struct {
 }
 
 type screencastFrame struct {
-	data   string // base64 JPEG
-	ackID  int
-	paint  float64 // seconds since the epoch
-	cdpSes string
+	data  string // base64 JPEG
+	ackID int
+	paint float64 // seconds since the epoch
 }
 
 // Screencast streams the page through Chromium's Page.startScreencast over

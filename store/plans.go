@@ -269,12 +269,11 @@ func advancePlan(ctx context.Context, tx pgx.Tx, tenant, run uuid.UUID) (skipped
 		return nil, nil, err
 	}
 	type row struct {
-		name       string
-		needs      []string
-		node       plan.Status
-		agent      Status
-		agentID    uuid.UUID
-		nodeStatus plan.Status
+		name    string
+		needs   []string
+		node    plan.Status
+		agent   Status
+		agentID uuid.UUID
 	}
 	var all []row
 	for rows.Next() {

@@ -1,7 +1,6 @@
 package suite
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -107,12 +106,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// describePlanTest names a plan's test in messages about the plan.
-func describePlanTest(t *Test) string {
-	if t.Plan == nil {
-		return fmt.Sprintf("test %q", t.Name)
-	}
-	return fmt.Sprintf("test %q of plan %q", t.Name, t.Plan.Name)
 }

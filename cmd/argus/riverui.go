@@ -25,10 +25,10 @@ func riverUI(ctx context.Context, sched *jobs.Jobs, log *slog.Logger) (*riverui.
 		Prefix:                   riverUIPrefix,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("River UI: %w", err)
+		return nil, fmt.Errorf("mount River's operator UI: %w", err)
 	}
 	if err := h.Start(ctx); err != nil {
-		return nil, fmt.Errorf("River UI: %w", err)
+		return nil, fmt.Errorf("mount River's operator UI: %w", err)
 	}
 	return h, nil
 }
