@@ -50,9 +50,17 @@ type Config struct {
 	// the main user journeys, suggested as goal-and-checkpoint tests.
 	// Default nil: no flows phase.
 	Model llm.Model
+	// OnProgress, when set, hears of every page added to the map, on the
+	// crawl's goroutines with the map locked: it must return quickly and
+	// not call back. Default none.
+	OnProgress func(Progress)
 	// Logger receives progress. Default: discard.
 	Logger *slog.Logger
 }
+
+// Progress is how far a discovery has come: the pages mapped so far and
+// their forms.
+type Progress struct{ Pages, Forms int }
 
 // Persona is an identity discovery signs in as.
 type Persona struct {

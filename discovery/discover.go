@@ -406,6 +406,13 @@ func (d *discoverer) record(it item, key string, sc *scan, status, consoleErrs i
 	}
 	d.m.Pages = append(d.m.Pages, p)
 	d.scans[key] = sc
+	if d.cfg.OnProgress != nil {
+		forms := 0
+		for _, pg := range d.m.Pages {
+			forms += len(pg.Forms)
+		}
+		d.cfg.OnProgress(Progress{Pages: len(d.m.Pages), Forms: forms})
+	}
 }
 
 // formOf turns a scanned form into the map's form.

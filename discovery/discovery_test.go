@@ -40,14 +40,19 @@ func TestDemoApp(t *testing.T) {
 		_ = browsers.Close(c)
 	})
 
+	var progress []discovery.Progress // written with the map locked
 	res, err := discovery.Run(ctx, discovery.Config{
 		Browser: browsers, BaseURL: srv.URL(), Policy: netpolicy.Policy{AllowPrivate: true},
+		OnProgress: func(p discovery.Progress) { progress = append(progress, p) },
 		Persona: &discovery.Persona{Username: demoapp.DemoEmail, Password: demoapp.DemoPassword, PasswordSecret: "demo_password"},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := res.Map
+	if len(progress) != len(m.Pages) || progress[len(progress)-1] != (discovery.Progress{Pages: len(m.Pages), Forms: m.Forms()}) {
+		t.Errorf("progress %v for %d pages, %d forms", progress, len(m.Pages), m.Forms())
+	}
 	var paths []string
 	for _, p := range m.Pages {
 		paths = append(paths, p.Path)

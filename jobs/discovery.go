@@ -71,7 +71,10 @@ func (w *discoveryWorker) Work(ctx context.Context, job *river.Job[DiscoveryArgs
 	cfg, err := j.discoveryConfig(ctx, d)
 	var res *discovery.Result
 	if err == nil {
+		progress, stop := j.discoveryProgress(ctx, d)
+		cfg.OnProgress = progress
 		res, err = discovery.Run(ctx, cfg)
+		stop()
 	}
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
@@ -126,4 +129,40 @@ func (j *Jobs) discoveryConfig(ctx context.Context, d *store.Discovery) (discove
 		cfg.Persona = &discovery.Persona{LoginPath: d.LoginPath, Username: user, Password: pw, PasswordSecret: per.PasswordSecret}
 	}
 	return cfg, nil
+}
+
+// discoveryProgress records the pages mapped so far for the live views.
+// The crawl hands counts over without waiting (a newer count replaces one
+// not yet written); one goroutine writes them. stop waits for it.
+func (j *Jobs) discoveryProgress(ctx context.Context, d *store.Discovery) (func(discovery.Progress), func()) {
+	latest := make(chan discovery.Progress, 1)
+	done := make(chan struct{})
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case p := <-latest:
+				if err := j.cfg.Store.UpdateDiscoveryProgress(ctx, d.TenantID, d.ID, p.Pages, p.Forms); err != nil && ctx.Err() == nil {
+					j.cfg.Logger.Debug("discovery progress not recorded", "discovery", d.ID, "error", err)
+				}
+			}
+		}
+	}()
+	report := func(p discovery.Progress) {
+		for {
+			select {
+			case latest <- p:
+				return
+			default:
+				select {
+				case <-latest: // drop the stale count
+				default:
+				}
+			}
+		}
+	}
+	return report, func() { cancel(); <-done }
 }

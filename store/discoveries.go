@@ -181,3 +181,13 @@ func (s *Store) FinishDiscovery(ctx context.Context, tenant, id uuid.UUID, res D
 	}
 	return &d, nil
 }
+
+// UpdateDiscoveryProgress records how many pages and forms a running
+// discovery has mapped so far.
+func (s *Store) UpdateDiscoveryProgress(ctx context.Context, tenant, id uuid.UUID, pages, forms int) error {
+	return s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE discoveries SET pages = $3, forms = $4 WHERE tenant_id = $1 AND id = $2 AND status = 'running'`,
+			tenant, id, pages, forms)
+		return exactlyOne("update discovery progress", tag, err)
+	})
+}

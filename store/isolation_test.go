@@ -189,9 +189,10 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 			_, err := s.CreateDiscovery(ctx, B, a.project.ID, store.DiscoveryInput{MaxPages: 3}, nil)
 			return notFound(err)
 		},
-		"GetDiscovery":    func() error { _, err := s.GetDiscovery(ctx, B, a.discovery.ID); return notFound(err) },
-		"ListDiscoveries": func() error { l, err := s.ListDiscoveries(ctx, B, a.project.ID, 10); return empty(len(l), err) },
-		"StartDiscovery":  func() error { _, err := s.StartDiscovery(ctx, B, a.discovery.ID); return notFound(err) },
+		"GetDiscovery":            func() error { _, err := s.GetDiscovery(ctx, B, a.discovery.ID); return notFound(err) },
+		"ListDiscoveries":         func() error { l, err := s.ListDiscoveries(ctx, B, a.project.ID, 10); return empty(len(l), err) },
+		"StartDiscovery":          func() error { _, err := s.StartDiscovery(ctx, B, a.discovery.ID); return notFound(err) },
+		"UpdateDiscoveryProgress": func() error { return notFound(s.UpdateDiscoveryProgress(ctx, B, a.discovery.ID, 99, 9)) },
 		"FinishDiscovery": func() error {
 			_, err := s.FinishDiscovery(ctx, B, a.discovery.ID, store.DiscoveryResult{Error: "stolen"})
 			return notFound(err)

@@ -50,6 +50,12 @@ func TestDiscoverPages(t *testing.T) {
 	if _, err := e.st.StartDiscovery(e.ctx, e.tenant.ID, d.ID); err != nil {
 		t.Fatal(err)
 	}
+	if err := e.st.UpdateDiscoveryProgress(e.ctx, e.tenant.ID, d.ID, 3, 1); err != nil {
+		t.Fatal(err)
+	}
+	if res := c.get("/discoveries/" + d.ID.String()); !strings.Contains(res.Body, "3 pages and 1 forms mapped so far") {
+		t.Errorf("the running discovery's page does not show its progress")
+	}
 	if _, err := e.st.FinishDiscovery(e.ctx, e.tenant.ID, d.ID, store.DiscoveryResult{Pages: 2, Forms: 1, SuggestedCount: 2,
 		AppMap: []byte(appMap), SuggestedYAML: yaml}); err != nil {
 		t.Fatal(err)
