@@ -44,7 +44,7 @@ func TestDemoApp(t *testing.T) {
 	res, err := discovery.Run(ctx, discovery.Config{
 		Browser: browsers, BaseURL: srv.URL(), Policy: netpolicy.Policy{AllowPrivate: true},
 		OnProgress: func(p discovery.Progress) { progress = append(progress, p) },
-		Persona: &discovery.Persona{Username: demoapp.DemoEmail, Password: demoapp.DemoPassword, PasswordSecret: "demo_password"},
+		Persona:    &discovery.Persona{Username: demoapp.DemoEmail, Password: demoapp.DemoPassword, PasswordSecret: "demo_password"},
 	})
 	if err != nil {
 		t.Fatal(err)
