@@ -119,7 +119,8 @@ function paint(){for(var i=0;i<d.data.length;i+=65536)crypto.getRandomValues(d.d
 	}))
 	defer srv.Close()
 	s := session(t)
-	ctx := t.Context()
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
 	const capBytes = 128 << 10
 	rec, err := video.Start(ctx, video.Config{MaxBytes: capBytes, Quality: 90}, s)
 	if err != nil {
@@ -128,8 +129,8 @@ function paint(){for(var i=0;i<d.data.length;i+=65536)crypto.getRandomValues(d.d
 	if err := s.Navigate(ctx, srv.URL); err != nil {
 		t.Fatal(err)
 	}
-	// Each round trip to the page lets frames through; the test's
-	// deadline bounds the loop.
+	// Each round trip to the page lets frames through; ctx bounds the
+	// loop (the script fails when it ends).
 	for !rec.Truncated() {
 		if _, err := s.ExecuteScript(ctx, "return 1"); err != nil {
 			t.Fatal(err)
