@@ -8,3 +8,7 @@ func WithoutRLS(s *Store) *Store {
 	c.withoutRLS = true
 	return &c
 }
+
+// DummyHash is the hash Authenticate checks an unknown email's password
+// against.
+func DummyHash(s *Store) string { return s.dummyHash }

@@ -29,6 +29,7 @@ var Runs = []Run{
 	{".", "./jobs", "EnqueueToStart$", "200x"},
 	{".", "./jobs", "EnqueueToStartWithBacklog", "1x"},
 	{".", "./server", "GetAgent", "20000x"},
+	{".", "./store", "Authenticate", "20x"},
 	{".", "./server/ratelimit", ".", "1s"},
 	{".", "./web", "Pages", "200x"},
 	{".", "./agent/llm/provider", "Generate", "200x"},
