@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/riverqueue/river"
 
@@ -105,16 +104,15 @@ func TestGuardRefusesNonPublicAddresses(t *testing.T) {
 		}
 	}
 
-	// The dialer refuses at once, before any packet leaves: these
-	// addresses are never contacted.
+	// The dialer refuses before it dials (ErrBlockedAddress comes only
+	// from the check): these addresses are never contacted.
 	for _, addr := range []string{"10.0.0.1:80", "169.254.169.254:80", "[::1]:80", "localhost:443"} {
-		start := time.Now()
 		conn, err := g.DialContext(ctx, "tcp", addr)
 		if conn != nil {
 			conn.Close()
 		}
-		if !errors.Is(err, webhook.ErrBlockedAddress) || time.Since(start) > time.Second {
-			t.Errorf("DialContext(%s) = %v after %v", addr, err, time.Since(start))
+		if !errors.Is(err, webhook.ErrBlockedAddress) {
+			t.Errorf("DialContext(%s) = %v, want ErrBlockedAddress", addr, err)
 		}
 	}
 }
