@@ -186,6 +186,10 @@ type Config struct {
 	// logs its own errors (an agent's verdict never depends on it).
 	AgentFinished func(ctx context.Context, c *river.Client[pgx.Tx], agent *store.Agent, run *store.Run)
 
+	// DiscoveryFinished, when set, is called once for every discovery that
+	// ends, as stored just after, like AgentFinished (webhooks).
+	DiscoveryFinished func(ctx context.Context, c *river.Client[pgx.Tx], d *store.Discovery)
+
 	// Observer hears of agents starting and ending and of every step
 	// recorded, for metrics. Default: nothing is observed.
 	Observer Observer

@@ -78,19 +78,27 @@ func (w *discoveryWorker) Work(ctx context.Context, job *river.Job[DiscoveryArgs
 	}
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
+	var out store.DiscoveryResult
 	if err != nil {
 		log.Warn("discovery failed", "error", err)
-		_, ferr := j.cfg.Store.FinishDiscovery(fctx, tenant, id, store.DiscoveryResult{Error: err.Error()})
-		return ferr
+		out.Error = err.Error()
+	} else {
+		mj, err := res.MapJSON()
+		if err != nil {
+			return err
+		}
+		out = store.DiscoveryResult{Pages: len(res.Map.Pages), Forms: res.Map.Forms(),
+			SuggestedCount: len(res.Tests), AppMap: mj, SuggestedYAML: string(res.SuggestedYAML())}
+		log.Info("discovery done", "pages", out.Pages, "forms", out.Forms, "suggested", out.SuggestedCount)
 	}
-	mj, err := res.MapJSON()
+	ended, err := j.cfg.Store.FinishDiscovery(fctx, tenant, id, out)
 	if err != nil {
 		return err
 	}
-	_, err = j.cfg.Store.FinishDiscovery(fctx, tenant, id, store.DiscoveryResult{Pages: len(res.Map.Pages), Forms: res.Map.Forms(),
-		SuggestedCount: len(res.Tests), AppMap: mj, SuggestedYAML: string(res.SuggestedYAML())})
-	log.Info("discovery done", "pages", len(res.Map.Pages), "forms", res.Map.Forms(), "suggested", len(res.Tests))
-	return err
+	if j.cfg.DiscoveryFinished != nil {
+		j.cfg.DiscoveryFinished(fctx, j.client, ended)
+	}
+	return nil
 }
 
 // discoveryConfig is the crawl of a discovery: the project's base URL and

@@ -112,6 +112,16 @@ func (d *delivery) wire(jc *jobs.Config) {
 		jc.Queues[github.QueueIntegrations] = river.QueueConfig{MaxWorkers: githubWorkers}
 	}
 	jc.AgentFinished = d.agentFinished
+	jc.DiscoveryFinished = d.discoveryFinished
+}
+
+// discoveryFinished queues the discovery.completed webhook; its errors are
+// logged, a discovery's result never depends on them.
+func (d *delivery) discoveryFinished(ctx context.Context, c *river.Client[pgx.Tx], disc *store.Discovery) {
+	pub := webhook.Publisher{Inserter: c, PublicURL: d.publicURL}
+	if err := pub.DiscoveryFinished(ctx, d.st, disc.TenantID, disc.ID); err != nil {
+		d.log.Error("queueing the discovery webhook", "discovery", disc.ID, "tenant", disc.TenantID, "error", err)
+	}
 }
 
 // agentFinished tells every integration that an agent ended. It only

@@ -17,12 +17,15 @@ const (
 	TypeAgentCompleted = "agent.completed"
 	TypeRunCompleted   = "run.completed"
 	TypePlanCompleted  = "plan.completed"
+	// TypeDiscoveryCompleted: a discovery of the project's application
+	// ended.
+	TypeDiscoveryCompleted = "discovery.completed"
 )
 
 // Event is the JSON body of a delivery, in the envelope Standard Webhooks
 // recommends: {type, timestamp, data}. Receivers decode it into
 // Event[AgentData] or Event[RunData] by its type.
-type Event[D AgentData | RunData | PlanData] struct {
+type Event[D AgentData | RunData | PlanData | DiscoveryData] struct {
 	Type      string    `json:"type"`
 	Timestamp time.Time `json:"timestamp"`
 	Data      D         `json:"data"`
