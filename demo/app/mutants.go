@@ -60,6 +60,7 @@ const (
 	mutSignupIgnoresConfirm    = "signup-ignores-confirmation"
 	mutSignupToLogin           = "signup-redirects-to-login"
 	mutSignupNoWelcome         = "signup-no-account-ready-message"
+	mutSignupMailNeverSent     = "signup-confirmation-never-sent"
 	mutDashboardWrongName      = "dashboard-greets-wrong-user"
 	mutProfileBadPhone         = "profile-accepts-invalid-phone"
 	mutProfileBadWebsite       = "profile-accepts-invalid-website"
@@ -86,6 +87,7 @@ const (
 	tReload       = "A login survives a reload"
 	tSignupForm   = "Sign-up explains what is wrong with the form"
 	tSignup       = "Sign up lands on the dashboard"
+	tConfirmMail  = "Sign up and confirm by email"
 	tProfile      = "Profile form validates phone and website"
 	tLiveFilter   = "Search filters the product list as you type"
 	tSearchLink   = "A search can be opened from its link"
@@ -124,6 +126,8 @@ var mutants = []Mutant{
 		Breaks: []string{tSignupForm}},
 	{Name: mutSignupToLogin, Kind: Bug, Description: "a successful sign-up sends you to the login page, not logged in",
 		Breaks: []string{tSignup, tGoalSignup}},
+	{Name: mutSignupMailNeverSent, Kind: Bug, Description: "sign-up says the confirmation mail was sent, and never sends it",
+		Breaks: []string{tConfirmMail}},
 	{Name: mutSignupNoWelcome, Kind: Bug, Description: `a new account's dashboard never says "Your account is ready."`,
 		Breaks: []string{tSignup, tGoalSignup}},
 	{Name: mutDashboardWrongName, Kind: Bug, Description: "the dashboard greets every user as the demo account's owner",

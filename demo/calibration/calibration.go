@@ -24,6 +24,7 @@ import (
 	"github.com/argusqa/argus/browser"
 	"github.com/argusqa/argus/demo"
 	"github.com/argusqa/argus/demo/app"
+	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/report"
 	"github.com/argusqa/argus/runner"
 	"github.com/argusqa/argus/suite"
@@ -139,10 +140,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := demo.LoadSuite()
+	full, err := demo.LoadFullSuite()
 	if err != nil {
 		return nil, err
 	}
+	all := full.Tests
 	if len(cfg.Tests) > 0 {
 		all = slices.DeleteFunc(all, func(t *suite.Test) bool { return !slices.Contains(cfg.Tests, t.Name) })
 		if len(all) == 0 {
@@ -161,7 +163,24 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Model != nil {
 		rep.Model = cfg.Model.Name()
 	}
-	c := &calibrator{cfg: cfg, variants: variants}
+	// The shop mails its sign-up confirmations to a test mailbox, and
+	// the order plan runs as the suite's personas, as in `argus demo`.
+	mem := mail.NewMemory(mailLabel)
+	recv, err := mail.Start(mail.Config{Listen: "127.0.0.1:0", Store: mem, Logger: cfg.Logger.With("component", "mail")})
+	if err != nil {
+		return nil, fmt.Errorf("calibration: test mailbox: %w", err)
+	}
+	defer func() {
+		shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = recv.Shutdown(shut)
+	}()
+	c := &calibrator{cfg: cfg, variants: variants, smtpAddr: recv.Addr().String(),
+		mailbox:  &runner.Mailbox{Label: mailLabel, Domain: recv.Domain(), Reader: mem.Reader(mailLabel)},
+		personas: map[string]*suite.Persona{}, roles: full.RoleSet()}
+	for _, p := range full.Personas {
+		c.personas[p.Name] = p
+	}
 
 	rep.Tables = append(rep.Tables, c.mode(ctx, ModeSteps, steps, runner.Config{NoReplay: true}))
 
@@ -191,9 +210,18 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, ctx.Err()
 }
 
+// mailLabel is the calibration's test mailbox: addresses are
+// name-xxxxx@calibration.<mail domain>.
+const mailLabel = "calibration"
+
 type calibrator struct {
 	cfg      Config
 	variants []Variant
+	// smtpAddr is where every variant of the shop sends its mail.
+	smtpAddr string
+	mailbox  *runner.Mailbox
+	personas map[string]*suite.Persona
+	roles    suite.Roles
 }
 
 func variants(names []string) ([]Variant, error) {
@@ -277,7 +305,7 @@ func (c *calibrator) mode(ctx context.Context, mode Mode, tests []*suite.Test, r
 
 // runVariant starts the demo app with the mutant and runs the tests.
 func (c *calibrator) runVariant(ctx context.Context, mutant string, tests []*suite.Test, rc runner.Config) ([]report.TestRun, error) {
-	srv, err := app.Start(ctx, app.ServerConfig{App: app.Config{Mutant: mutant, Logger: c.cfg.Logger.With("mutant", mutant)}})
+	srv, err := app.Start(ctx, app.ServerConfig{App: app.Config{Mutant: mutant, SMTPAddr: c.smtpAddr, Logger: c.cfg.Logger.With("mutant", mutant)}})
 	if err != nil {
 		return nil, fmt.Errorf("start the demo app with %q: %w", mutant, err)
 	}
@@ -287,6 +315,7 @@ func (c *calibrator) runVariant(ctx context.Context, mutant string, tests []*sui
 		_ = srv.Shutdown(shut)
 	}()
 	rc.Browser, rc.BaseURL, rc.Secrets, rc.Parallel, rc.Logger = c.cfg.Browser, srv.URL(), demo.Secrets(), c.cfg.Parallel, c.cfg.Logger
+	rc.Mailbox, rc.Personas, rc.Roles = c.mailbox, c.personas, c.roles
 	rc.Agent.Logger = c.cfg.Logger
 	r, err := runner.New(rc)
 	if err != nil {
