@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strconv"
 	"time"
@@ -51,7 +52,25 @@ func DefaultChromeArgs() []string {
 		"--disable-extensions",
 		"--disable-default-apps",
 		"--mute-audio",
+		// Services --disable-background-networking leaves on: they call
+		// Google from every form a test fills (autofill, password leak
+		// check, account sign-in), and behind the egress proxy each one
+		// would be a refused request in the test's evidence.
+		"--disable-features=AutofillServerCommunication,PasswordLeakDetection,OptimizationHints,MediaRouter",
+		"--disable-client-side-phishing-detection",
+		"--disable-domain-reliability",
+		"--no-pings",
 	}
+}
+
+// quietPrefs turn off the password manager and autofill, which no flag
+// does: they offer to save what a test types and ask Google about it.
+var quietPrefs = map[string]any{
+	"credentials_enable_service":              false,
+	"profile.password_manager_enabled":        false,
+	"profile.password_manager_leak_detection": false,
+	"autofill.profile_enabled":                false,
+	"autofill.credit_card_enabled":            false,
 }
 
 // SessionConfig configures OpenWebDriver. The zero value is usable: every
@@ -198,13 +217,14 @@ func (c SessionConfig) capabilities(extraArgs ...string) webdriver.Capabilities 
 	if c.Identity.Locale != "" {
 		args = append(args, "--lang="+c.Identity.Locale)
 	}
-	chrome := map[string]any{"args": args}
+	prefs := maps.Clone(quietPrefs)
 	if c.Identity.Locale != "" {
 		// The preference is what Chromium sends as Accept-Language and
 		// reports as navigator.languages; --lang alone does not set it on
 		// Linux.
-		chrome["prefs"] = map[string]any{"intl.accept_languages": acceptLanguage(c.Identity.Locale)}
+		prefs["intl.accept_languages"] = acceptLanguage(c.Identity.Locale)
 	}
+	chrome := map[string]any{"args": args, "prefs": prefs}
 	if c.ChromeBinary != "" {
 		chrome["binary"] = c.ChromeBinary
 	}

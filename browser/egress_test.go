@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/argusqa/argus/browser"
 	"github.com/argusqa/argus/internal/netpolicy"
@@ -175,14 +176,22 @@ func TestEgressKeepsNavigationsToTheAllowedOrigins(t *testing.T) {
 	})`, other.URL+"/plain"); err != nil {
 		t.Fatal(err)
 	}
-	loaded := false
-	for _, n := range s.Network() {
-		if n.URL == other.URL+"/plain" && n.Status == 200 && n.Blocked == "" {
-			loaded = true
+	// The frame's onload can run before the browser's event for its
+	// response arrives: wait for the event.
+	loaded := func() bool {
+		for _, n := range s.Network() {
+			if n.URL == other.URL+"/plain" && n.Status == 200 && n.Blocked == "" {
+				return true
+			}
 		}
+		return false
 	}
-	if !loaded {
-		t.Errorf("a frame of another origin did not load: %+v", s.Network())
+	for !loaded() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("a frame of another origin did not load: %+v", s.Network())
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
 }
 

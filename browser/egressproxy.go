@@ -239,10 +239,46 @@ func (x *egressProxy) refuse(w http.ResponseWriter, method, target, hostPort str
 		x.refused = x.refused[len(x.refused)-maxRefusals:]
 	}
 	x.mu.Unlock()
-	x.record(NetworkEvent{Time: time.Now(), Method: method, URL: clipText(shown), Blocked: clipText(reason), Document: nav})
+	if browserService(target) {
+		// Chromium's own call home, not the page's: refused like any
+		// other, but no evidence about the application. Were a page to
+		// make it, the browser's own event for it is still recorded.
+		x.logger.Debug("refused a request of the browser's own services", "request", method+" "+shown)
+	} else {
+		x.record(NetworkEvent{Time: time.Now(), Method: method, URL: clipText(shown), Blocked: clipText(reason), Document: nav})
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusForbidden)
 	fmt.Fprintf(w, "blocked by Argus's target policy: %s %s (%s)\n", method, shown, reason)
+}
+
+// browserServiceHosts are where Chromium's own services call (sign-in,
+// password and autofill services, component and model downloads) even
+// with those switched off as far as flags and preferences go: "*." entries
+// match any subdomain.
+var browserServiceHosts = []string{
+	"accounts.google.com", "android.clients.google.com", "*.gvt1.com", "*.gvt2.com",
+	"content-autofill.googleapis.com", "passwordsleakcheck-pa.googleapis.com", "optimizationguide-pa.googleapis.com",
+	"update.googleapis.com", "safebrowsing.googleapis.com", "clientservices.googleapis.com",
+}
+
+// browserService reports whether target (a URL, or https://host:port of
+// a tunnel) is one of browserServiceHosts or clientsN.google.com.
+func browserService(target string) bool {
+	u, err := url.Parse(target)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	if strings.HasPrefix(host, "clients") && strings.HasSuffix(host, ".google.com") {
+		return true
+	}
+	for _, h := range browserServiceHosts {
+		if host == h || (strings.HasPrefix(h, "*.") && strings.HasSuffix(host, h[1:])) {
+			return true
+		}
+	}
+	return false
 }
 
 // hostPort is u's host and port, the port filled in from the scheme.

@@ -72,7 +72,7 @@ func TestSuiteShape(t *testing.T) {
 			}
 		}
 	}
-	if len(explicit) < 6 || len(modelOnly) < 1 || len(modelOnly) > 2 {
+	if len(explicit) < 6 || len(modelOnly) < 1 || len(modelOnly) > 4 {
 		t.Errorf("explicit %v, goal-only %v", explicit, modelOnly)
 	}
 	if !reflect.DeepEqual(expectedFailures, []string{"Save notification settings"}) {
