@@ -19,8 +19,9 @@ func TestDocsExamplesMatchTheEventTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := strings.Split(string(doc), "```json\n")[1:]
-	if len(blocks) != 3 {
-		t.Fatalf("%d JSON examples, want 3", len(blocks))
+	// One example per event type.
+	if len(blocks) != 4 {
+		t.Fatalf("%d JSON examples, want 4", len(blocks))
 	}
 	for _, b := range blocks {
 		example := []byte(b[:strings.Index(b, "```")])
@@ -36,6 +37,8 @@ func TestDocsExamplesMatchTheEventTypes(t *testing.T) {
 			ev = &webhook.Event[webhook.RunData]{}
 		case webhook.TypePlanCompleted:
 			ev = &webhook.Event[webhook.PlanData]{}
+		case webhook.TypeDiscoveryCompleted:
+			ev = &webhook.Event[webhook.DiscoveryData]{}
 		default:
 			t.Fatalf("example of unknown type %q", head.Type)
 		}
