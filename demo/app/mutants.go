@@ -88,6 +88,9 @@ const (
 	tSignupForm   = "Sign-up explains what is wrong with the form"
 	tSignup       = "Sign up lands on the dashboard"
 	tConfirmMail  = "Sign up and confirm by email"
+	tBuyerOrder   = "Buyer places an order"
+	tGoalConfirm  = "Confirm a new account from the confirmation mail"
+	tGoalTOTP     = "Sign in to the account with two-step verification"
 	tProfile      = "Profile form validates phone and website"
 	tLiveFilter   = "Search filters the product list as you type"
 	tSearchLink   = "A search can be opened from its link"
@@ -105,19 +108,19 @@ var mutants = []Mutant{
 	{Name: mutPriceDropsTrailingZero, Kind: Bug, Description: "prices print without their trailing zero (€45.9)",
 		Breaks: []string{tPrice, tGoalPrice}},
 	{Name: mutLoginButtonDead, Kind: Bug, Description: "the Log in button is not a submit button: clicking it does nothing",
-		Breaks:   []string{tLogin, tWrongPass, tLoginCode, tLogout, tReload, tProfile, tSettings},
+		Breaks:   []string{tLogin, tWrongPass, tLoginCode, tLogout, tReload, tProfile, tSettings, tBuyerOrder, tGoalTOTP},
 		rewrites: []rewrite{{"templates/login.html", `<button type="submit">Log in</button>`, `<button type="button">Log in</button>`}}},
 	{Name: mutLoginIgnoresNext, Kind: Bug, Description: "after logging in you land on the dashboard, not the page you asked for",
-		Breaks: []string{tProfile, tSettings}},
+		Breaks: []string{tProfile, tSettings, tBuyerOrder}},
 	{Name: mutLoginAnyPassword, Kind: Bug, Description: "any password logs the demo account in",
 		Breaks: []string{tWrongPass}},
 	{Name: mutLoginErrorHidden, Kind: Bug, Description: "a failed login shows the form again without saying why",
 		Breaks: []string{tWrongPass}},
 	{Name: mutDashboardTypo, Kind: Bug, Description: `the dashboard says "Welcom back"`,
-		Breaks:   []string{tLogin, tLoginCode, tReload},
+		Breaks:   []string{tLogin, tLoginCode, tReload, tGoalTOTP},
 		rewrites: []rewrite{{"templates/dashboard.html", `Welcome back, {{.User.Name}}!`, `Welcom back, {{.User.Name}}!`}}},
 	{Name: mutSessionLostOnReload, Kind: Bug, Description: "a login lasts for one page: the next page (a reload, a form post) asks to log in again",
-		Breaks: []string{tReload, tProfile, tSettings}},
+		Breaks: []string{tReload, tProfile, tSettings, tBuyerOrder}},
 	{Name: mutSignupBadEmail, Kind: Bug, Description: "sign-up does not check the email address",
 		Breaks: []string{tSignupForm}},
 	{Name: mutSignupShortPassword, Kind: Bug, Description: "sign-up accepts passwords shorter than 8 characters",
@@ -125,13 +128,13 @@ var mutants = []Mutant{
 	{Name: mutSignupIgnoresConfirm, Kind: Bug, Description: "sign-up does not compare the password with its confirmation",
 		Breaks: []string{tSignupForm}},
 	{Name: mutSignupToLogin, Kind: Bug, Description: "a successful sign-up sends you to the login page, not logged in",
-		Breaks: []string{tSignup, tGoalSignup}},
+		Breaks: []string{tSignup, tGoalSignup, tConfirmMail, tGoalConfirm}},
 	{Name: mutSignupMailNeverSent, Kind: Bug, Description: "sign-up says the confirmation mail was sent, and never sends it",
-		Breaks: []string{tConfirmMail}},
+		Breaks: []string{tConfirmMail, tGoalConfirm}},
 	{Name: mutSignupNoWelcome, Kind: Bug, Description: `a new account's dashboard never says "Your account is ready."`,
-		Breaks: []string{tSignup, tGoalSignup}},
+		Breaks: []string{tSignup, tGoalSignup, tConfirmMail, tGoalConfirm}},
 	{Name: mutDashboardWrongName, Kind: Bug, Description: "the dashboard greets every user as the demo account's owner",
-		Breaks: []string{tSignup, tLoginCode, tGoalSignup}},
+		Breaks: []string{tSignup, tLoginCode, tGoalSignup, tGoalTOTP}},
 	{Name: mutProfileBadPhone, Kind: Bug, Description: "the profile form accepts any phone number",
 		Breaks: []string{tProfile}},
 	{Name: mutProfileBadWebsite, Kind: Bug, Description: "the profile form accepts a website without http:// or https://",
