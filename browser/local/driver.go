@@ -28,6 +28,28 @@ type driver struct {
 
 var portLine = regexp.MustCompile(`started successfully on port (\d+)`)
 
+// errDriverExited: chromedriver ended before it said where it listens.
+// Seen on a loaded machine now and then (exit status 1, its messages
+// discarded with the rest); a new chromedriver starts fine.
+var errDriverExited = errors.New("chromedriver exited before listening")
+
+// driverStartAttempts bounds the chromedrivers started for one session
+// when they exit before listening.
+const driverStartAttempts = 3
+
+// startDriverRetrying is startDriver, again with a fresh session directory
+// when chromedriver exits before listening.
+func startDriverRetrying(ctx context.Context, cfg Config) (*driver, error) {
+	var err error
+	for range driverStartAttempts {
+		var d *driver
+		if d, err = startDriver(ctx, cfg); err == nil || !errors.Is(err, errDriverExited) || ctx.Err() != nil {
+			return d, err
+		}
+	}
+	return nil, fmt.Errorf("%w (%d times)", err, driverStartAttempts)
+}
+
 // startDriver creates the session directory and starts chromedriver on a
 // free loopback port, waiting until it listens.
 func startDriver(ctx context.Context, cfg Config) (_ *driver, err error) {
@@ -101,7 +123,7 @@ func startDriver(ctx context.Context, cfg Config) (_ *driver, err error) {
 	case d.port = <-portc:
 		return d, nil
 	case <-d.exited:
-		err = fmt.Errorf("chromedriver exited before listening: %v", cmd.ProcessState)
+		err = fmt.Errorf("%w: %v", errDriverExited, cmd.ProcessState)
 	case <-timer.C:
 		err = fmt.Errorf("chromedriver did not listen within %s", cfg.StartTimeout)
 	case <-ctx.Done():

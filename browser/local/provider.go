@@ -116,7 +116,7 @@ func (p *Provider) Acquire(ctx context.Context, opts browser.AcquireOptions) (br
 	}
 	p.wg.Add(1)
 	p.mu.Unlock()
-	d, err := startDriver(ctx, p.cfg)
+	d, err := startDriverRetrying(ctx, p.cfg)
 	if err != nil {
 		release()
 		p.wg.Done()
