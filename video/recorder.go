@@ -210,8 +210,38 @@ func (r *Recording) Finish(ctx context.Context) ([]byte, error) {
 		// file; anything it wrote is a playable prefix of the run.
 		r.cfg.Logger.Info("video: ffmpeg ended early; keeping what it wrote", "bytes", len(data), "err", waitErr, "stderr", stderr)
 	}
+	// ffmpeg's -fs is checked after a cluster, and the frames of a busy
+	// page can carry a file past the cap; a stream copy of its beginning
+	// (no re-encoding) brings it under, still playable.
+	for _, share := range []int64{90, 75, 50} {
+		if int64(len(data)) <= r.cfg.MaxBytes {
+			return data, nil
+		}
+		trimmed, err := r.trim(ctx, r.cfg.MaxBytes*share/100)
+		if err != nil {
+			return nil, err
+		}
+		data = trimmed
+	}
 	if int64(len(data)) > r.cfg.MaxBytes {
 		return nil, fmt.Errorf("video: ffmpeg wrote %d bytes, over the cap of %d", len(data), r.cfg.MaxBytes)
+	}
+	return data, nil
+}
+
+// trim copies the beginning of the recording, up to about limit bytes,
+// into a file of its own and returns it.
+func (r *Recording) trim(ctx context.Context, limit int64) ([]byte, error) {
+	out := filepath.Join(r.dir, "trimmed.webm")
+	cmd := exec.CommandContext(ctx, r.cfg.FFmpeg, "-hide_banner", "-loglevel", "error", "-y",
+		"-i", r.out, "-c", "copy", "-fs", strconv.FormatInt(limit, 10), "-f", "webm", out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		// -fs ends ffmpeg with an error once it finished the file.
+		r.cfg.Logger.Debug("video: ffmpeg trim ended", "err", err, "output", strings.TrimSpace(string(msg)))
+	}
+	data, err := os.ReadFile(out)
+	if err != nil || len(data) == 0 {
+		return nil, fmt.Errorf("video: the recording is over its cap of %d bytes and could not be cut: %v", r.cfg.MaxBytes, err)
 	}
 	return data, nil
 }
