@@ -63,6 +63,24 @@ func TestPostgresRestartedMidRun(t *testing.T) {
 	case <-time.After(3 * time.Minute):
 		t.Fatalf("the page never polled: the agent did not start: %+v", f.agent(agents[0].ID))
 	}
+	// The restart comes once the opening step is recorded: the page polls
+	// before that step's record is written, and a write cut by the
+	// shutdown ends the agent in error (reason recorder), which is the
+	// outage, not a lost run.
+	for {
+		steps, err := f.store.ListSteps(ctx, f.tenant.ID, agents[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(steps) > 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("the opening step was never recorded")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 	// A clean restart, as an operator's or a failover's: every
 	// connection of the worker is cut.
 	if err := cluster.Stop(); err != nil {
