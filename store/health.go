@@ -91,7 +91,7 @@ func median(vs []Verdict, f func(Verdict) int64) *int64 {
 // ErrNotFound.
 func (s *Store) ProjectHealth(ctx context.Context, tenant, project uuid.UUID) ([]TestHealth, error) {
 	var out []TestHealth
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
+	err := s.readInTenant(ctx, tenant, func(tx pgx.Tx) error {
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM projects WHERE tenant_id = $1 AND id = $2)`, tenant, project).Scan(&exists); err != nil {
 			return err

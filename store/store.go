@@ -134,10 +134,23 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // application role with row-level security on, so fn sees and can change
 // only tenant's rows even where its queries forget the tenant filter.
 func (s *Store) InTenant(ctx context.Context, tenant uuid.UUID, fn func(tx pgx.Tx) error) error {
+	return s.inTenant(ctx, tenant, pgx.TxOptions{}, fn)
+}
+
+// readInTenant is InTenant for reads of several statements that must agree
+// with each other: one read-only snapshot for the whole transaction, so a
+// row that changes between two statements is seen the same way by both
+// (under READ COMMITTED an agent finishing in between is neither running
+// in one statement nor finished in the other).
+func (s *Store) readInTenant(ctx context.Context, tenant uuid.UUID, fn func(tx pgx.Tx) error) error {
+	return s.inTenant(ctx, tenant, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+}
+
+func (s *Store) inTenant(ctx context.Context, tenant uuid.UUID, opts pgx.TxOptions, fn func(tx pgx.Tx) error) error {
 	if tenant == uuid.Nil {
 		return fmt.Errorf("%w: no tenant given", ErrNotFound)
 	}
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error {
 		if s.withoutRLS {
 			return fn(tx)
 		}
