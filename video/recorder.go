@@ -213,7 +213,7 @@ func (r *Recording) Finish(ctx context.Context) ([]byte, error) {
 	// ffmpeg's -fs is checked after a cluster, and the frames of a busy
 	// page can carry a file past the cap; a stream copy of its beginning
 	// (no re-encoding) brings it under, still playable.
-	for _, share := range []int64{90, 75, 50} {
+	for _, share := range []int64{90, 75, 50, 25} {
 		if int64(len(data)) <= r.cfg.MaxBytes {
 			return data, nil
 		}
@@ -233,8 +233,12 @@ func (r *Recording) Finish(ctx context.Context) ([]byte, error) {
 // into a file of its own and returns it.
 func (r *Recording) trim(ctx context.Context, limit int64) ([]byte, error) {
 	out := filepath.Join(r.dir, "trimmed.webm")
+	// The muxer writes a cluster at a time and -fs is checked between
+	// them: small clusters make the cut land near the limit.
+	cluster := clusterLimit(limit)
 	cmd := exec.CommandContext(ctx, r.cfg.FFmpeg, "-hide_banner", "-loglevel", "error", "-y",
-		"-i", r.out, "-c", "copy", "-fs", strconv.FormatInt(limit, 10), "-f", "webm", out)
+		"-i", r.out, "-c", "copy", "-fs", strconv.FormatInt(limit-cluster, 10),
+		"-cluster_size_limit", strconv.FormatInt(cluster, 10), "-cluster_time_limit", "1000", "-f", "webm", out)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		// -fs ends ffmpeg with an error once it finished the file.
 		r.cfg.Logger.Debug("video: ffmpeg trim ended", "err", err, "output", strings.TrimSpace(string(msg)))
