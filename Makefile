@@ -25,6 +25,8 @@ build: ## build bin/argus
 
 test: deps docker-browser-image ## run every test (starts throwaway PostgreSQL clusters itself)
 	$(GO) test $(GOTESTFLAGS) ./...
+	@# The chromedp comparison is a module of its own: make sure it still builds.
+	cd bench && $(GO) vet .
 
 bench: deps docker-browser-image ## run every benchmark and print the published figures side by side (also out/bench.json); minutes
 	$(GO) run ./cmd/benchtable
