@@ -87,26 +87,18 @@ func listAgents(ctx context.Context, tx pgx.Tx, tenant, run uuid.UUID) ([]Agent,
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Agent, error) { return scanAgent(r) })
+	return pgx.CollectRows(rows, rowsOf(scanAgent))
 }
 
 // StartAgent marks an agent running for a new attempt, recording the job
 // that runs it and the model it uses. Returns ErrNotFound if the agent is
 // already in an end state (for example cancelled while queued).
 func (s *Store) StartAgent(ctx context.Context, tenant, id uuid.UUID, attempt int, jobID *int64, model string) (*Agent, error) {
-	var a Agent
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		a, err = scanAgent(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "start agent", scanAgent, `
 			UPDATE agents SET status = 'running', attempt = $3, job_id = $4, model = $5, started_at = now(),
 			       finished_at = NULL, duration_ms = NULL, summary = '', error_reason = ''
 			WHERE tenant_id = $1 AND id = $2 AND status IN ('queued', 'running', 'error')
-			RETURNING `+agentColumns, tenant, id, attempt, jobID, model))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("start agent", err)
-	}
-	return &a, nil
+			RETURNING `+agentColumns, tenant, id, attempt, jobID, model)
 }
 
 // AgentProgress is the running count of an agent's work.
@@ -144,40 +136,24 @@ func (s *Store) FinishAgent(ctx context.Context, tenant, id uuid.UUID, res Agent
 	if !res.Status.Final() {
 		return nil, invalidf("finish agent", "status", "%q is not an end state", res.Status)
 	}
-	var a Agent
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		a, err = scanAgent(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "finish agent", scanAgent, `
 			UPDATE agents SET status = $3, summary = $4, error_reason = $5, iterations = $6,
 			       input_tokens = $7, output_tokens = $8, video_url = coalesce($9, video_url), video_key = coalesce($10, video_key),
 			       finished_at = now(),
 			       duration_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::bigint
 			WHERE tenant_id = $1 AND id = $2 AND status <> 'cancelled'
 			RETURNING `+agentColumns, tenant, id, res.Status, res.Summary, res.ErrorReason, res.Iterations,
-			res.InputTokens, res.OutputTokens, res.VideoURL, res.VideoKey))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("finish agent", err)
-	}
-	return &a, nil
+		res.InputTokens, res.OutputTokens, res.VideoURL, res.VideoKey)
 }
 
 // CancelAgent marks a queued or running agent cancelled and returns it (with
 // the job id to cancel). Cancelling a finished agent returns ErrNotFound.
 func (s *Store) CancelAgent(ctx context.Context, tenant, id uuid.UUID, reason string) (*Agent, error) {
-	var a Agent
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		a, err = scanAgent(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "cancel agent", scanAgent, `
 			UPDATE agents SET status = 'cancelled', error_reason = $3, finished_at = now(),
 			       duration_ms = (extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::bigint
 			WHERE tenant_id = $1 AND id = $2 AND status IN ('queued', 'running')
-			RETURNING `+agentColumns, tenant, id, reason))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("cancel agent", err)
-	}
-	return &a, nil
+			RETURNING `+agentColumns, tenant, id, reason)
 }
 
 // DeleteAgent deletes an agent and its steps.

@@ -121,29 +121,12 @@ func (s *Store) LookupAPIKey(ctx context.Context, presented string) (*APIKey, er
 
 // ListAPIKeys lists tenant's keys, newest first, without plaintext.
 func (s *Store) ListAPIKeys(ctx context.Context, tenant uuid.UUID) ([]APIKey, error) {
-	var out []APIKey
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC`, tenant)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (APIKey, error) { return scanAPIKey(r) })
-		return err
-	})
-	return out, wrap("list api keys", err)
+	return allInTenant(ctx, s, tenant, "list api keys", rowsOf(scanAPIKey), `SELECT `+apiKeyColumns+` FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC`, tenant)
 }
 
 // GetAPIKey returns one of tenant's keys.
 func (s *Store) GetAPIKey(ctx context.Context, tenant, id uuid.UUID) (*APIKey, error) {
-	var k APIKey
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		k, err = scanAPIKey(tx.QueryRow(ctx, `SELECT `+apiKeyColumns+` FROM api_keys WHERE tenant_id = $1 AND id = $2`, tenant, id))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("get api key", err)
-	}
-	return &k, nil
+	return oneInTenant(ctx, s, tenant, "get api key", scanAPIKey, `SELECT `+apiKeyColumns+` FROM api_keys WHERE tenant_id = $1 AND id = $2`, tenant, id)
 }
 
 // RevokeAPIKey revokes one of tenant's keys at once. Revoking twice is not

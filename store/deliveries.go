@@ -57,17 +57,8 @@ func (s *Store) RecordDelivery(ctx context.Context, tenant uuid.UUID, d WebhookD
 
 // ListDeliveries lists a project's delivery attempts, newest first.
 func (s *Store) ListDeliveries(ctx context.Context, tenant, project uuid.UUID, limit int) ([]WebhookDelivery, error) {
-	var out []WebhookDelivery
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries
+	return allInTenant(ctx, s, tenant, "list deliveries", pgx.RowToStructByPos[WebhookDelivery], `SELECT `+deliveryColumns+` FROM webhook_deliveries
 			WHERE tenant_id = $1 AND project_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3`, tenant, project, pageSize(limit))
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[WebhookDelivery])
-		return err
-	})
-	return out, wrap("list deliveries", err)
 }
 
 // DeliveryFilter selects delivery attempts in DeliveryPage.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -86,44 +85,14 @@ func (s *Store) ClaimDailyDigest(ctx context.Context, tenant, schedule uuid.UUID
 
 // GetFiring returns one of tenant's firings.
 func (s *Store) GetFiring(ctx context.Context, tenant, id uuid.UUID) (*Firing, error) {
-	var x Firing
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var raw []byte
-		if err := tx.QueryRow(ctx, `SELECT id, tenant_id, schedule_id, due_at, fired_at, run_id, skipped FROM schedule_firings
-			WHERE tenant_id = $1 AND id = $2`, tenant, id).Scan(&x.ID, &x.TenantID, &x.ScheduleID, &x.DueAt, &x.FiredAt, &x.RunID, &raw); err != nil {
-			return err
-		}
-		return json.Unmarshal(raw, &x.Skipped)
-	})
-	if err != nil {
-		return nil, wrap("get firing", err)
-	}
-	return &x, nil
+	return oneInTenant(ctx, s, tenant, "get firing", scanFiring, `SELECT `+firingColumns+` FROM schedule_firings
+			WHERE tenant_id = $1 AND id = $2`, tenant, id)
 }
 
 // FiringsBetween lists a schedule's firings due in [from, to), oldest
 // first, at most limit.
 func (s *Store) FiringsBetween(ctx context.Context, tenant, schedule uuid.UUID, from, to time.Time, limit int) ([]Firing, error) {
-	var out []Firing
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, tenant_id, schedule_id, due_at, fired_at, run_id, skipped FROM schedule_firings
+	return allInTenant(ctx, s, tenant, "firings between", rowsOf(scanFiring), `SELECT `+firingColumns+` FROM schedule_firings
 			WHERE tenant_id = $1 AND schedule_id = $2 AND due_at >= $3 AND due_at < $4 ORDER BY due_at, id LIMIT $5`,
-			tenant, schedule, from, to, limit)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Firing, error) {
-			var x Firing
-			var raw []byte
-			if err := r.Scan(&x.ID, &x.TenantID, &x.ScheduleID, &x.DueAt, &x.FiredAt, &x.RunID, &raw); err != nil {
-				return x, err
-			}
-			return x, json.Unmarshal(raw, &x.Skipped)
-		})
-		return err
-	})
-	if err != nil {
-		return nil, wrap("firings between", err)
-	}
-	return out, nil
+		tenant, schedule, from, to, limit)
 }

@@ -109,49 +109,24 @@ func (s *Store) CreateDiscovery(ctx context.Context, tenant, project uuid.UUID, 
 
 // GetDiscovery returns one of tenant's discoveries.
 func (s *Store) GetDiscovery(ctx context.Context, tenant, id uuid.UUID) (*Discovery, error) {
-	var d Discovery
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		d, err = scanDiscovery(tx.QueryRow(ctx, `SELECT `+discoveryColumns+` FROM discoveries WHERE tenant_id = $1 AND id = $2`, tenant, id))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("get discovery", err)
-	}
-	return &d, nil
+	return oneInTenant(ctx, s, tenant, "get discovery", scanDiscovery, `SELECT `+discoveryColumns+` FROM discoveries WHERE tenant_id = $1 AND id = $2`, tenant, id)
 }
 
 // ListDiscoveries lists a project's latest discoveries, newest first,
 // without their maps.
 func (s *Store) ListDiscoveries(ctx context.Context, tenant, project uuid.UUID, limit int) ([]Discovery, error) {
-	var out []Discovery
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, tenant_id, project_id, status, persona, login_path, max_pages, error, pages, forms,
+	return allInTenant(ctx, s, tenant, "list discoveries", rowsOf(scanDiscovery), `SELECT id, tenant_id, project_id, status, persona, login_path, max_pages, error, pages, forms,
 			suggested_count, NULL::jsonb, '', created_at, started_at, finished_at
 			FROM discoveries WHERE tenant_id = $1 AND project_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3`, tenant, project, limit)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Discovery, error) { return scanDiscovery(r) })
-		return err
-	})
-	return out, wrap("list discoveries", err)
 }
 
 // StartDiscovery marks a queued discovery running; ErrNotFound when it is
 // not queued (already run by an earlier attempt).
 func (s *Store) StartDiscovery(ctx context.Context, tenant, id uuid.UUID) (*Discovery, error) {
-	var d Discovery
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		d, err = scanDiscovery(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "start discovery", scanDiscovery, `
 			UPDATE discoveries SET status = 'running', started_at = now()
 			WHERE tenant_id = $1 AND id = $2 AND status IN ('queued', 'running')
-			RETURNING `+discoveryColumns, tenant, id))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("start discovery", err)
-	}
-	return &d, nil
+			RETURNING `+discoveryColumns, tenant, id)
 }
 
 // FinishDiscovery records a discovery's end.
@@ -167,19 +142,11 @@ func (s *Store) FinishDiscovery(ctx context.Context, tenant, id uuid.UUID, res D
 	if len(res.AppMap) > 0 {
 		m = []byte(res.AppMap)
 	}
-	var d Discovery
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		d, err = scanDiscovery(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "finish discovery", scanDiscovery, `
 			UPDATE discoveries SET status = $3, error = $4, pages = $5, forms = $6, suggested_count = $7,
 			       app_map = $8, suggested_yaml = $9, finished_at = now()
 			WHERE tenant_id = $1 AND id = $2 AND status <> 'done'
-			RETURNING `+discoveryColumns, tenant, id, status, res.Error, res.Pages, res.Forms, res.SuggestedCount, m, res.SuggestedYAML))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("finish discovery", err)
-	}
-	return &d, nil
+			RETURNING `+discoveryColumns, tenant, id, status, res.Error, res.Pages, res.Forms, res.SuggestedCount, m, res.SuggestedYAML)
 }
 
 // UpdateDiscoveryProgress records how many pages and forms a running

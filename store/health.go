@@ -103,7 +103,7 @@ func (s *Store) ProjectHealth(ctx context.Context, tenant, project uuid.UUID) ([
 		if err != nil {
 			return err
 		}
-		tests, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Test, error) { return scanTest(r) })
+		tests, err := pgx.CollectRows(rows, rowsOf(scanTest))
 		if err != nil {
 			return err
 		}

@@ -90,9 +90,7 @@ func (s *Store) PutIntegration(ctx context.Context, tenant uuid.UUID, in Integra
 	if sealed != nil {
 		ct, nonce, keyID = sealed.Ciphertext, sealed.Nonce, &sealed.KeyID
 	}
-	var out Integration
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		out, err = scanIntegration(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "put integration", scanIntegration, `
 			INSERT INTO integrations (id, tenant_id, project_id, kind, config, token_ciphertext, token_nonce, token_key_id, token_expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (tenant_id, project_id, kind) DO UPDATE SET
@@ -103,27 +101,13 @@ func (s *Store) PutIntegration(ctx context.Context, tenant uuid.UUID, in Integra
 				token_expires_at = CASE WHEN excluded.token_ciphertext IS NULL THEN integrations.token_expires_at ELSE excluded.token_expires_at END,
 				updated_at = now()
 			RETURNING `+integrationColumns,
-			newID(), tenant, in.ProjectID, in.Kind, in.Config, ct, nonce, keyID, in.TokenExpiresAt))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("put integration", err)
-	}
-	return &out, nil
+		newID(), tenant, in.ProjectID, in.Kind, in.Config, ct, nonce, keyID, in.TokenExpiresAt)
 }
 
 // GetIntegration returns tenant's integration of a kind, without its token.
 func (s *Store) GetIntegration(ctx context.Context, tenant uuid.UUID, kind IntegrationKind, project *uuid.UUID) (*Integration, error) {
-	var out Integration
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		out, err = scanIntegration(tx.QueryRow(ctx, `SELECT `+integrationColumns+` FROM integrations
-			WHERE tenant_id = $1 AND kind = $2 AND project_id IS NOT DISTINCT FROM $3`, tenant, kind, project))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("get integration", err)
-	}
-	return &out, nil
+	return oneInTenant(ctx, s, tenant, "get integration", scanIntegration, `SELECT `+integrationColumns+` FROM integrations
+			WHERE tenant_id = $1 AND kind = $2 AND project_id IS NOT DISTINCT FROM $3`, tenant, kind, project)
 }
 
 // IntegrationToken opens an integration's token, for a call to the

@@ -72,16 +72,7 @@ func (s *Store) PutPersona(ctx context.Context, tenant, project uuid.UUID, name 
 
 // ListPersonas lists a project's personas by name.
 func (s *Store) ListPersonas(ctx context.Context, tenant, project uuid.UUID) ([]Persona, error) {
-	var out []Persona
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+personaColumns+` FROM personas WHERE tenant_id = $1 AND project_id = $2 ORDER BY name`, tenant, project)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Persona])
-		return err
-	})
-	return out, wrap("list personas", err)
+	return allInTenant(ctx, s, tenant, "list personas", pgx.RowToStructByPos[Persona], `SELECT `+personaColumns+` FROM personas WHERE tenant_id = $1 AND project_id = $2 ORDER BY name`, tenant, project)
 }
 
 // GetPersona returns the project's persona called name.

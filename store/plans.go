@@ -87,29 +87,12 @@ func (s *Store) PutPlan(ctx context.Context, tenant, project uuid.UUID, name str
 
 // ListPlans lists a project's plans by name.
 func (s *Store) ListPlans(ctx context.Context, tenant, project uuid.UUID) ([]Plan, error) {
-	var out []Plan
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+planColumns+` FROM plans WHERE tenant_id = $1 AND project_id = $2 ORDER BY name`, tenant, project)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Plan, error) { return scanPlan(r) })
-		return err
-	})
-	return out, wrap("list plans", err)
+	return allInTenant(ctx, s, tenant, "list plans", rowsOf(scanPlan), `SELECT `+planColumns+` FROM plans WHERE tenant_id = $1 AND project_id = $2 ORDER BY name`, tenant, project)
 }
 
 // GetPlan returns one of tenant's plans.
 func (s *Store) GetPlan(ctx context.Context, tenant, id uuid.UUID) (*Plan, error) {
-	var p Plan
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		p, err = scanPlan(tx.QueryRow(ctx, `SELECT `+planColumns+` FROM plans WHERE tenant_id = $1 AND id = $2`, tenant, id))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("get plan", err)
-	}
-	return &p, nil
+	return oneInTenant(ctx, s, tenant, "get plan", scanPlan, `SELECT `+planColumns+` FROM plans WHERE tenant_id = $1 AND id = $2`, tenant, id)
 }
 
 // DeletePlan removes one of tenant's plans; its past runs stay.
@@ -347,16 +330,7 @@ func advancePlan(ctx context.Context, tx pgx.Tx, tenant, run uuid.UUID) (skipped
 // PlanNodes returns the nodes of one of tenant's runs in written order;
 // empty for a run that is not a plan's.
 func (s *Store) PlanNodes(ctx context.Context, tenant, run uuid.UUID) ([]PlanNode, error) {
-	var out []PlanNode
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+planNodeColumns+` FROM plan_nodes WHERE tenant_id = $1 AND run_id = $2 ORDER BY position`, tenant, run)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (PlanNode, error) { return scanPlanNode(r) })
-		return err
-	})
-	return out, wrap("plan nodes", err)
+	return allInTenant(ctx, s, tenant, "plan nodes", rowsOf(scanPlanNode), `SELECT `+planNodeColumns+` FROM plan_nodes WHERE tenant_id = $1 AND run_id = $2 ORDER BY position`, tenant, run)
 }
 
 // PlanInputs returns the values an agent of a plan's run starts with: what
@@ -374,7 +348,7 @@ func (s *Store) PlanInputs(ctx context.Context, tenant, agent uuid.UUID) (vars m
 		if err != nil {
 			return err
 		}
-		nodes, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (PlanNode, error) { return scanPlanNode(r) })
+		nodes, err = pgx.CollectRows(rows, rowsOf(scanPlanNode))
 		return err
 	})
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -115,45 +115,20 @@ func (s *Store) CreateProject(ctx context.Context, tenant uuid.UUID, in ProjectI
 	if err := in.normalise(); err != nil {
 		return nil, withOp("create project", err)
 	}
-	var p Project
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		p, err = scanProject(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "create project", scanProject, `
 			INSERT INTO projects (id, tenant_id, name, base_url, allowed_origins, webhook_url, default_model, settings, block_third_party_requests, video, discovery_allow_destructive)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING `+projectColumns,
-			newID(), tenant, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests, in.Video, in.DiscoveryAllowDestructive))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("create project", err)
-	}
-	return &p, nil
+		newID(), tenant, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests, in.Video, in.DiscoveryAllowDestructive)
 }
 
 // GetProject returns one of tenant's projects.
 func (s *Store) GetProject(ctx context.Context, tenant, id uuid.UUID) (*Project, error) {
-	var p Project
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		p, err = scanProject(tx.QueryRow(ctx, `SELECT `+projectColumns+` FROM projects WHERE tenant_id = $1 AND id = $2`, tenant, id))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("get project", err)
-	}
-	return &p, nil
+	return oneInTenant(ctx, s, tenant, "get project", scanProject, `SELECT `+projectColumns+` FROM projects WHERE tenant_id = $1 AND id = $2`, tenant, id)
 }
 
 // ListProjects lists tenant's projects by name.
 func (s *Store) ListProjects(ctx context.Context, tenant uuid.UUID) ([]Project, error) {
-	var out []Project
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+projectColumns+` FROM projects WHERE tenant_id = $1 ORDER BY name`, tenant)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Project, error) { return scanProject(r) })
-		return err
-	})
-	return out, wrap("list projects", err)
+	return allInTenant(ctx, s, tenant, "list projects", rowsOf(scanProject), `SELECT `+projectColumns+` FROM projects WHERE tenant_id = $1 ORDER BY name`, tenant)
 }
 
 // UpdateProject replaces the editable fields of a project.
@@ -161,19 +136,11 @@ func (s *Store) UpdateProject(ctx context.Context, tenant, id uuid.UUID, in Proj
 	if err := in.normalise(); err != nil {
 		return nil, withOp("update project", err)
 	}
-	var p Project
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		p, err = scanProject(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "update project", scanProject, `
 			UPDATE projects SET name = $3, base_url = $4, allowed_origins = $5, webhook_url = $6,
 			       default_model = $7, settings = $8, block_third_party_requests = $9, video = $10, discovery_allow_destructive = $11, updated_at = now()
 			WHERE tenant_id = $1 AND id = $2 RETURNING `+projectColumns,
-			tenant, id, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests, in.Video, in.DiscoveryAllowDestructive))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("update project", err)
-	}
-	return &p, nil
+		tenant, id, in.Name, in.BaseURL, in.AllowedOrigins, in.WebhookURL, in.DefaultModel, in.Settings, in.BlockThirdPartyRequests, in.Video, in.DiscoveryAllowDestructive)
 }
 
 // DeleteProject deletes a project and everything in it.

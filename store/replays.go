@@ -42,15 +42,7 @@ func scanReplay(r pgx.Row) (Replay, error) {
 // GetReplay returns the replay saved for one of tenant's tests, or
 // ErrNotFound when it has none.
 func (s *Store) GetReplay(ctx context.Context, tenant, test uuid.UUID) (*Replay, error) {
-	var x Replay
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		x, err = scanReplay(tx.QueryRow(ctx, `SELECT `+replayColumns+` FROM replays WHERE tenant_id = $1 AND test_id = $2`, tenant, test))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("get replay", err)
-	}
-	return &x, nil
+	return oneInTenant(ctx, s, tenant, "get replay", scanReplay, `SELECT `+replayColumns+` FROM replays WHERE tenant_id = $1 AND test_id = $2`, tenant, test)
 }
 
 // PutReplay saves the replay of one of tenant's tests, replacing the one
@@ -65,18 +57,10 @@ func (s *Store) PutReplay(ctx context.Context, tenant, test uuid.UUID, key strin
 	if !json.Valid(data) {
 		return nil, invalidf("put replay", "data", "not JSON")
 	}
-	var x Replay
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		x, err = scanReplay(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "put replay", scanReplay, `
 			INSERT INTO replays (tenant_id, test_id, content_key, replay)
 			VALUES ($1, $2, $3, $4)
 			ON CONFLICT (tenant_id, test_id) DO UPDATE
 			SET content_key = excluded.content_key, replay = excluded.replay, updated_at = now()
-			RETURNING `+replayColumns, tenant, test, key, json.RawMessage(data)))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("put replay", err)
-	}
-	return &x, nil
+			RETURNING `+replayColumns, tenant, test, key, json.RawMessage(data))
 }

@@ -45,16 +45,7 @@ func (s *Store) PutRole(ctx context.Context, tenant, project uuid.UUID, name, pr
 
 // ListRoles lists a project's roles by name.
 func (s *Store) ListRoles(ctx context.Context, tenant, project uuid.UUID) ([]PromptRole, error) {
-	var out []PromptRole
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+roleColumns+` FROM roles WHERE tenant_id = $1 AND project_id = $2 ORDER BY name`, tenant, project)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[PromptRole])
-		return err
-	})
-	return out, wrap("list roles", err)
+	return allInTenant(ctx, s, tenant, "list roles", pgx.RowToStructByPos[PromptRole], `SELECT `+roleColumns+` FROM roles WHERE tenant_id = $1 AND project_id = $2 ORDER BY name`, tenant, project)
 }
 
 // GetRole returns the project's role called name.

@@ -189,15 +189,7 @@ func nilIfEmpty(s string) *string {
 
 // GetRun returns one of tenant's runs.
 func (s *Store) GetRun(ctx context.Context, tenant, id uuid.UUID) (*Run, error) {
-	var r Run
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		r, err = scanRun(tx.QueryRow(ctx, `SELECT `+runColumns+` FROM runs WHERE tenant_id = $1 AND id = $2`, tenant, id))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("get run", err)
-	}
-	return &r, nil
+	return oneInTenant(ctx, s, tenant, "get run", scanRun, `SELECT `+runColumns+` FROM runs WHERE tenant_id = $1 AND id = $2`, tenant, id)
 }
 
 // RunFilter selects runs in ListRuns.
@@ -220,7 +212,7 @@ func (s *Store) ListRuns(ctx context.Context, tenant uuid.UUID, f RunFilter) ([]
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Run, error) { return scanRun(r) })
+		out, err = pgx.CollectRows(rows, rowsOf(scanRun))
 		return err
 	})
 	if err != nil {

@@ -89,67 +89,31 @@ func scanSchedule(r pgx.Row) (Schedule, error) {
 // CreateSchedule adds a schedule to one of tenant's projects.
 func (s *Store) CreateSchedule(ctx context.Context, tenant, project uuid.UUID, in ScheduleInput) (*Schedule, error) {
 	in.normalise()
-	var x Schedule
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		x, err = scanSchedule(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "create schedule", scanSchedule, `
 			INSERT INTO schedules (id, tenant_id, project_id, name, cron, timezone, tags, test_names, max_runs_per_day, max_tokens_per_day, paused, next_fire_at, digest, digest_to)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING `+scheduleColumns,
-			newID(), tenant, project, in.Name, in.Cron, in.Timezone, in.Tags, in.TestNames, in.MaxRunsPerDay, in.MaxTokensPerDay, in.Paused, in.NextFireAt, in.Digest, in.DigestTo))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("create schedule", err)
-	}
-	return &x, nil
+		newID(), tenant, project, in.Name, in.Cron, in.Timezone, in.Tags, in.TestNames, in.MaxRunsPerDay, in.MaxTokensPerDay, in.Paused, in.NextFireAt, in.Digest, in.DigestTo)
 }
 
 // GetSchedule returns one of tenant's schedules.
 func (s *Store) GetSchedule(ctx context.Context, tenant, id uuid.UUID) (*Schedule, error) {
-	var x Schedule
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		x, err = scanSchedule(tx.QueryRow(ctx, `SELECT `+scheduleColumns+` FROM schedules WHERE tenant_id = $1 AND id = $2`, tenant, id))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("get schedule", err)
-	}
-	return &x, nil
+	return oneInTenant(ctx, s, tenant, "get schedule", scanSchedule, `SELECT `+scheduleColumns+` FROM schedules WHERE tenant_id = $1 AND id = $2`, tenant, id)
 }
 
 // ListSchedules returns a project's schedules by name.
 func (s *Store) ListSchedules(ctx context.Context, tenant, project uuid.UUID) ([]Schedule, error) {
-	var out []Schedule
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+scheduleColumns+` FROM schedules WHERE tenant_id = $1 AND project_id = $2 ORDER BY name, id`, tenant, project)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Schedule, error) { return scanSchedule(r) })
-		return err
-	})
-	if err != nil {
-		return nil, wrap("list schedules", err)
-	}
-	return out, nil
+	return allInTenant(ctx, s, tenant, "list schedules", rowsOf(scanSchedule), `SELECT `+scheduleColumns+` FROM schedules WHERE tenant_id = $1 AND project_id = $2 ORDER BY name, id`, tenant, project)
 }
 
 // UpdateSchedule replaces a schedule's editable fields.
 func (s *Store) UpdateSchedule(ctx context.Context, tenant, id uuid.UUID, in ScheduleInput) (*Schedule, error) {
 	in.normalise()
-	var x Schedule
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		x, err = scanSchedule(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "update schedule", scanSchedule, `
 			UPDATE schedules SET name = $3, cron = $4, timezone = $5, tags = $6, test_names = $7, max_runs_per_day = $8,
 			       max_tokens_per_day = $9, paused = $10, next_fire_at = $11, digest = $12, digest_to = $13,
 			       digest_from = CASE WHEN digest = $12 THEN digest_from END, updated_at = now()
 			WHERE tenant_id = $1 AND id = $2 RETURNING `+scheduleColumns,
-			tenant, id, in.Name, in.Cron, in.Timezone, in.Tags, in.TestNames, in.MaxRunsPerDay, in.MaxTokensPerDay, in.Paused, in.NextFireAt, in.Digest, in.DigestTo))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("update schedule", err)
-	}
-	return &x, nil
+		tenant, id, in.Name, in.Cron, in.Timezone, in.Tags, in.TestNames, in.MaxRunsPerDay, in.MaxTokensPerDay, in.Paused, in.NextFireAt, in.Digest, in.DigestTo)
 }
 
 // DeleteSchedule removes a schedule and its firing records; the runs it
@@ -293,26 +257,17 @@ func (s *Store) FireSchedule(ctx context.Context, tenant uuid.UUID, in FiringInp
 // ListFirings returns a schedule's latest firings, newest first, at most
 // limit.
 func (s *Store) ListFirings(ctx context.Context, tenant, schedule uuid.UUID, limit int) ([]Firing, error) {
-	var out []Firing
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `
-			SELECT id, tenant_id, schedule_id, due_at, fired_at, run_id, skipped FROM schedule_firings
+	return allInTenant(ctx, s, tenant, "list firings", rowsOf(scanFiring), `SELECT `+firingColumns+` FROM schedule_firings
 			WHERE tenant_id = $1 AND schedule_id = $2 ORDER BY due_at DESC, id DESC LIMIT $3`, tenant, schedule, limit)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Firing, error) {
-			var x Firing
-			var raw []byte
-			if err := r.Scan(&x.ID, &x.TenantID, &x.ScheduleID, &x.DueAt, &x.FiredAt, &x.RunID, &raw); err != nil {
-				return x, err
-			}
-			return x, json.Unmarshal(raw, &x.Skipped)
-		})
-		return err
-	})
-	if err != nil {
-		return nil, wrap("list firings", err)
+}
+
+const firingColumns = `id, tenant_id, schedule_id, due_at, fired_at, run_id, skipped`
+
+func scanFiring(r pgx.Row) (Firing, error) {
+	var x Firing
+	var raw []byte
+	if err := r.Scan(&x.ID, &x.TenantID, &x.ScheduleID, &x.DueAt, &x.FiredAt, &x.RunID, &raw); err != nil {
+		return x, err
 	}
-	return out, nil
+	return x, json.Unmarshal(raw, &x.Skipped)
 }

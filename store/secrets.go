@@ -71,17 +71,8 @@ func (s *Store) PutSecret(ctx context.Context, tenant, project uuid.UUID, name, 
 
 // ListSecrets lists a project's secret names, never their values.
 func (s *Store) ListSecrets(ctx context.Context, tenant, project uuid.UUID) ([]Secret, error) {
-	var out []Secret
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, project_id, name, key_id, created_at, updated_at FROM secrets
+	return allInTenant(ctx, s, tenant, "list secrets", pgx.RowToStructByPos[Secret], `SELECT id, project_id, name, key_id, created_at, updated_at FROM secrets
 			WHERE tenant_id = $1 AND project_id = $2 ORDER BY name`, tenant, project)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Secret])
-		return err
-	})
-	return out, wrap("list secrets", err)
 }
 
 // SecretValues opens every secret of a project, by name. Call it where the

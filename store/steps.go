@@ -68,14 +68,5 @@ func (s *Store) AppendStep(ctx context.Context, tenant uuid.UUID, st Step) (*Ste
 
 // ListSteps lists an agent's steps, by attempt and index.
 func (s *Store) ListSteps(ctx context.Context, tenant, agent uuid.UUID) ([]Step, error) {
-	var out []Step
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+stepColumns+` FROM steps WHERE tenant_id = $1 AND agent_id = $2 ORDER BY attempt, idx`, tenant, agent)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Step, error) { return scanStep(r) })
-		return err
-	})
-	return out, wrap("list steps", err)
+	return allInTenant(ctx, s, tenant, "list steps", rowsOf(scanStep), `SELECT `+stepColumns+` FROM steps WHERE tenant_id = $1 AND agent_id = $2 ORDER BY attempt, idx`, tenant, agent)
 }

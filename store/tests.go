@@ -130,31 +130,15 @@ func (s *Store) CreateTest(ctx context.Context, tenant, project uuid.UUID, in Te
 	if err := in.normalise(); err != nil {
 		return nil, withOp("create test", err)
 	}
-	var t Test
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		t, err = scanTest(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "create test", scanTest, `
 			INSERT INTO tests (id, tenant_id, project_id, name, start_url, goal, steps, checkpoints, tags, covers, timeout_seconds, persona, video, role, priority)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING `+testColumns,
-			newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role, in.Priority))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("create test", err)
-	}
-	return &t, nil
+		newID(), tenant, project, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role, in.Priority)
 }
 
 // GetTest returns one of tenant's tests.
 func (s *Store) GetTest(ctx context.Context, tenant, id uuid.UUID) (*Test, error) {
-	var t Test
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		t, err = scanTest(tx.QueryRow(ctx, `SELECT `+testColumns+` FROM tests WHERE tenant_id = $1 AND id = $2`, tenant, id))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("get test", err)
-	}
-	return &t, nil
+	return oneInTenant(ctx, s, tenant, "get test", scanTest, `SELECT `+testColumns+` FROM tests WHERE tenant_id = $1 AND id = $2`, tenant, id)
 }
 
 // UpdateTest replaces the editable fields of a test.
@@ -162,19 +146,11 @@ func (s *Store) UpdateTest(ctx context.Context, tenant, id uuid.UUID, in TestInp
 	if err := in.normalise(); err != nil {
 		return nil, withOp("update test", err)
 	}
-	var t Test
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) (err error) {
-		t, err = scanTest(tx.QueryRow(ctx, `
+	return oneInTenant(ctx, s, tenant, "update test", scanTest, `
 			UPDATE tests SET name = $3, start_url = $4, goal = $5, steps = $6, checkpoints = $7, tags = $8,
 			       covers = $9, timeout_seconds = $10, persona = $11, video = $12, role = $13, priority = $14, updated_at = now()
 			WHERE tenant_id = $1 AND id = $2 RETURNING `+testColumns,
-			tenant, id, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role, in.Priority))
-		return err
-	})
-	if err != nil {
-		return nil, wrap("update test", err)
-	}
-	return &t, nil
+		tenant, id, in.Name, in.StartURL, in.Goal, in.Steps, in.Checkpoints, in.Tags, in.Covers, int(in.Timeout.Seconds()), in.Persona, in.Video, in.Role, in.Priority)
 }
 
 // DeleteTest deletes a test. Its past agents keep the test's name.
@@ -224,7 +200,7 @@ func (s *Store) ListTests(ctx context.Context, tenant uuid.UUID, f TestFilter) (
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Test, error) { return scanTest(r) })
+		out, err = pgx.CollectRows(rows, rowsOf(scanTest))
 		return err
 	})
 	if err != nil {

@@ -50,7 +50,7 @@ func (s *Store) SyncTests(ctx context.Context, tenant, project uuid.UUID, ins []
 		if err != nil {
 			return err
 		}
-		existing, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Test, error) { return scanTest(r) })
+		existing, err := pgx.CollectRows(rows, rowsOf(scanTest))
 		if err != nil {
 			return err
 		}
