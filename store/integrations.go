@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -113,32 +112,9 @@ func (s *Store) GetIntegration(ctx context.Context, tenant uuid.UUID, kind Integ
 // IntegrationToken opens an integration's token, for a call to the
 // service. ErrNotFound when no token is stored.
 func (s *Store) IntegrationToken(ctx context.Context, tenant uuid.UUID, kind IntegrationKind, project *uuid.UUID) (string, error) {
-	kr, err := s.keyring()
-	if err != nil {
-		return "", err
-	}
-	var sealed seal.Sealed
-	err = s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var keyID *string
-		if err := tx.QueryRow(ctx, `SELECT token_ciphertext, token_nonce, token_key_id FROM integrations
-			WHERE tenant_id = $1 AND kind = $2 AND project_id IS NOT DISTINCT FROM $3`, tenant, kind, project).
-			Scan(&sealed.Ciphertext, &sealed.Nonce, &keyID); err != nil {
-			return err
-		}
-		if keyID == nil {
-			return fmt.Errorf("no token stored: %w", ErrNotFound)
-		}
-		sealed.KeyID = *keyID
-		return nil
-	})
-	if err != nil {
-		return "", wrap("integration token", err)
-	}
-	plain, err := kr.Open(sealed, integrationAAD(tenant, kind, project))
-	if err != nil {
-		return "", fmt.Errorf("integration token: %w", err)
-	}
-	return string(plain), nil
+	return s.openInTenant(ctx, tenant, "integration token", "no token stored", integrationAAD(tenant, kind, project), `
+			SELECT token_ciphertext, token_nonce, token_key_id FROM integrations
+			WHERE tenant_id = $1 AND kind = $2 AND project_id IS NOT DISTINCT FROM $3`, tenant, kind, project)
 }
 
 // DeleteIntegration disconnects an integration.

@@ -45,9 +45,7 @@ const personaColumns = `id, project_id, name, display_name, email, username, pas
 // PutPersona creates the project's persona called name or replaces its
 // fields.
 func (s *Store) PutPersona(ctx context.Context, tenant, project uuid.UUID, name string, in PersonaInput) (*Persona, error) {
-	var p Persona
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `
+	return oneStructInTenant[Persona](ctx, s, tenant, "put persona", `
 			INSERT INTO personas (id, tenant_id, project_id, name, display_name, email, username, password_secret, totp_secret, locale, timezone, user_agent)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (project_id, name) DO UPDATE
@@ -56,18 +54,8 @@ func (s *Store) PutPersona(ctx context.Context, tenant, project uuid.UUID, name 
 			    locale = excluded.locale, timezone = excluded.timezone, user_agent = excluded.user_agent, updated_at = now()
 			WHERE personas.tenant_id = excluded.tenant_id
 			RETURNING `+personaColumns,
-			newID(), tenant, project, name, in.DisplayName, in.Email, in.Username, in.PasswordSecret, in.TOTPSecret,
-			in.Locale, in.Timezone, in.UserAgent)
-		if err != nil {
-			return err
-		}
-		p, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Persona])
-		return err
-	})
-	if err != nil {
-		return nil, wrap("put persona", err)
-	}
-	return &p, nil
+		newID(), tenant, project, name, in.DisplayName, in.Email, in.Username, in.PasswordSecret, in.TOTPSecret,
+		in.Locale, in.Timezone, in.UserAgent)
 }
 
 // ListPersonas lists a project's personas by name.
@@ -77,19 +65,7 @@ func (s *Store) ListPersonas(ctx context.Context, tenant, project uuid.UUID) ([]
 
 // GetPersona returns the project's persona called name.
 func (s *Store) GetPersona(ctx context.Context, tenant, project uuid.UUID, name string) (*Persona, error) {
-	var p Persona
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+personaColumns+` FROM personas WHERE tenant_id = $1 AND project_id = $2 AND name = $3`, tenant, project, name)
-		if err != nil {
-			return err
-		}
-		p, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Persona])
-		return err
-	})
-	if err != nil {
-		return nil, wrap("get persona", err)
-	}
-	return &p, nil
+	return oneStructInTenant[Persona](ctx, s, tenant, "get persona", `SELECT `+personaColumns+` FROM personas WHERE tenant_id = $1 AND project_id = $2 AND name = $3`, tenant, project, name)
 }
 
 // DeletePersona removes the project's persona called name. Tests that name

@@ -3,15 +3,12 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-
-	"github.com/argusqa/argus/internal/seal"
 )
 
 // Project is one application under test.
@@ -176,31 +173,7 @@ func (s *Store) SetWebhookSecret(ctx context.Context, tenant, project uuid.UUID,
 // WebhookSecret opens a project's webhook signing secret, for signing a
 // delivery. ErrNotFound when none is set.
 func (s *Store) WebhookSecret(ctx context.Context, tenant, project uuid.UUID) (string, error) {
-	kr, err := s.keyring()
-	if err != nil {
-		return "", err
-	}
-	var sealed seal.Sealed
-	err = s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		var keyID *string
-		if err := tx.QueryRow(ctx, `
+	return s.openInTenant(ctx, tenant, "webhook secret", "no webhook secret set", webhookAAD(tenant, project), `
 			SELECT webhook_secret_ciphertext, webhook_secret_nonce, webhook_secret_key_id
-			FROM projects WHERE tenant_id = $1 AND id = $2`, tenant, project).
-			Scan(&sealed.Ciphertext, &sealed.Nonce, &keyID); err != nil {
-			return err
-		}
-		if keyID == nil {
-			return fmt.Errorf("no webhook secret set: %w", ErrNotFound)
-		}
-		sealed.KeyID = *keyID
-		return nil
-	})
-	if err != nil {
-		return "", wrap("webhook secret", err)
-	}
-	plain, err := kr.Open(sealed, webhookAAD(tenant, project))
-	if err != nil {
-		return "", fmt.Errorf("webhook secret: %w", err)
-	}
-	return string(plain), nil
+			FROM projects WHERE tenant_id = $1 AND id = $2`, tenant, project)
 }

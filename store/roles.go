@@ -23,24 +23,12 @@ const roleColumns = `id, project_id, name, prompt, created_at, updated_at`
 
 // PutRole creates the project's role called name or replaces its prompt.
 func (s *Store) PutRole(ctx context.Context, tenant, project uuid.UUID, name, prompt string) (*PromptRole, error) {
-	var r PromptRole
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `
+	return oneStructInTenant[PromptRole](ctx, s, tenant, "put role", `
 			INSERT INTO roles (id, tenant_id, project_id, name, prompt)
 			SELECT $1, $2, p.id, $4, $5 FROM projects p WHERE p.tenant_id = $2 AND p.id = $3
 			ON CONFLICT (project_id, name) DO UPDATE SET prompt = excluded.prompt, updated_at = now()
 			WHERE roles.tenant_id = excluded.tenant_id
 			RETURNING `+roleColumns, newID(), tenant, project, name, prompt)
-		if err != nil {
-			return err
-		}
-		r, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[PromptRole])
-		return err
-	})
-	if err != nil {
-		return nil, wrap("put role", err)
-	}
-	return &r, nil
 }
 
 // ListRoles lists a project's roles by name.
@@ -50,19 +38,7 @@ func (s *Store) ListRoles(ctx context.Context, tenant, project uuid.UUID) ([]Pro
 
 // GetRole returns the project's role called name.
 func (s *Store) GetRole(ctx context.Context, tenant, project uuid.UUID, name string) (*PromptRole, error) {
-	var r PromptRole
-	err := s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+roleColumns+` FROM roles WHERE tenant_id = $1 AND project_id = $2 AND name = $3`, tenant, project, name)
-		if err != nil {
-			return err
-		}
-		r, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[PromptRole])
-		return err
-	})
-	if err != nil {
-		return nil, wrap("get role", err)
-	}
-	return &r, nil
+	return oneStructInTenant[PromptRole](ctx, s, tenant, "get role", `SELECT `+roleColumns+` FROM roles WHERE tenant_id = $1 AND project_id = $2 AND name = $3`, tenant, project, name)
 }
 
 // DeleteRole removes the project's role called name; tests that name it
