@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -28,28 +25,10 @@ func TestRunSinceSelects(t *testing.T) {
 	requireBrowser(t)
 	base := startDemoApp(t)
 	vars := serveVars(t)
-	if r := argus(t, vars, "", "admin", "create-tenant", "--name", "Acme"); r.code != 0 {
-		t.Fatalf("create-tenant: %+v", r)
-	}
-	r := argus(t, vars, "", "admin", "create-key", "--tenant", "acme", "--name", "ci", "--role", "admin")
-	if r.code != 0 {
-		t.Fatalf("create-key: %+v", r)
-	}
-	key := strings.TrimSpace(r.stdout[strings.LastIndex(strings.TrimSpace(r.stdout), "\n")+1:])
+	_, key := acmeAdmin(t, vars)
 	url, _ := startServe(t, vars, "--with-worker")
 	remote := map[string]string{"ARGUS_SERVER": url, "ARGUS_API_KEY": key, "ARGUS_PROJECT": "shop"}
-	body, _ := json.Marshal(map[string]any{"name": "Shop", "base_url": base})
-	req, _ := http.NewRequestWithContext(t.Context(), "POST", url+"/api/v1/projects", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("create project: %d", resp.StatusCode)
-	}
+	(&e2eAPI{t: t, base: url, key: key}).createProject("Shop", base)
 
 	repo := t.TempDir()
 	writeFile(t, filepath.Join(repo, "web/login.html"), "<form>v1</form>\n")

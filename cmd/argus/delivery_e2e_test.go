@@ -25,7 +25,6 @@ import (
 	"github.com/fsouza/fake-gcs-server/fakestorage"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
@@ -153,30 +152,11 @@ func TestDeliveryEndToEnd(t *testing.T) {
 		"ARGUS_GITHUB_APP_PRIVATE_KEY": appKeyPEM,
 		"ARGUS_GITHUB_API_URL":         gh.URL,
 	}
-	r := argus(t, vars, "", "admin", "create-tenant", "--name", "Acme")
-	_, idText, _ := strings.Cut(strings.TrimSpace(r.stdout), ", id ")
-	tenant, err := uuid.Parse(strings.TrimSuffix(idText, ")"))
-	if r.code != 0 || err != nil {
-		t.Fatalf("create-tenant: %+v (%v)", r, err)
-	}
-	r = argus(t, vars, "", "admin", "create-key", "--tenant", "acme", "--name", "ci", "--role", "admin")
-	if r.code != 0 {
-		t.Fatalf("create-key: %+v", r)
-	}
-	apiKey := strings.TrimSpace(r.stdout)
+	tenant, apiKey := acmeAdmin(t, vars)
 
 	// The test's own view of the database, for what the API does not
 	// offer (the signing secret, the GitHub settings) and for checks.
-	pool, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	kr, _ := seal.NewKeyring("k1", masterKey, nil)
-	st, err := store.New(ctx, pool, store.Config{Keyring: kr})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool, st := e2eStore(t, dbURL, masterKey)
 
 	// Each process that works jobs hands its River client to the test,
 	// subscribed before it starts, so that the test sees every job end
@@ -698,44 +678,6 @@ func (w *e2eJobs) until(done func(e2eCounts) bool, retry bool) e2eCounts {
 	return c
 }
 
-// e2eAPI calls the REST API with an API key.
-type e2eAPI struct {
-	t         *testing.T
-	base, key string
-}
-
-type e2eResponse struct {
-	t      *testing.T
-	status int
-	body   []byte
-}
-
-func (r e2eResponse) decode(v any) {
-	r.t.Helper()
-	if err := json.Unmarshal(r.body, v); err != nil {
-		r.t.Fatalf("decoding %s: %v", r.body, err)
-	}
-}
-
-func (a *e2eAPI) do(method, path string, body any) e2eResponse {
-	a.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, a.base+path, rd)
-	req.Header.Set("Authorization", "Bearer "+a.key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return e2eResponse{t: a.t, status: resp.StatusCode, body: b}
-}
-
 // e2eReceiver is a webhook endpoint on 127.0.0.1 that starts down
 // (nothing listens on its port, so connections are refused) and, once up,
 // answers 503 to the first request of each webhook-id and 200 after.
@@ -884,22 +826,4 @@ func (p *e2ePostHog) eventsText(t *testing.T) string {
 		sb.Write(b)
 	}
 	return sb.String()
-}
-
-// e2eBuffer collects the server's log from its goroutines.
-type e2eBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *e2eBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *e2eBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

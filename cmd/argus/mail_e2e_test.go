@@ -16,11 +16,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
 
 	"github.com/argusqa/argus/browser/browsertest"
 	"github.com/argusqa/argus/demo"
@@ -28,7 +25,6 @@ import (
 	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/internal/pgtest"
 	"github.com/argusqa/argus/internal/seal"
-	"github.com/argusqa/argus/jobs"
 	"github.com/argusqa/argus/store"
 )
 
@@ -105,43 +101,9 @@ func TestServerMailEndToEnd(t *testing.T) {
 		"ARGUS_TARGET_ALLOW_CIDRS": "127.0.0.1/32", "ARGUS_MAX_AGENTS": "2",
 		"ARGUS_MAIL_LISTEN": "127.0.0.1:0", "ARGUS_MAIL_DOMAIN": "mail.e2e.test",
 	}
-	r := argus(t, vars, "", "admin", "create-tenant", "--name", "Acme")
-	_, idText, _ := strings.Cut(strings.TrimSpace(r.stdout), ", id ")
-	tenant, err := uuid.Parse(strings.TrimSuffix(idText, ")"))
-	if r.code != 0 || err != nil {
-		t.Fatalf("create-tenant: %+v (%v)", r, err)
-	}
-	r = argus(t, vars, "", "admin", "create-key", "--tenant", "acme", "--name", "ci", "--role", "admin")
-	if r.code != 0 {
-		t.Fatalf("create-key: %+v", r)
-	}
-	apiKey := strings.TrimSpace(r.stdout)
-	pool, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	kr, _ := seal.NewKeyring("k1", masterKey, nil)
-	st, err := store.New(ctx, pool, store.Config{Keyring: kr})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	agentsDone := make(chan struct{}, 4)
-	testHookJobs = func(j *jobs.Jobs) {
-		if j.Config().Browser == nil {
-			return
-		}
-		events, _ := j.Client().Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
-		go func() {
-			for ev := range events {
-				if ev.Job.Kind == (jobs.AgentArgs{}).Kind() {
-					agentsDone <- struct{}{}
-				}
-			}
-		}()
-	}
-	t.Cleanup(func() { testHookJobs = nil })
+	tenant, apiKey := acmeAdmin(t, vars)
+	pool, st := e2eStore(t, dbURL, masterKey)
+	agentsDone := agentEnds(t)
 	logs := &e2eBuffer{}
 	base, stop := startServeLogging(t, vars, logs, "--with-worker")
 	m := regexp.MustCompile(`test mailbox: SMTP on (\S+) for \*@<project>\.mail\.e2e\.test`).FindStringSubmatch(logs.String())
@@ -153,20 +115,13 @@ func TestServerMailEndToEnd(t *testing.T) {
 	appMu.Unlock()
 	api := &e2eAPI{t: t, base: base, key: apiKey}
 
-	res := api.do("POST", "/api/v1/projects", map[string]any{"name": "Shop", "base_url": app.URL})
-	var project struct {
-		ID uuid.UUID `json:"id"`
-	}
-	res.decode(&project)
-	if res.status != http.StatusCreated {
-		t.Fatalf("create project: %d %s", res.status, res.body)
-	}
-	label, err := st.ProjectMailLabel(ctx, tenant, project.ID)
+	projectID := api.createProject("Shop", app.URL)
+	label, err := st.ProjectMailLabel(ctx, tenant, projectID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	buyer := "berta@" + label + ".mail.e2e.test"
-	if res := api.do("PUT", "/api/v1/projects/"+project.ID.String()+"/personas/buyer", map[string]any{"display_name": "Berta Buyer", "email": buyer}); res.status/100 != 2 {
+	if res := api.do("PUT", "/api/v1/projects/"+projectID.String()+"/personas/buyer", map[string]any{"display_name": "Berta Buyer", "email": buyer}); res.status/100 != 2 {
 		t.Fatalf("put persona: %d %s", res.status, res.body)
 	}
 	steps := []string{
@@ -176,12 +131,12 @@ func TestServerMailEndToEnd(t *testing.T) {
 		`type code from email into "Code"`, `click "Verify"`, `expect text "Code accepted"`,
 	}
 	for name, persona := range map[string]string{"Sign up and confirm by email": "", "Sign up as the buyer": "buyer"} {
-		res := api.do("POST", "/api/v1/projects/"+project.ID.String()+"/tests", map[string]any{"name": name, "url": "/signup", "steps": steps, "persona": persona})
+		res := api.do("POST", "/api/v1/projects/"+projectID.String()+"/tests", map[string]any{"name": name, "url": "/signup", "steps": steps, "persona": persona})
 		if res.status != http.StatusCreated {
 			t.Fatalf("create test %q: %d %s", name, res.status, res.body)
 		}
 	}
-	res = api.do("POST", "/api/v1/projects/"+project.ID.String()+"/runs", map[string]any{"names": []string{"Sign up and confirm by email", "Sign up as the buyer"}})
+	res := api.do("POST", "/api/v1/projects/"+projectID.String()+"/runs", map[string]any{"names": []string{"Sign up and confirm by email", "Sign up as the buyer"}})
 	var run struct {
 		Agents []struct {
 			ID   uuid.UUID `json:"id"`
@@ -192,13 +147,7 @@ func TestServerMailEndToEnd(t *testing.T) {
 	if res.status != http.StatusCreated || len(run.Agents) != 2 {
 		t.Fatalf("start run: %d %s", res.status, res.body)
 	}
-	for range 2 {
-		select {
-		case <-agentsDone:
-		case <-time.After(5 * time.Minute):
-			t.Fatal("the agents did not finish within 5 minutes")
-		}
-	}
+	awaitAgents(t, agentsDone, 2)
 
 	var stepText strings.Builder
 	for _, a := range run.Agents {
@@ -218,7 +167,7 @@ func TestServerMailEndToEnd(t *testing.T) {
 	// The project's mailbox: both messages, newest first, one of them to
 	// the persona's own address and one to a fresh address of the
 	// mailbox.
-	res = api.do("GET", "/api/v1/projects/"+project.ID.String()+"/mail", nil)
+	res = api.do("GET", "/api/v1/projects/"+projectID.String()+"/mail", nil)
 	var list struct {
 		Items []struct {
 			To      string   `json:"to"`
@@ -283,29 +232,8 @@ func TestServerRunsTheDemoMailFlows(t *testing.T) {
 	vars := serveVars(t)
 	vars["ARGUS_MAIL_LISTEN"] = "127.0.0.1:0"
 	vars["ARGUS_LOG_LEVEL"] = "debug"
-	r := argus(t, vars, "", "admin", "create-tenant", "--name", "Acme")
-	if r.code != 0 {
-		t.Fatalf("create-tenant: %+v", r)
-	}
-	r = argus(t, vars, "", "admin", "create-key", "--tenant", "acme", "--name", "ci", "--role", "admin")
-	if r.code != 0 {
-		t.Fatalf("create-key: %+v", r)
-	}
-	agentsDone := make(chan struct{}, 4)
-	testHookJobs = func(j *jobs.Jobs) {
-		if j.Config().Browser == nil {
-			return
-		}
-		events, _ := j.Client().Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
-		go func() {
-			for ev := range events {
-				if ev.Job.Kind == (jobs.AgentArgs{}).Kind() {
-					agentsDone <- struct{}{}
-				}
-			}
-		}()
-	}
-	t.Cleanup(func() { testHookJobs = nil })
+	_, apiKey := acmeAdmin(t, vars)
+	agentsDone := agentEnds(t)
 	logs := &e2eBuffer{}
 	base, stop := startServeLogging(t, vars, logs, "--with-worker")
 	m := regexp.MustCompile(`test mailbox: SMTP on (\S+) `).FindStringSubmatch(logs.String())
@@ -317,17 +245,8 @@ func TestServerRunsTheDemoMailFlows(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = shop.Shutdown(context.Background()) })
-	api := &e2eAPI{t: t, base: base, key: strings.TrimSpace(r.stdout)}
-
-	res := api.do("POST", "/api/v1/projects", map[string]any{"name": "Demo shop", "base_url": shop.URL()})
-	var project struct {
-		ID uuid.UUID `json:"id"`
-	}
-	res.decode(&project)
-	if res.status != http.StatusCreated {
-		t.Fatalf("create project: %d %s", res.status, res.body)
-	}
-	pp := "/api/v1/projects/" + project.ID.String()
+	api := &e2eAPI{t: t, base: base, key: apiKey}
+	pp := "/api/v1/projects/" + api.createProject("Demo shop", shop.URL()).String()
 	for name, value := range demo.Secrets() {
 		if res := api.do("PUT", pp+"/secrets/"+name, map[string]any{"value": value}); res.status/100 != 2 {
 			t.Fatalf("put secret %s: %d %s", name, res.status, res.body)
@@ -345,7 +264,7 @@ func TestServerRunsTheDemoMailFlows(t *testing.T) {
 		t.Fatalf("sync test files: %d %s", res.status, res.body)
 	}
 	names := []string{"Sign up and confirm by email", "Log in with a one-time code"}
-	res = api.do("POST", pp+"/runs", map[string]any{"names": names})
+	res := api.do("POST", pp+"/runs", map[string]any{"names": names})
 	var run struct {
 		Agents []struct {
 			ID uuid.UUID `json:"id"`
@@ -355,13 +274,7 @@ func TestServerRunsTheDemoMailFlows(t *testing.T) {
 	if res.status != http.StatusCreated || len(run.Agents) != 2 {
 		t.Fatalf("start run: %d %s", res.status, res.body)
 	}
-	for range 2 {
-		select {
-		case <-agentsDone:
-		case <-time.After(5 * time.Minute):
-			t.Fatal("the agents did not finish within 5 minutes")
-		}
-	}
+	awaitAgents(t, agentsDone, 2)
 	for _, a := range run.Agents {
 		res := api.do("GET", "/api/v1/agents/"+a.ID.String(), nil)
 		var got struct {

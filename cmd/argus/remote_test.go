@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,41 +14,8 @@ import (
 // streams back, and the CLI reports the verdicts and exits like a local
 // run.
 func TestRunOnServer(t *testing.T) {
-	requireBrowser(t)
-	base := startDemoApp(t)
-	vars := serveVars(t)
-	if r := argus(t, vars, "", "admin", "create-tenant", "--name", "Acme"); r.code != 0 {
-		t.Fatalf("create-tenant: %+v", r)
-	}
-	r := argus(t, vars, "", "admin", "create-key", "--tenant", "acme", "--name", "ci", "--role", "admin")
-	if r.code != 0 {
-		t.Fatalf("create-key: %+v", r)
-	}
-	key := strings.TrimSpace(r.stdout[strings.LastIndex(strings.TrimSpace(r.stdout), "\n")+1:])
-	url, _ := startServe(t, vars, "--with-worker")
-
-	api := func(method, path string, body any) *http.Response {
-		t.Helper()
-		data, _ := json.Marshal(body)
-		req, _ := http.NewRequest(method, url+path, bytes.NewReader(data))
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { resp.Body.Close() })
-		return resp
-	}
-	resp := api("POST", "/api/v1/projects", map[string]any{"name": "Shop", "base_url": base})
-	var project struct{ ID string }
-	_ = json.NewDecoder(resp.Body).Decode(&project)
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("create project: %d", resp.StatusCode)
-	}
-	if resp := api("PUT", "/api/v1/projects/"+project.ID+"/secrets/demo_password", map[string]any{"value": app.DemoPassword}); resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("put secret: %d", resp.StatusCode)
-	}
+	api, _ := demoShopOnServer(t)
+	url, key := api.base, api.key
 
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "login.yaml"), `name: Log in

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -17,43 +15,11 @@ import (
 // CLI reports its three tests grouped in JUnit; a plan whose first test
 // fails reports its dependent skipped, with the reason.
 func TestRunPlanOnServer(t *testing.T) {
-	requireBrowser(t)
-	base := startDemoApp(t)
-	vars := serveVars(t)
-	if r := argus(t, vars, "", "admin", "create-tenant", "--name", "Acme"); r.code != 0 {
-		t.Fatalf("create-tenant: %+v", r)
-	}
-	r := argus(t, vars, "", "admin", "create-key", "--tenant", "acme", "--name", "ci", "--role", "admin")
-	if r.code != 0 {
-		t.Fatalf("create-key: %+v", r)
-	}
-	key := strings.TrimSpace(r.stdout[strings.LastIndex(strings.TrimSpace(r.stdout), "\n")+1:])
-	url, _ := startServe(t, vars, "--with-worker")
-	api := func(method, path string, body any) *http.Response {
-		t.Helper()
-		data, _ := json.Marshal(body)
-		req, _ := http.NewRequest(method, url+path, bytes.NewReader(data))
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { resp.Body.Close() })
-		return resp
-	}
-	resp := api("POST", "/api/v1/projects", map[string]any{"name": "Shop", "base_url": base})
-	var project struct{ ID string }
-	_ = json.NewDecoder(resp.Body).Decode(&project)
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("create project: %d", resp.StatusCode)
-	}
-	if resp := api("PUT", "/api/v1/projects/"+project.ID+"/secrets/demo_password", map[string]any{"value": app.DemoPassword}); resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("put secret: %d", resp.StatusCode)
-	}
+	api, project := demoShopOnServer(t)
+	url, key := api.base, api.key
 	for name, email := range map[string]string{"buyer": app.DemoEmail, "seller": app.DemoSellerEmail} {
-		if resp := api("PUT", "/api/v1/projects/"+project.ID+"/personas/"+name, map[string]any{"email": email, "username": email, "password_secret": "demo_password", "locale": "en-GB"}); resp.StatusCode != http.StatusOK {
-			t.Fatalf("put persona %s: %d", name, resp.StatusCode)
+		if res := api.do("PUT", "/api/v1/projects/"+project.String()+"/personas/"+name, map[string]any{"email": email, "username": email, "password_secret": "demo_password", "locale": "en-GB"}); res.status != http.StatusOK {
+			t.Fatalf("put persona %s: %d", name, res.status)
 		}
 	}
 	remote := map[string]string{"ARGUS_SERVER": url, "ARGUS_API_KEY": key, "ARGUS_PROJECT": "shop"}

@@ -64,16 +64,7 @@ func TestWorkerRunsTheMailReceiver(t *testing.T) {
 	dbURL := pgtest.MigratedURL(t)
 	key := make([]byte, seal.KeySize)
 	_, _ = rand.Read(key)
-	pool, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	kr, _ := seal.NewKeyring("k1", key, nil)
-	st, err := store.New(ctx, pool, store.Config{Keyring: kr})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, st := e2eStore(t, dbURL, key)
 	tenant, _ := st.CreateTenant(ctx, "Acme", "")
 	project, err := st.CreateProject(ctx, tenant.ID, store.ProjectInput{Name: "Shop", BaseURL: "http://127.0.0.1:9"})
 	if err != nil {
