@@ -15,10 +15,6 @@ import (
 	"github.com/argusqa/argus/agent/llm/scripted"
 )
 
-func ask(text string) *llm.Request {
-	return &llm.Request{Messages: []llm.Message{llm.User(llm.Text(text))}}
-}
-
 func fail(status int) scripted.Step {
 	return scripted.Step{Error: &scripted.Failure{Status: status}}
 }
@@ -71,7 +67,7 @@ func TestBackoffScheduleAndJitter(t *testing.T) {
 			inner := script(t, fail(503), fail(503), fail(503), fail(503), fail(503), fail(503))
 			clock := llmtest.NewClock(time.Now())
 			m := retrying(t, inner, llm.RetryConfig{Clock: clock, Rand: func() float64 { return tc.rand }})
-			_, err := m.Generate(t.Context(), ask("hi"))
+			_, err := m.Generate(t.Context(), llmtest.Ask("hi"))
 			var unavailable *llm.UnavailableError
 			if !errors.As(err, &unavailable) || !errors.Is(err, llm.ErrUnavailable) || unavailable.Attempts != 6 {
 				t.Fatalf("err = %v, want ErrUnavailable after 6 attempts", err)
@@ -103,7 +99,7 @@ func TestOnlyRetryableStatusesAreRetried(t *testing.T) {
 	for _, status := range []int{408, 429, 500, 502, 503, 504, 529} {
 		inner := script(t, fail(status), scripted.Step{Text: "ok"})
 		clock := llmtest.NewClock(time.Now())
-		resp, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(t.Context(), ask("hi"))
+		resp, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(t.Context(), llmtest.Ask("hi"))
 		if err != nil || resp.Text != "ok" || inner.Calls() != 2 {
 			t.Errorf("status %d: resp=%v err=%v calls=%d; want a retry then success", status, resp, err, inner.Calls())
 		}
@@ -111,7 +107,7 @@ func TestOnlyRetryableStatusesAreRetried(t *testing.T) {
 	for _, status := range []int{400, 401, 403, 404, 409, 413, 422} {
 		inner := script(t, fail(status), scripted.Step{Text: "ok"})
 		clock := llmtest.NewClock(time.Now())
-		_, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(t.Context(), ask("hi"))
+		_, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(t.Context(), llmtest.Ask("hi"))
 		var apiErr *llm.APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || errors.Is(err, llm.ErrUnavailable) {
 			t.Errorf("status %d: err = %v", status, err)
@@ -132,7 +128,7 @@ func TestRetryAfterOverridesBackoffAndIsCapped(t *testing.T) {
 		scripted.Step{Text: "ok"},
 	)
 	clock := llmtest.NewClock(start)
-	if _, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(t.Context(), ask("hi")); err != nil {
+	if _, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(t.Context(), llmtest.Ask("hi")); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := clock.Sleeps(), secs(2, 60, 30); !slices.Equal(got, want) {
@@ -146,7 +142,7 @@ func TestCallTimeoutIsRetried(t *testing.T) {
 	m := retrying(t, inner, llm.RetryConfig{Clock: clock, Rand: func() float64 { return 0.5 }})
 	done := make(chan error, 1)
 	go func() {
-		_, err := m.Generate(context.Background(), ask("hi"))
+		_, err := m.Generate(context.Background(), llmtest.Ask("hi"))
 		done <- err
 	}()
 	<-clock.Armed()
@@ -172,7 +168,7 @@ func TestEveryAttemptTimingOutIsUnavailable(t *testing.T) {
 	m := retrying(t, inner, llm.RetryConfig{Clock: clock, MaxRetries: 2, CallTimeout: 30 * time.Second})
 	done := make(chan error, 1)
 	go func() {
-		_, err := m.Generate(context.Background(), ask("hi"))
+		_, err := m.Generate(context.Background(), llmtest.Ask("hi"))
 		done <- err
 	}()
 	for range 3 {
@@ -211,7 +207,7 @@ func TestCancelledParentIsNotRetried(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	inner := &cancelling{cancel: cancel}
 	clock := llmtest.NewClock(time.Now())
-	_, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(ctx, ask("hi"))
+	_, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(ctx, llmtest.Ask("hi"))
 	if !errors.Is(err, context.Canceled) || errors.Is(err, llm.ErrUnavailable) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -224,7 +220,7 @@ func TestCancelledDuringRetryableFailureStopsRetrying(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	inner := &cancelling{cancel: cancel, err: &llm.APIError{Provider: "test", StatusCode: 503}}
 	clock := llmtest.NewClock(time.Now())
-	_, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(ctx, ask("hi"))
+	_, err := retrying(t, inner, llm.RetryConfig{Clock: clock}).Generate(ctx, llmtest.Ask("hi"))
 	if !errors.Is(err, context.Canceled) || inner.calls != 1 {
 		t.Fatalf("err = %v, calls = %d", err, inner.calls)
 	}
@@ -244,7 +240,7 @@ func TestInvalidRequestIsNotSent(t *testing.T) {
 
 func TestNegativeMaxRetriesDisablesRetries(t *testing.T) {
 	inner := script(t, fail(503), scripted.Step{Text: "ok"})
-	_, err := retrying(t, inner, llm.RetryConfig{MaxRetries: -1, Clock: llmtest.NewClock(time.Now())}).Generate(t.Context(), ask("hi"))
+	_, err := retrying(t, inner, llm.RetryConfig{MaxRetries: -1, Clock: llmtest.NewClock(time.Now())}).Generate(t.Context(), llmtest.Ask("hi"))
 	if !errors.Is(err, llm.ErrUnavailable) || !strings.Contains(err.Error(), "after 1 attempts") || inner.Calls() != 1 {
 		t.Fatalf("err = %v, calls = %d", err, inner.Calls())
 	}
@@ -298,7 +294,7 @@ func TestConcurrentCalls(t *testing.T) {
 	errs := make(chan error, n)
 	for range n {
 		wg.Go(func() {
-			if _, err := m.Generate(t.Context(), ask("hi")); err != nil {
+			if _, err := m.Generate(t.Context(), llmtest.Ask("hi")); err != nil {
 				errs <- err
 			}
 		})

@@ -34,15 +34,6 @@ func newModel(t *testing.T, srv *llmtest.Server, mutate ...func(*anthropic.Confi
 	return m
 }
 
-func withRetry(t *testing.T, m llm.Model, clock *llmtest.Clock) llm.Model {
-	t.Helper()
-	r, err := llm.WithRetry(m, llm.RetryConfig{Clock: clock, Rand: func() float64 { return 0.5 }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 func decode(t *testing.T, r llmtest.Request) *llmtest.AnthropicRequest {
 	t.Helper()
 	req, err := llmtest.DecodeAnthropic(r.Body)
@@ -59,10 +50,6 @@ func blocks(t *testing.T, m llmtest.AnthropicMessage) []llmtest.AnthropicBlock {
 		t.Fatal(err)
 	}
 	return b
-}
-
-func ask(text string) *llm.Request {
-	return &llm.Request{Messages: []llm.Message{llm.User(llm.Text(text))}}
 }
 
 func TestTextReplyAndUsage(t *testing.T) {
@@ -219,7 +206,7 @@ func TestTemperatureAboveOneRejected(t *testing.T) {
 	srv := llmtest.NewAnthropic(t, scripted.Step{Text: "ok"})
 	m := newModel(t, srv)
 	temp := 1.5
-	req := ask("hi")
+	req := llmtest.Ask("hi")
 	req.Temperature = &temp
 	if _, err := m.Generate(t.Context(), req); err == nil || !strings.Contains(err.Error(), "temperature") {
 		t.Fatalf("err = %v", err)
@@ -245,8 +232,8 @@ func TestOverloadedIsRetried(t *testing.T) {
 		scripted.Step{Text: "ok"},
 	)
 	clock := llmtest.NewClock(time.Now())
-	m := withRetry(t, newModel(t, srv), clock)
-	resp, err := m.Generate(t.Context(), ask("hi"))
+	m := llmtest.Retrying(t, newModel(t, srv), clock)
+	resp, err := m.Generate(t.Context(), llmtest.Ask("hi"))
 	if err != nil || resp.Text != "ok" {
 		t.Fatalf("Generate = %+v, %v", resp, err)
 	}
@@ -264,7 +251,7 @@ func TestEnvironmentIsNotRead(t *testing.T) {
 	t.Setenv("ANTHROPIC_API_KEY", "sk-ant-from-environment")
 	t.Setenv("ANTHROPIC_BASE_URL", trap.BaseURL())
 	srv := llmtest.NewAnthropic(t, scripted.Step{Text: "ok"})
-	if _, err := newModel(t, srv).Generate(t.Context(), ask("hi")); err != nil {
+	if _, err := newModel(t, srv).Generate(t.Context(), llmtest.Ask("hi")); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.Requests()[0].Header.Get("X-Api-Key"); got != llmtest.APIKey {

@@ -57,15 +57,6 @@ func newModel(t *testing.T, backend gemini.Backend, srv *llmtest.Server, mutate 
 	return m
 }
 
-func withRetry(t *testing.T, m llm.Model, clock *llmtest.Clock) llm.Model {
-	t.Helper()
-	r, err := llm.WithRetry(m, llm.RetryConfig{Clock: clock, Rand: func() float64 { return 0.5 }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 func decode(t *testing.T, r llmtest.Request) *llmtest.GeminiRequest {
 	t.Helper()
 	req, err := llmtest.DecodeGemini(r.Body)
@@ -73,10 +64,6 @@ func decode(t *testing.T, r llmtest.Request) *llmtest.GeminiRequest {
 		t.Fatal(err)
 	}
 	return req
-}
-
-func ask(text string) *llm.Request {
-	return &llm.Request{Messages: []llm.Message{llm.User(llm.Text(text))}}
 }
 
 func TestTextReplyUsageAndPaths(t *testing.T) {
@@ -310,8 +297,8 @@ func TestRetryInfoAndHTTPDate(t *testing.T) {
 				scripted.Step{Text: "ok"},
 			)
 			clock := llmtest.NewClock(start)
-			m := withRetry(t, newModel(t, backend, srv), clock)
-			resp, err := m.Generate(t.Context(), ask("hi"))
+			m := llmtest.Retrying(t, newModel(t, backend, srv), clock)
+			resp, err := m.Generate(t.Context(), llmtest.Ask("hi"))
 			if err != nil || resp.Text != "ok" {
 				t.Fatalf("Generate = %+v, %v", resp, err)
 			}
@@ -328,7 +315,7 @@ func TestRetryInfoAndHTTPDate(t *testing.T) {
 func TestWrongCredentialsArePermanent(t *testing.T) {
 	srv := llmtest.NewGemini(t, scripted.Step{Text: "ok"})
 	srv.SetAccessToken("another-token")
-	_, err := newModel(t, gemini.VertexAI, srv).Generate(t.Context(), ask("hi"))
+	_, err := newModel(t, gemini.VertexAI, srv).Generate(t.Context(), llmtest.Ask("hi"))
 	var apiErr *llm.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 401 || llm.IsRetryable(err) {
 		t.Fatalf("err = %v, want a non-retryable 401", err)
@@ -344,7 +331,7 @@ func TestEnvironmentIsNotRead(t *testing.T) {
 	t.Setenv("GOOGLE_VERTEX_BASE_URL", trap.BaseURL())
 	srv := llmtest.NewGemini(t, scripted.Step{Text: "ok"}, scripted.Step{Text: "ok"})
 	for _, backend := range backends {
-		if _, err := newModel(t, backend, srv).Generate(t.Context(), ask("hi")); err != nil {
+		if _, err := newModel(t, backend, srv).Generate(t.Context(), llmtest.Ask("hi")); err != nil {
 			t.Fatalf("%s: %v", backend, err)
 		}
 	}

@@ -65,7 +65,7 @@ func RunConformance(t *testing.T, p Provider) {
 	t.Run("rate limit then success", func(t *testing.T) {
 		srv := p.Server(t, scripted.Step{Error: &scripted.Failure{Status: 429, Message: "rate limited", RetryAfter: "7"}}, scripted.Step{Text: "ok"})
 		clock := NewClock(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
-		resp, err := retrying(t, p.Model(t, srv), clock).Generate(t.Context(), ask())
+		resp, err := Retrying(t, p.Model(t, srv), clock).Generate(t.Context(), Ask("hi"))
 		if err != nil || resp.Text != "ok" {
 			t.Fatalf("Generate = %+v, %v", resp, err)
 		}
@@ -79,7 +79,7 @@ func RunConformance(t *testing.T, p Provider) {
 	t.Run("bad request fails at once", func(t *testing.T) {
 		srv := p.Server(t, scripted.Step{Error: &scripted.Failure{Status: 400, Message: "the request is malformed"}})
 		clock := NewClock(time.Now())
-		_, err := retrying(t, p.Model(t, srv), clock).Generate(t.Context(), ask())
+		_, err := Retrying(t, p.Model(t, srv), clock).Generate(t.Context(), Ask("hi"))
 		var apiErr *llm.APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Provider != p.Name || apiErr.Message != "the request is malformed" {
 			t.Fatalf("err = %v, want an APIError 400 of %s with the server's message", err, p.Name)
@@ -90,7 +90,7 @@ func RunConformance(t *testing.T, p Provider) {
 	})
 	t.Run("the SDK does not retry", func(t *testing.T) {
 		srv := p.Server(t, scripted.Step{Error: &scripted.Failure{Status: 500}}, scripted.Step{Text: "ok"})
-		_, err := p.Model(t, srv).Generate(t.Context(), ask())
+		_, err := p.Model(t, srv).Generate(t.Context(), Ask("hi"))
 		if !llm.IsRetryable(err) {
 			t.Fatalf("err = %v, want a retryable 500", err)
 		}
@@ -105,7 +105,7 @@ func RunConformance(t *testing.T, p Provider) {
 		}
 		srv := p.Server(t, steps...)
 		clock := NewClock(time.Now())
-		_, err := retrying(t, p.Model(t, srv), clock).Generate(t.Context(), ask())
+		_, err := Retrying(t, p.Model(t, srv), clock).Generate(t.Context(), Ask("hi"))
 		if !errors.Is(err, llm.ErrUnavailable) || !strings.Contains(err.Error(), "unreachable after 6 attempts") {
 			t.Fatalf("err = %v, want ErrUnavailable after 6 attempts", err)
 		}
@@ -120,14 +120,14 @@ func RunConformance(t *testing.T, p Provider) {
 	t.Run("stalled call is cut and retried", func(t *testing.T) {
 		srv := p.Server(t, scripted.Step{Stall: true}, scripted.Step{Text: "ok"})
 		clock := NewClock(time.Now())
-		m := retrying(t, p.Model(t, srv), clock)
+		m := Retrying(t, p.Model(t, srv), clock)
 		type result struct {
 			resp *llm.Response
 			err  error
 		}
 		done := make(chan result, 1)
 		go func() {
-			resp, err := m.Generate(context.WithoutCancel(t.Context()), ask())
+			resp, err := m.Generate(context.WithoutCancel(t.Context()), Ask("hi"))
 			done <- result{resp, err}
 		}()
 		<-srv.Stalled()
@@ -142,7 +142,9 @@ func RunConformance(t *testing.T, p Provider) {
 	})
 }
 
-func retrying(t testing.TB, m llm.Model, clock *Clock) llm.Model {
+// Retrying wraps m in llm.WithRetry on clock, with the jitter fixed at
+// its middle, so a test knows each wait exactly.
+func Retrying(t testing.TB, m llm.Model, clock *Clock) llm.Model {
 	t.Helper()
 	r, err := llm.WithRetry(m, llm.RetryConfig{Clock: clock, Rand: func() float64 { return 0.5 }})
 	if err != nil {
@@ -151,8 +153,9 @@ func retrying(t testing.TB, m llm.Model, clock *Clock) llm.Model {
 	return r
 }
 
-func ask() *llm.Request {
-	return &llm.Request{Messages: []llm.Message{llm.User(llm.Text("hi"))}}
+// Ask is a request of one user message saying text.
+func Ask(text string) *llm.Request {
+	return &llm.Request{Messages: []llm.Message{llm.User(llm.Text(text))}}
 }
 
 func sameJSON(a json.RawMessage, b string) bool {

@@ -37,15 +37,6 @@ func newModel(t *testing.T, baseURL string, mutate ...func(*openai.Config)) *ope
 	return m
 }
 
-func withRetry(t *testing.T, m llm.Model, clock *llmtest.Clock) llm.Model {
-	t.Helper()
-	r, err := llm.WithRetry(m, llm.RetryConfig{Clock: clock, Rand: func() float64 { return 0.5 }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 func decode(t *testing.T, r llmtest.Request) *llmtest.OpenAIRequest {
 	t.Helper()
 	req, err := llmtest.DecodeOpenAI(r.Body)
@@ -53,10 +44,6 @@ func decode(t *testing.T, r llmtest.Request) *llmtest.OpenAIRequest {
 		t.Fatal(err)
 	}
 	return req
-}
-
-func ask(text string) *llm.Request {
-	return &llm.Request{Messages: []llm.Message{llm.User(llm.Text(text))}}
 }
 
 func TestTextReplyAndUsage(t *testing.T) {
@@ -228,7 +215,7 @@ func TestLegacyMaxTokensAndTemperature(t *testing.T) {
 	srv := llmtest.NewOpenAI(t, scripted.Step{Text: "ok"})
 	m := newModel(t, srv.BaseURL(), func(c *openai.Config) { c.LegacyMaxTokens = true })
 	temp := 0.2
-	req := ask("hi")
+	req := llmtest.Ask("hi")
 	req.MaxOutputTokens, req.Temperature = 100, &temp
 	if _, err := m.Generate(t.Context(), req); err != nil {
 		t.Fatal(err)
@@ -254,8 +241,8 @@ func TestConformance(t *testing.T) {
 // retry policy is llm.WithRetry's.
 func TestSDKRetriesOff(t *testing.T) {
 	srv := llmtest.NewOpenAI(t, scripted.Step{Error: &scripted.Failure{Status: 429, RetryAfter: "7"}}, scripted.Step{Text: "ok"})
-	m := withRetry(t, newModel(t, srv.BaseURL()), llmtest.NewClock(time.Now()))
-	if _, err := m.Generate(t.Context(), ask("hi")); err != nil {
+	m := llmtest.Retrying(t, newModel(t, srv.BaseURL()), llmtest.NewClock(time.Now()))
+	if _, err := m.Generate(t.Context(), llmtest.Ask("hi")); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range srv.Requests() {
@@ -274,7 +261,7 @@ func TestUndecodableErrorBodyKeepsStatus(t *testing.T) {
 	}))
 	defer proxy.Close()
 	m := newModel(t, proxy.URL+"/v1")
-	_, err := m.Generate(t.Context(), ask("hi"))
+	_, err := m.Generate(t.Context(), llmtest.Ask("hi"))
 	var apiErr *llm.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || !llm.IsRetryable(err) {
 		t.Fatalf("err = %v, want a retryable APIError 502", err)
@@ -292,7 +279,7 @@ func TestConnectionRefusedIsRetryable(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	m := newModel(t, "http://"+addr+"/v1")
-	_, err = m.Generate(t.Context(), ask("hi"))
+	_, err = m.Generate(t.Context(), llmtest.Ask("hi"))
 	if err == nil || !llm.IsRetryable(err) {
 		t.Fatalf("err = %v, want a retryable connection error", err)
 	}
@@ -305,7 +292,7 @@ func TestNoKeyForKeylessEndpoints(t *testing.T) {
 	if m.Name() != "ollama:gpt-test" {
 		t.Errorf("Name() = %q", m.Name())
 	}
-	if _, err := m.Generate(t.Context(), ask("hi")); err != nil {
+	if _, err := m.Generate(t.Context(), llmtest.Ask("hi")); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.Requests()[0].Header.Get("Authorization"); got != "" {
@@ -319,7 +306,7 @@ func TestEnvironmentIsNotRead(t *testing.T) {
 	t.Setenv("OPENAI_BASE_URL", trap.BaseURL())
 	srv := llmtest.NewOpenAI(t, scripted.Step{Text: "ok"})
 	m := newModel(t, srv.BaseURL())
-	if _, err := m.Generate(t.Context(), ask("hi")); err != nil {
+	if _, err := m.Generate(t.Context(), llmtest.Ask("hi")); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv.Requests()[0].Header.Get("Authorization"); got != "Bearer "+llmtest.APIKey {
@@ -333,7 +320,7 @@ func TestEnvironmentIsNotRead(t *testing.T) {
 func TestWrongKeyIsPermanent(t *testing.T) {
 	srv := llmtest.NewOpenAI(t, scripted.Step{Text: "ok"})
 	m := newModel(t, srv.BaseURL(), func(c *openai.Config) { c.APIKey = "sk-wrong" })
-	_, err := m.Generate(t.Context(), ask("hi"))
+	_, err := m.Generate(t.Context(), llmtest.Ask("hi"))
 	var apiErr *llm.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 401 || llm.IsRetryable(err) {
 		t.Fatalf("err = %v, want a non-retryable 401", err)

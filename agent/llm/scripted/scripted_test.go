@@ -16,10 +16,6 @@ import (
 	"github.com/argusqa/argus/agent/llm/scripted"
 )
 
-func ask(text string) *llm.Request {
-	return &llm.Request{Messages: []llm.Message{llm.User(llm.Text(text))}}
-}
-
 func TestRepliesInOrderAndRecordsRequests(t *testing.T) {
 	m, err := scripted.FromFile("testdata/demo.json", false)
 	if err != nil {
@@ -29,7 +25,7 @@ func TestRepliesInOrderAndRecordsRequests(t *testing.T) {
 		t.Errorf("Name()=%q AcceptsImages=%v", m.Name(), llm.AcceptsImages(m))
 	}
 	ctx := t.Context()
-	req := ask("Sign in with {{secret.password}}.")
+	req := llmtest.Ask("Sign in with {{secret.password}}.")
 
 	r1, err := m.Generate(ctx, req)
 	if err != nil {
@@ -62,10 +58,10 @@ func TestRepliesInOrderAndRecordsRequests(t *testing.T) {
 	}
 	req.Messages[0].Parts[0].Text = "edited after the call"
 
-	if _, err := m.Generate(ctx, ask("again")); err != nil {
+	if _, err := m.Generate(ctx, llmtest.Ask("again")); err != nil {
 		t.Fatal(err)
 	}
-	_, err = m.Generate(ctx, ask("one too many"))
+	_, err = m.Generate(ctx, llmtest.Ask("one too many"))
 	if !errors.Is(err, scripted.ErrExhausted) || llm.IsRetryable(err) {
 		t.Fatalf("err = %v, want ErrExhausted", err)
 	}
@@ -88,14 +84,14 @@ func TestStallEndsWithContext(t *testing.T) {
 	cause := errors.New("run cancelled by user")
 	done := make(chan error, 1)
 	go func() {
-		_, err := m.Generate(ctx, ask("hi"))
+		_, err := m.Generate(ctx, llmtest.Ask("hi"))
 		done <- err
 	}()
 	cancel(cause)
 	if err := <-done; !errors.Is(err, cause) {
 		t.Fatalf("err = %v, want the context's cause", err)
 	}
-	if resp, err := m.Generate(t.Context(), ask("hi")); err != nil || resp.Text != "ok" {
+	if resp, err := m.Generate(t.Context(), llmtest.Ask("hi")); err != nil || resp.Text != "ok" {
 		t.Fatalf("next step = %+v, %v", resp, err)
 	}
 }
@@ -181,7 +177,7 @@ func TestConcurrentCallersTakeDistinctSteps(t *testing.T) {
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			resp, err := m.Generate(t.Context(), ask("hi"))
+			resp, err := m.Generate(t.Context(), llmtest.Ask("hi"))
 			if err != nil {
 				t.Error(err)
 				return
