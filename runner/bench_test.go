@@ -27,6 +27,7 @@ import (
 	"github.com/argusqa/argus/browser/local"
 	"github.com/argusqa/argus/demo"
 	"github.com/argusqa/argus/demo/app"
+	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/report"
 	"github.com/argusqa/argus/runner"
 	"github.com/argusqa/argus/suite"
@@ -50,8 +51,25 @@ func benchProvider(b *testing.B, max int) browser.Provider {
 	return p
 }
 
-func startDemo(b *testing.B) *app.Server {
-	srv, err := app.Start(context.Background(), app.ServerConfig{App: app.Config{BcryptCost: 4}})
+// startMailbox starts the test mailbox as `argus run` and `argus demo` do
+// when a test uses email: an SMTP receiver in this process.
+func startMailbox(b *testing.B) *runner.LocalMailbox {
+	m, err := runner.StartLocalMailbox(mail.Config{Listen: "127.0.0.1:0"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { m.Close(context.Background()) })
+	return m
+}
+
+// startDemo starts the demo app; with mbox, it mails its confirmations
+// there, as under argus demo.
+func startDemo(b *testing.B, mbox *runner.LocalMailbox) *app.Server {
+	cfg := app.Config{BcryptCost: 4}
+	if mbox != nil {
+		cfg.SMTPAddr = mbox.Addr().String()
+	}
+	srv, err := app.Start(context.Background(), app.ServerConfig{App: cfg})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -66,6 +84,7 @@ func BenchmarkDemoSuiteReplayVsAgent(b *testing.B) {
 	for _, latency := range []time.Duration{0, time.Second, 2 * time.Second} {
 		b.Run(fmt.Sprintf("model-latency=%s", latency), func(b *testing.B) {
 			provider := benchProvider(b, 2)
+			mbox := startMailbox(b)
 			tests := goalTests(b)
 			plans := demo.Plans()
 			var agentTime, replayTime time.Duration
@@ -75,8 +94,8 @@ func BenchmarkDemoSuiteReplayVsAgent(b *testing.B) {
 				replayDir := b.TempDir()
 				for _, t := range tests {
 					model := &scripted.Plan{Intents: plans[t.Name], Latency: latency}
-					srv := startDemo(b)
-					first := runOne(b, provider, srv.URL(), t, model, replayDir)
+					srv := startDemo(b, mbox)
+					first := runOne(b, provider, srv.URL(), t, model, replayDir, mbox)
 					_ = srv.Shutdown(context.Background())
 					if first.Status() != report.StatusPassed {
 						b.Fatalf("%s with the model: %s %s", t.Name, first.Status(), first.Message())
@@ -88,9 +107,9 @@ func BenchmarkDemoSuiteReplayVsAgent(b *testing.B) {
 						tokensPerStep = append(tokensPerStep, float64(first.Result.Usage.Total())/float64(first.Result.Steps))
 					}
 
-					srv = startDemo(b)
+					srv = startDemo(b, mbox)
 					noModel := &scripted.Plan{}
-					second := runOne(b, provider, srv.URL(), t, noModel, replayDir)
+					second := runOne(b, provider, srv.URL(), t, noModel, replayDir, mbox)
 					_ = srv.Shutdown(context.Background())
 					if second.Status() != report.StatusPassed || second.Result.Mode != "replay" {
 						b.Fatalf("%s from the replay: %s (%s) %s", t.Name, second.Status(), second.Result.Mode, second.Message())
@@ -120,12 +139,12 @@ func BenchmarkDemoSuiteReplayVsAgent(b *testing.B) {
 	}
 }
 
-func runOne(b *testing.B, p browser.Provider, base string, t *suite.Test, m *scripted.Plan, replayDir string) report.TestRun {
+func runOne(b *testing.B, p browser.Provider, base string, t *suite.Test, m *scripted.Plan, replayDir string, mbox *runner.LocalMailbox) report.TestRun {
 	var model llm.Model
 	if m.Intents != nil {
 		model = m
 	}
-	r, err := runner.New(runner.Config{Browser: p, BaseURL: base, ReplayDir: replayDir, Parallel: 1,
+	r, err := runner.New(runner.Config{Browser: p, BaseURL: base, ReplayDir: replayDir, Parallel: 1, Mailbox: mbox.Mailbox(),
 		Agent: agent.Config{Model: model}})
 	if err != nil {
 		b.Fatal(err)
@@ -140,7 +159,7 @@ func BenchmarkStepOverhead(b *testing.B) {
 	for _, shots := range []bool{true, false} {
 		b.Run(fmt.Sprintf("screenshots=%t", shots), func(b *testing.B) {
 			provider := benchProvider(b, 1)
-			srv := startDemo(b)
+			srv := startDemo(b, nil)
 			b.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
 			const rounds = 10
 			var plan []scripted.Intent
@@ -195,7 +214,8 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // excluding the browsers (separate processes).
 func BenchmarkRunnerMemoryPerAgent(b *testing.B) {
 	provider := benchProvider(b, 5)
-	srv := startDemo(b)
+	mbox := startMailbox(b)
+	srv := startDemo(b, mbox)
 	b.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
 	all, err := demo.LoadSuite()
 	if err != nil {
@@ -231,7 +251,7 @@ func BenchmarkRunnerMemoryPerAgent(b *testing.B) {
 			}
 		}()
 		r, err := runner.New(runner.Config{Browser: provider, BaseURL: srv.URL(), Parallel: 5, NoReplay: true,
-			Secrets: demo.Secrets(), ReportDir: b.TempDir()})
+			Secrets: demo.Secrets(), Mailbox: mbox.Mailbox(), ReportDir: b.TempDir()})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -75,8 +75,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer mbox.close(ctx)
-	srv, err := app.Start(ctx, app.ServerConfig{App: app.Config{Logger: log.With("component", "demo-app"), SMTPAddr: mbox.recv.Addr().String()}})
+	defer mbox.Close(ctx)
+	srv, err := app.Start(ctx, app.ServerConfig{App: app.Config{Logger: log.With("component", "demo-app"), SMTPAddr: mbox.Addr().String()}})
 	if err != nil {
 		return fmt.Errorf("starting the demo app: %w", err)
 	}

@@ -108,7 +108,7 @@ type runPlan struct {
 	// mailbox, when set, is the test mailbox already running (argus demo
 	// starts it before the demo app); otherwise execute starts one when a
 	// test uses email.
-	mailbox *localMailbox
+	mailbox *runner.LocalMailbox
 	// modelName, when set, receives the name of the model the tests ran
 	// with ("" for none).
 	modelName *string
@@ -157,11 +157,11 @@ func execute(ctx context.Context, e *env, cfg *config.Config, tests []*suite.Tes
 		if mbox, err = startLocalMailbox(cfg, "", e.stdout, log); err != nil {
 			return err
 		}
-		defer mbox.close(ctx)
+		defer mbox.Close(ctx)
 	}
 	var mailbox *runner.Mailbox
 	if mbox != nil {
-		mailbox = mbox.box
+		mailbox = mbox.Mailbox()
 	}
 
 	progress := report.NewProgress(e.stdout, isTerminal(e.stdout))
