@@ -144,7 +144,8 @@ func runOne(b *testing.B, p browser.Provider, base string, t *suite.Test, m *scr
 	if m.Intents != nil {
 		model = m
 	}
-	r, err := runner.New(runner.Config{Browser: p, BaseURL: base, ReplayDir: replayDir, Parallel: 1, Mailbox: mbox.Mailbox(),
+	r, err := runner.New(runner.Config{Browser: p, BaseURL: base, ReplayDir: replayDir, Parallel: 1,
+		Secrets: demo.Secrets(), Mailbox: mbox.Mailbox(),
 		Agent: agent.Config{Model: model}})
 	if err != nil {
 		b.Fatal(err)
