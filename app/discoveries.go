@@ -18,6 +18,10 @@ import (
 type DiscoveryScheduler interface {
 	// EnqueueDiscovery is store.CreateDiscovery's enqueue callback.
 	EnqueueDiscovery(ctx context.Context, tx pgx.Tx, d *store.Discovery) error
+	// CancelDiscovery marks a queued or running discovery cancelled and
+	// cancels its job, whose crawl stops and closes its browsers; one
+	// already ended is returned as it is.
+	CancelDiscovery(ctx context.Context, tenant, id uuid.UUID) (*store.Discovery, error)
 }
 
 // DiscoveryInput starts a discovery.
@@ -92,6 +96,39 @@ func (a *App) ListDiscoveries(ctx context.Context, p *Principal, project uuid.UU
 		return nil, err
 	}
 	return a.store.ListDiscoveries(ctx, p.TenantID, project, 20)
+}
+
+// ErrDiscoveryFinished refuses to cancel a discovery that ended (done or
+// in error), as cancelling a finished agent is refused.
+var ErrDiscoveryFinished = conflictErr("the discovery has already finished")
+
+// CancelDiscovery cancels one of the tenant's queued or running
+// discoveries: its job is cancelled and its browsers closed. Cancelling
+// one already cancelled answers it again (a retried request is not an
+// error); one that finished otherwise is ErrDiscoveryFinished.
+func (a *App) CancelDiscovery(ctx context.Context, p *Principal, id uuid.UUID) (*store.Discovery, error) {
+	d, err := a.store.GetDiscovery(ctx, p.TenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Status == store.DiscoveryCancelled {
+		return d, nil
+	}
+	if d.Status.Final() {
+		return nil, ErrDiscoveryFinished
+	}
+	ds, ok := a.cfg.Scheduler.(DiscoveryScheduler)
+	if !ok {
+		return nil, &Error{Code: CodeUnavailable, Detail: "this server runs no discoveries"}
+	}
+	d, err = ds.CancelDiscovery(ctx, p.TenantID, id)
+	if err != nil {
+		return nil, fmt.Errorf("cancel discovery: %w", err)
+	}
+	if d.Status != store.DiscoveryCancelled {
+		return nil, ErrDiscoveryFinished // it ended meanwhile
+	}
+	return d, nil
 }
 
 // AcceptDiscovery adds the suggested tests of a finished discovery to its

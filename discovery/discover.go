@@ -209,10 +209,16 @@ func (d *discoverer) worker(ctx context.Context, f *frontier, persona bool, n in
 				return err
 			}
 		}
-		if err := d.visit(ctx, s, f, it, persona); err != nil {
+		err := d.visit(ctx, s, f, it, persona)
+		f.done()
+		if ctx.Err() != nil {
+			// Cancelled or out of time: the rest of the frontier would
+			// only fail the same way; the crawl ends with ctx's error.
+			return nil
+		}
+		if err != nil {
 			d.log.Warn("discovery: page not mapped", "url", it.url, "error", err)
 		}
-		f.done()
 	}
 }
 

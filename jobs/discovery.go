@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/argusqa/argus/discovery"
 	"github.com/argusqa/argus/store"
@@ -48,6 +50,55 @@ func (j *Jobs) EnqueueDiscovery(ctx context.Context, tx pgx.Tx, d *store.Discove
 	return nil
 }
 
+// errDiscoveryCancelled ends the job of a cancelled discovery.
+var errDiscoveryCancelled = errors.New("the discovery was cancelled")
+
+// discoveryCancelReason is recorded on discoveries cancelled by request.
+const discoveryCancelReason = "cancelled by request"
+
+// CancelDiscovery cancels one of tenant's discoveries: a queued or
+// running one is marked cancelled (and the integrations told it ended),
+// then its River job is cancelled — before it starts, or in whichever
+// worker holds it, whose crawl then stops and closes its browsers. It
+// returns the discovery as stored after; one that had already ended is
+// returned unchanged. Another tenant's gives store.ErrNotFound.
+func (j *Jobs) CancelDiscovery(ctx context.Context, tenant, id uuid.UUID) (*store.Discovery, error) {
+	d, err := j.cfg.Store.CancelDiscovery(ctx, tenant, id, discoveryCancelReason)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		// Ended already, or not tenant's: GetDiscovery tells which.
+		if d, err = j.cfg.Store.GetDiscovery(ctx, tenant, id); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, err
+	default:
+		if j.cfg.DiscoveryFinished != nil {
+			j.cfg.DiscoveryFinished(ctx, j.client, d)
+		}
+	}
+	args, err := json.Marshal(DiscoveryArgs{TenantID: tenant, DiscoveryID: id})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := j.cfg.Pool.Query(ctx, `SELECT id FROM river_job WHERE kind = $1 AND args @> $2::jsonb
+		AND state NOT IN ($3, $4, $5)`, DiscoveryArgs{}.Kind(), string(args),
+		rivertype.JobStateCompleted, rivertype.JobStateCancelled, rivertype.JobStateDiscarded)
+	if err != nil {
+		return nil, fmt.Errorf("find the job of discovery %s: %w", id, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("find the job of discovery %s: %w", id, err)
+	}
+	for _, jid := range ids {
+		if _, err := j.client.JobCancel(ctx, jid); err != nil && !errors.Is(err, river.ErrNotFound) {
+			return nil, fmt.Errorf("cancel job %d of discovery %s: %w", jid, id, err)
+		}
+	}
+	return d, nil
+}
+
 type discoveryWorker struct {
 	river.WorkerDefaults[DiscoveryArgs]
 	j *Jobs
@@ -68,16 +119,29 @@ func (w *discoveryWorker) Work(ctx context.Context, job *river.Job[DiscoveryArgs
 	if err != nil {
 		return err
 	}
-	cfg, err := j.discoveryConfig(ctx, d)
+	// run ends when the job is cancelled (CancelDiscovery, through River)
+	// or when the row is no longer running (cancelled in the database
+	// only), which the progress writer notices.
+	run, stopRun := context.WithCancelCause(ctx)
+	defer stopRun(nil)
+	cfg, err := j.discoveryConfig(run, d)
 	var res *discovery.Result
 	if err == nil {
-		progress, stop := j.discoveryProgress(ctx, d)
+		progress, stop := j.discoveryProgress(run, d, stopRun)
 		cfg.OnProgress = progress
-		res, err = discovery.Run(ctx, cfg)
+		res, err = discovery.Run(run, cfg)
 		stop()
 	}
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
+	if run.Err() != nil {
+		// Cancelled: the row says so already, with its reason, and
+		// CancelDiscovery told the integrations. The job ends cancelled.
+		if now, gerr := j.cfg.Store.GetDiscovery(fctx, tenant, id); gerr == nil && now.Status == store.DiscoveryCancelled {
+			log.Info("discovery cancelled", "pages", now.Pages)
+			return river.JobCancel(errDiscoveryCancelled)
+		}
+	}
 	var out store.DiscoveryResult
 	if err != nil {
 		log.Warn("discovery failed", "error", err)
@@ -92,6 +156,10 @@ func (w *discoveryWorker) Work(ctx context.Context, job *river.Job[DiscoveryArgs
 		log.Info("discovery done", "pages", out.Pages, "forms", out.Forms, "suggested", out.SuggestedCount)
 	}
 	ended, err := j.cfg.Store.FinishDiscovery(fctx, tenant, id, out)
+	if errors.Is(err, store.ErrNotFound) {
+		// Cancelled just as it ended: the cancellation stands.
+		return river.JobCancel(errDiscoveryCancelled)
+	}
 	if err != nil {
 		return err
 	}
@@ -141,8 +209,9 @@ func (j *Jobs) discoveryConfig(ctx context.Context, d *store.Discovery) (discove
 
 // discoveryProgress records the pages mapped so far for the live views.
 // The crawl hands counts over without waiting (a newer count replaces one
-// not yet written); one goroutine writes them. stop waits for it.
-func (j *Jobs) discoveryProgress(ctx context.Context, d *store.Discovery) (func(discovery.Progress), func()) {
+// not yet written); one goroutine writes them. stop waits for it. A row
+// that is no longer running (cancelled) ends the crawl through end.
+func (j *Jobs) discoveryProgress(ctx context.Context, d *store.Discovery, end context.CancelCauseFunc) (func(discovery.Progress), func()) {
 	latest := make(chan discovery.Progress, 1)
 	done := make(chan struct{})
 	ctx, cancel := context.WithCancel(ctx)
@@ -153,7 +222,13 @@ func (j *Jobs) discoveryProgress(ctx context.Context, d *store.Discovery) (func(
 			case <-ctx.Done():
 				return
 			case p := <-latest:
-				if err := j.cfg.Store.UpdateDiscoveryProgress(ctx, d.TenantID, d.ID, p.Pages, p.Forms); err != nil && ctx.Err() == nil {
+				err := j.cfg.Store.UpdateDiscoveryProgress(ctx, d.TenantID, d.ID, p.Pages, p.Forms)
+				switch {
+				case err == nil || ctx.Err() != nil:
+				case errors.Is(err, store.ErrNotFound):
+					end(errDiscoveryCancelled)
+					return
+				default:
 					j.cfg.Logger.Debug("discovery progress not recorded", "discovery", d.ID, "error", err)
 				}
 			}

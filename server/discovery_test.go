@@ -194,3 +194,47 @@ func waitJobs(t *testing.T, events <-chan *river.Event, kind string, n int) {
 		}
 	}
 }
+
+// TestCancelDiscoveryAPI: a member cancels a queued discovery (202, the
+// discovery as cancelled); cancelling it again answers the same; a
+// finished one is 409 problem+json and stays as it was; another tenant
+// gets 404 and changes nothing. (The browser work stopping is
+// jobs.TestCancelRunningDiscovery's.)
+func TestCancelDiscoveryAPI(t *testing.T) {
+	e := newEnv(t, nil)
+	a, b := e.world("acme"), e.world("globex")
+	pp := "/api/v1/projects/" + a.project.ID.String()
+	r := e.do("POST", pp+"/discoveries", key(a.memberKey), map[string]any{"max_pages": 5})
+	var started struct{ ID string }
+	r.json(t, &started)
+	if r.status != 202 {
+		t.Fatalf("start: %d %s", r.status, r.body)
+	}
+	cancel := "/api/v1/discoveries/" + started.ID + "/cancel"
+	if r = e.do("POST", cancel, key(b.adminKey), nil); r.status != 404 || !isProblem(r) {
+		t.Errorf("another tenant's cancel: %d %s", r.status, r.body)
+	}
+	var got struct {
+		Status, Error string
+		FinishedAt    *time.Time `json:"finished_at"`
+	}
+	e.do("GET", "/api/v1/discoveries/"+started.ID, key(a.memberKey), nil).json(t, &got)
+	if got.Status != "queued" {
+		t.Fatalf("after another tenant's cancel: %s", got.Status)
+	}
+	for i := range 2 {
+		r = e.do("POST", cancel, key(a.memberKey), nil)
+		r.json(t, &got)
+		if r.status != 202 || got.Status != "cancelled" || got.Error == "" || got.FinishedAt == nil {
+			t.Errorf("cancel %d: %d %s", i+1, r.status, r.body)
+		}
+	}
+	done := "/api/v1/discoveries/" + a.discovery.ID.String()
+	if r = e.do("POST", done+"/cancel", key(a.memberKey), nil); r.status != 409 || !isProblem(r) {
+		t.Errorf("cancel a finished discovery: %d %s", r.status, r.body)
+	}
+	e.do("GET", done, key(a.memberKey), nil).json(t, &got)
+	if got.Status != "done" {
+		t.Errorf("the finished discovery is now %s", got.Status)
+	}
+}

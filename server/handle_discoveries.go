@@ -71,3 +71,15 @@ func (s *Server) acceptDiscovery(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
+
+// cancelDiscovery cancels a queued or running discovery: its job is
+// cancelled and its browsers closed. Repeated, it answers the cancelled
+// discovery again; 409 when it finished otherwise (done or error).
+func (s *Server) cancelDiscovery(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.app.CancelDiscovery(r.Context(), principal(r), pathID(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusAccepted, s.app.DiscoveryView(d, false))
+	return nil
+}

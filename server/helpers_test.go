@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -39,6 +40,8 @@ type fakeScheduler struct {
 	enqueued  []uuid.UUID // agent ids
 	cancelled []uuid.UUID
 	discovery []uuid.UUID // discovery ids
+	// st plays the job system's part in cancelling a discovery.
+	st *store.Store
 }
 
 func (f *fakeScheduler) EnqueueDiscovery(ctx context.Context, tx pgx.Tx, d *store.Discovery) error {
@@ -65,6 +68,16 @@ func (f *fakeScheduler) Enqueue(ctx context.Context, tx pgx.Tx, run *store.Run, 
 		f.enqueued = append(f.enqueued, a.ID)
 	}
 	return nil
+}
+
+// CancelDiscovery marks the row, as jobs.CancelDiscovery does before it
+// cancels the job.
+func (f *fakeScheduler) CancelDiscovery(ctx context.Context, tenant, id uuid.UUID) (*store.Discovery, error) {
+	d, err := f.st.CancelDiscovery(ctx, tenant, id, "cancelled by request")
+	if errors.Is(err, store.ErrNotFound) {
+		return f.st.GetDiscovery(ctx, tenant, id)
+	}
+	return d, err
 }
 
 func (f *fakeScheduler) CancelAgent(_ context.Context, _, agent uuid.UUID) error {
@@ -159,7 +172,7 @@ func newEnv(t testing.TB, tweak func(*envConfig)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, store: st, sched: &fakeScheduler{}, mail: &captureMailer{c: make(chan app.Mail, 16)}, blobs: blobs}
+	e := &env{t: t, store: st, sched: &fakeScheduler{st: st}, mail: &captureMailer{c: make(chan app.Mail, 16)}, blobs: blobs}
 	cfg := envConfig{App: app.Config{Store: st, Scheduler: e.sched, Hub: hub, Blobs: blobs, Mailer: e.mail, APIKeyCacheTTL: -1,
 		TargetPolicy: netpolicy.Policy{Resolver: testResolver}},
 		// Every test talks from 127.0.0.1; the limits have their own tests.

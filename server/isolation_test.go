@@ -44,6 +44,7 @@ var noBody = map[string]bool{
 	"POST /api/v1/auth/logout":                         true,
 	"POST /api/v1/runs/{id}/cancel":                    true,
 	"POST /api/v1/agents/{id}/cancel":                  true,
+	"POST /api/v1/discoveries/{id}/cancel":             true,
 	"DELETE /api/v1/projects/{id}":                     true,
 	"DELETE /api/v1/projects/{id}/secrets/{name}":      true,
 	"DELETE /api/v1/projects/{id}/personas/{name}":     true,

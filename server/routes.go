@@ -107,6 +107,7 @@ func (s *Server) builtinRoutes() []Route {
 		r("GET", "/api/v1/projects/{id}/discoveries", Member, s.listDiscoveries),
 		r("GET", "/api/v1/discoveries/{id}", Member, s.getDiscovery),
 		r("POST", "/api/v1/discoveries/{id}/accept", Member, s.acceptDiscovery),
+		r("POST", "/api/v1/discoveries/{id}/cancel", Member, s.cancelDiscovery),
 		r("GET", "/api/v1/tests/{id}", Member, s.getTest),
 		r("PUT", "/api/v1/tests/{id}", Member, s.updateTest),
 		r("DELETE", "/api/v1/tests/{id}", Member, s.deleteTest),

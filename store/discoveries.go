@@ -10,18 +10,22 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// DiscoveryStatus is where a discovery is: queued → running → done | error.
+// DiscoveryStatus is where a discovery is: queued → running → done |
+// error, or cancelled from queued or running.
 type DiscoveryStatus string
 
 const (
-	DiscoveryQueued  DiscoveryStatus = "queued"
-	DiscoveryRunning DiscoveryStatus = "running"
-	DiscoveryDone    DiscoveryStatus = "done"
-	DiscoveryError   DiscoveryStatus = "error"
+	DiscoveryQueued    DiscoveryStatus = "queued"
+	DiscoveryRunning   DiscoveryStatus = "running"
+	DiscoveryDone      DiscoveryStatus = "done"
+	DiscoveryError     DiscoveryStatus = "error"
+	DiscoveryCancelled DiscoveryStatus = "cancelled"
 )
 
 // Final reports whether the discovery has ended.
-func (s DiscoveryStatus) Final() bool { return s == DiscoveryDone || s == DiscoveryError }
+func (s DiscoveryStatus) Final() bool {
+	return s == DiscoveryDone || s == DiscoveryError || s == DiscoveryCancelled
+}
 
 // Discovery is one crawl of a project's application and its result.
 type Discovery struct {
@@ -33,7 +37,7 @@ type Discovery struct {
 	Persona   string
 	LoginPath string
 	MaxPages  int
-	// Error says why a discovery ended in error.
+	// Error says why a discovery ended in error or was cancelled.
 	Error string
 	// Pages, Forms and SuggestedCount summarise the result.
 	Pages, Forms, SuggestedCount int
@@ -129,7 +133,8 @@ func (s *Store) StartDiscovery(ctx context.Context, tenant, id uuid.UUID) (*Disc
 			RETURNING `+discoveryColumns, tenant, id)
 }
 
-// FinishDiscovery records a discovery's end.
+// FinishDiscovery records a discovery's end; ErrNotFound when it has
+// already ended (cancelled while it ran: the cancellation stands).
 func (s *Store) FinishDiscovery(ctx context.Context, tenant, id uuid.UUID, res DiscoveryResult) (*Discovery, error) {
 	status := DiscoveryDone
 	if res.Error != "" {
@@ -145,12 +150,23 @@ func (s *Store) FinishDiscovery(ctx context.Context, tenant, id uuid.UUID, res D
 	return oneInTenant(ctx, s, tenant, "finish discovery", scanDiscovery, `
 			UPDATE discoveries SET status = $3, error = $4, pages = $5, forms = $6, suggested_count = $7,
 			       app_map = $8, suggested_yaml = $9, finished_at = now()
-			WHERE tenant_id = $1 AND id = $2 AND status <> 'done'
+			WHERE tenant_id = $1 AND id = $2 AND status IN ('queued', 'running', 'error')
 			RETURNING `+discoveryColumns, tenant, id, status, res.Error, res.Pages, res.Forms, res.SuggestedCount, m, res.SuggestedYAML)
 }
 
+// CancelDiscovery marks one of tenant's queued or running discoveries
+// cancelled, with reason; ErrNotFound when it is not tenant's or has
+// already ended. Its job is the caller's (package jobs cancels it).
+func (s *Store) CancelDiscovery(ctx context.Context, tenant, id uuid.UUID, reason string) (*Discovery, error) {
+	return oneInTenant(ctx, s, tenant, "cancel discovery", scanDiscovery, `
+			UPDATE discoveries SET status = 'cancelled', error = $3, finished_at = now()
+			WHERE tenant_id = $1 AND id = $2 AND status IN ('queued', 'running')
+			RETURNING `+discoveryColumns, tenant, id, reason)
+}
+
 // UpdateDiscoveryProgress records how many pages and forms a running
-// discovery has mapped so far.
+// discovery has mapped so far; ErrNotFound when it is no longer running
+// (cancelled), which tells the worker to stop.
 func (s *Store) UpdateDiscoveryProgress(ctx context.Context, tenant, id uuid.UUID, pages, forms int) error {
 	return s.InTenant(ctx, tenant, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE discoveries SET pages = $3, forms = $4 WHERE tenant_id = $1 AND id = $2 AND status = 'running'`,

@@ -197,6 +197,10 @@ func checkIsolation(t *testing.T, s *store.Store, a, b *world) {
 			_, err := s.FinishDiscovery(ctx, B, a.discovery.ID, store.DiscoveryResult{Error: "stolen"})
 			return notFound(err)
 		},
+		"CancelDiscovery": func() error {
+			_, err := s.CancelDiscovery(ctx, B, a.discovery.ID, "stolen")
+			return notFound(err)
+		},
 		"UpdateSchedule": func() error {
 			_, err := s.UpdateSchedule(ctx, B, a.schedule.ID, store.ScheduleInput{Name: "stolen", Cron: "* * * * *", Paused: true})
 			return notFound(err)

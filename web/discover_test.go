@@ -127,3 +127,63 @@ func TestDiscoverPages(t *testing.T) {
 		t.Errorf("accept from another tenant: %d", res.StatusCode)
 	}
 }
+
+// TestDiscoveryCancelButton: a running discovery's page has a Cancel
+// button; pressed, the discovery is cancelled and its page says so, no
+// longer reloads and offers no Cancel. Another tenant's press is 404.
+func TestDiscoveryCancelButton(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p, _ := e.seedProject("Shop", "Checkout")
+	c := e.login("max@example.com")
+	res := c.post("/projects/"+p.ID.String()+"/discover", url.Values{"max_pages": {"20"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("start: %d", res.StatusCode)
+	}
+	page := res.Header.Get("Location")
+	id := strings.TrimPrefix(page, "/discoveries/")
+	ds, err := e.st.ListDiscoveries(e.ctx, e.tenant.ID, p.ID, 10)
+	if err != nil || len(ds) != 1 || ds[0].ID.String() != id {
+		t.Fatalf("discoveries: %+v %v", ds, err)
+	}
+	if _, err := e.st.StartDiscovery(e.ctx, e.tenant.ID, ds[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.UpdateDiscoveryProgress(e.ctx, e.tenant.ID, ds[0].ID, 3, 1); err != nil {
+		t.Fatal(err)
+	}
+	if res = c.get(page); !strings.Contains(res.Body, `action="`+page+`/cancel"`) {
+		t.Fatalf("the running discovery's page has no Cancel: %s", res.Body)
+	}
+
+	other, err := e.st.CreateTenant(e.ctx, "Other", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.st.CreateUser(e.ctx, "eve@example.com", "Eve", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.AddMember(e.ctx, other.ID, u.ID, store.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if res := e.login("eve@example.com").post(page+"/cancel", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("cancel from another tenant: %d", res.StatusCode)
+	}
+
+	res = c.post(page+"/cancel", nil)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != page {
+		t.Fatalf("cancel: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	res = c.get(page)
+	if !strings.Contains(res.Body, "was cancelled after 3 pages and 1 forms") || strings.Contains(res.Body, `http-equiv="refresh"`) ||
+		strings.Contains(res.Body, `/cancel"`) {
+		t.Errorf("the cancelled discovery's page: %s", res.Body)
+	}
+	if d, _ := e.st.GetDiscovery(e.ctx, e.tenant.ID, ds[0].ID); d.Status != store.DiscoveryCancelled {
+		t.Errorf("discovery %s", d.Status)
+	}
+	// Pressed again (a second tab), it lands on the same page.
+	if res = c.post(page+"/cancel", nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("second cancel: %d", res.StatusCode)
+	}
+}

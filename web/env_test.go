@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -63,6 +64,16 @@ func (f *fakeScheduler) Enqueue(ctx context.Context, tx pgx.Tx, run *store.Run, 
 // through the store.
 func (f *fakeScheduler) EnqueueDiscovery(ctx context.Context, tx pgx.Tx, d *store.Discovery) error {
 	return nil
+}
+
+// CancelDiscovery marks the row, as jobs.CancelDiscovery does before it
+// cancels the job.
+func (f *fakeScheduler) CancelDiscovery(ctx context.Context, tenant, id uuid.UUID) (*store.Discovery, error) {
+	d, err := f.st.CancelDiscovery(ctx, tenant, id, "cancelled by request")
+	if errors.Is(err, store.ErrNotFound) {
+		return f.st.GetDiscovery(ctx, tenant, id)
+	}
+	return d, err
 }
 
 func (f *fakeScheduler) CancelAgent(ctx context.Context, tenant, agent uuid.UUID) error {

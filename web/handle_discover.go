@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -167,5 +168,19 @@ func (u *UI) discoveryAccept(w http.ResponseWriter, r *http.Request, v *viewer) 
 		return u.showDiscovery(w, r, v, http.StatusBadRequest, &discoveryData{D: d, YAML: text, Error: msg})
 	}
 	http.Redirect(w, r, "/discoveries/"+id.String()+"?accepted="+strconv.Itoa(len(changes)), http.StatusSeeOther)
+	return nil
+}
+
+// discoveryCancel stops a queued or running discovery and closes its
+// browsers; one that already finished stays as it is.
+func (u *UI) discoveryCancel(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	id, err := pathID(r, "discovery")
+	if err != nil {
+		return err
+	}
+	if _, err := u.app.CancelDiscovery(r.Context(), v.p, id); err != nil && !errors.Is(err, app.ErrDiscoveryFinished) {
+		return err
+	}
+	http.Redirect(w, r, "/discoveries/"+id.String(), http.StatusSeeOther)
 	return nil
 }

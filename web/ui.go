@@ -72,6 +72,7 @@ func (u *UI) routes() http.Handler {
 	member("POST /projects/{id}/discover", u.discoverStart)
 	member("GET /discoveries/{id}", u.discoveryPage)
 	member("POST /discoveries/{id}/accept", u.discoveryAccept)
+	member("POST /discoveries/{id}/cancel", u.discoveryCancel)
 	member("GET /projects/{id}/schedules", u.scheduleList)
 	member("POST /projects/{id}/schedules", u.scheduleCreate)
 	member("POST /schedules/{id}/pause", u.schedulePause)

@@ -16,7 +16,7 @@ import (
 // suggested tests are fetched from the API, not sent).
 type DiscoveryData struct {
 	DiscoveryID uuid.UUID `json:"discovery_id"`
-	// Status is done or error.
+	// Status is done, error or cancelled.
 	Status string `json:"status"`
 	// Summary says what was found, or why it ended in error.
 	Summary        string     `json:"summary"`
@@ -34,7 +34,7 @@ func NewDiscoveryCompleted(publicURL string, p *store.Project, d *store.Discover
 	data := DiscoveryData{DiscoveryID: d.ID, Status: string(d.Status), Pages: d.Pages, Forms: d.Forms, SuggestedTests: d.SuggestedCount,
 		Project: ProjectRef{ID: p.ID, Name: p.Name},
 		Links:   Links{UI: base + "/discoveries/" + d.ID.String(), API: base + "/api/v1/discoveries/" + d.ID.String()}}
-	if d.Status == store.DiscoveryError {
+	if d.Status == store.DiscoveryError || d.Status == store.DiscoveryCancelled {
 		data.Summary = d.Error
 	} else {
 		data.Summary = fmt.Sprintf("%d pages, %d forms, %d suggested tests", d.Pages, d.Forms, d.SuggestedCount)
