@@ -106,18 +106,7 @@ func TestDiscoverPages(t *testing.T) {
 	b.waitFor(`location.hash === "#page-2"`)
 	b.shot("discovery")
 
-	other, err := e.st.CreateTenant(e.ctx, "Other", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := e.st.CreateUser(e.ctx, "eve@example.com", "Eve", password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.AddMember(e.ctx, other.ID, u.ID, store.RoleAdmin); err != nil {
-		t.Fatal(err)
-	}
-	eve := e.login("eve@example.com")
+	eve := e.otherTenantAdmin()
 	for _, path := range []string{page, "/projects/" + p.ID.String() + "/discover"} {
 		if res := eve.get(path); res.StatusCode != http.StatusNotFound {
 			t.Errorf("GET %s from another tenant: %d", path, res.StatusCode)

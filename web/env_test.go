@@ -279,6 +279,24 @@ func (e *env) login(email string) *client {
 	return c
 }
 
+// otherTenantAdmin makes the tenant Other and its admin Eve, and signs
+// her in: someone who must find none of e.tenant's rows.
+func (e *env) otherTenantAdmin() *client {
+	e.t.Helper()
+	other, err := e.st.CreateTenant(e.ctx, "Other", "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	u, err := e.st.CreateUser(e.ctx, "eve@example.com", "Eve", password)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.st.AddMember(e.ctx, other.ID, u.ID, store.RoleAdmin); err != nil {
+		e.t.Fatal(err)
+	}
+	return e.login("eve@example.com")
+}
+
 type response struct {
 	*http.Response
 	Body string

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/argusqa/argus/integrations/m365/m365test"
-	"github.com/argusqa/argus/store"
 )
 
 // TestM365ConnectFromTheMailPage connects a project to a Microsoft 365
@@ -66,18 +65,7 @@ func TestM365ConnectFromTheMailPage(t *testing.T) {
 	callback := "/integrations/m365/callback?" + url.Values{"code": {code}, "state": {state}, "session_state": {"x"}}.Encode()
 
 	// Someone else, signed in to another tenant, cannot finish it.
-	other, err := e.st.CreateTenant(e.ctx, "Other", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := e.st.CreateUser(e.ctx, "eve@example.com", "Eve", password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.AddMember(e.ctx, other.ID, u.ID, store.RoleAdmin); err != nil {
-		t.Fatal(err)
-	}
-	eve := e.login("eve@example.com")
+	eve := e.otherTenantAdmin()
 	for _, path := range []string{base + "/m365", base + "/m365/sign-in", base + "/m365/delete"} {
 		if r := eve.post(path, form); r.StatusCode != http.StatusNotFound {
 			t.Errorf("POST %s from another tenant: %d", path, r.StatusCode)

@@ -60,18 +60,7 @@ func TestMailPage(t *testing.T) {
 		t.Errorf("malformed message id: %d", r.StatusCode)
 	}
 
-	other, err := e.st.CreateTenant(e.ctx, "Other", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := e.st.CreateUser(e.ctx, "eve@example.com", "Eve", password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.AddMember(e.ctx, other.ID, u.ID, "admin"); err != nil {
-		t.Fatal(err)
-	}
-	eve := e.login("eve@example.com")
+	eve := e.otherTenantAdmin()
 	for _, path := range []string{base, base + "/" + newer.ID.String()} {
 		if r := eve.get(path); r.StatusCode != http.StatusNotFound || strings.Contains(r.Body, "AB12CD") {
 			t.Errorf("GET %s from another tenant: %d", path, r.StatusCode)

@@ -64,18 +64,8 @@ func TestPlanRunPage(t *testing.T) {
 		t.Error("the run page does not link to the plan's graph")
 	}
 	// Another tenant's admin finds nothing there.
-	ot, err := e.st.CreateTenant(e.ctx, "Other", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eve, err := e.st.CreateUser(e.ctx, "eve@example.com", "Eve", password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.AddMember(e.ctx, ot.ID, eve.ID, store.RoleAdmin); err != nil {
-		t.Fatal(err)
-	}
-	if res := e.login("eve@example.com").get("/runs/" + run.ID.String() + "/plan"); res.StatusCode != http.StatusNotFound || strings.Contains(res.Body, "Seller ships") {
+	eve := e.otherTenantAdmin()
+	if res := eve.get("/runs/" + run.ID.String() + "/plan"); res.StatusCode != http.StatusNotFound || strings.Contains(res.Body, "Seller ships") {
 		t.Errorf("another tenant's plan page: %d", res.StatusCode)
 	}
 	other, _ := e.seedRun(p, first.ID)

@@ -235,18 +235,7 @@ func TestOtherTenantsRowsAreNotFound(t *testing.T) {
 	w.start()
 	w.step(1, "look", "click", "ok", pngBytes())
 
-	other, err := e.st.CreateTenant(e.ctx, "Other", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := e.st.CreateUser(e.ctx, "eve@example.com", "Eve", password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.AddMember(e.ctx, other.ID, u.ID, store.RoleAdmin); err != nil {
-		t.Fatal(err)
-	}
-	eve := e.login("eve@example.com")
+	eve := e.otherTenantAdmin()
 	for _, path := range []string{"/projects/" + p.ID.String(), "/projects/" + p.ID.String() + "/tests", "/projects/" + p.ID.String() + "/health/live",
 		"/projects/" + p.ID.String() + "/settings", "/tests/" + tt.ID.String(),
 		"/runs/" + run.ID.String(), "/agents/" + agents[0].ID.String(), "/agents/" + agents[0].ID.String() + "/screenshots/1/1",

@@ -61,18 +61,8 @@ func TestVideoPlayer(t *testing.T) {
 		t.Fatalf("range: %d %q", res.StatusCode, res.Body)
 	}
 
-	other, err := e.st.CreateTenant(e.ctx, "Other", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	eve, err := e.st.CreateUser(e.ctx, "eve@example.com", "Eve", password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.st.AddMember(e.ctx, other.ID, eve.ID, store.RoleAdmin); err != nil {
-		t.Fatal(err)
-	}
-	if res := e.login("eve@example.com").get("/agents/" + ag.ID.String() + "/video"); res.StatusCode != http.StatusNotFound {
+	eve := e.otherTenantAdmin()
+	if res := eve.get("/agents/" + ag.ID.String() + "/video"); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("another tenant's video: %d", res.StatusCode)
 	}
 
