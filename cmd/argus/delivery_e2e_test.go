@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -34,6 +33,7 @@ import (
 	"github.com/argusqa/argus/browser/browsertest"
 	"github.com/argusqa/argus/integrations/github"
 	"github.com/argusqa/argus/integrations/github/githubtest"
+	"github.com/argusqa/argus/integrations/posthog/posthogtest"
 	"github.com/argusqa/argus/integrations/storage"
 	"github.com/argusqa/argus/integrations/webhook"
 	"github.com/argusqa/argus/internal/pgtest"
@@ -125,7 +125,7 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	const bucket = "argus-e2e"
 	gcs.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: bucket})
 
-	ph := newE2EPostHog(t)
+	ph := posthogtest.New(t)
 	rcv := newE2EReceiver(t)
 
 	// The database, and the operator's settings.
@@ -147,7 +147,7 @@ func TestDeliveryEndToEnd(t *testing.T) {
 		"ARGUS_WEBHOOK_ALLOW_CIDRS":    "127.0.0.1/32",
 		"ARGUS_TARGET_ALLOW_CIDRS":     "127.0.0.1/32",
 		"ARGUS_POSTHOG_KEY":            postHogKey,
-		"ARGUS_POSTHOG_HOST":           ph.srv.URL,
+		"ARGUS_POSTHOG_HOST":           ph.URL,
 		"ARGUS_GITHUB_APP_ID":          fmt.Sprint(appID),
 		"ARGUS_GITHUB_APP_PRIVATE_KEY": appKeyPEM,
 		"ARGUS_GITHUB_API_URL":         gh.URL,
@@ -381,8 +381,13 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	if code := stop(); code != 0 {
 		t.Fatalf("argus serve exited %d", code)
 	}
-	if n := len(ph.messages(t)); n != 1 {
+	if n := len(ph.Messages(t)); n != 1 {
 		t.Fatalf("%d PostHog events after the server stopped, want 1", n)
+	}
+	for _, b := range ph.Batches() {
+		if b.APIKey != postHogKey {
+			t.Errorf("a PostHog batch with the project key %q", b.APIKey)
+		}
 	}
 
 	// The same from a server without a worker and a separate `argus
@@ -490,7 +495,7 @@ func TestDeliveryEndToEnd(t *testing.T) {
 		t.Fatalf("argus serve exited %d", code)
 	}
 	byAgent := map[string]map[string]json.RawMessage{}
-	for _, m := range ph.messages(t) {
+	for _, m := range ph.Messages(t) {
 		var props struct {
 			AgentID string `json:"agent_id"`
 		}
@@ -551,7 +556,7 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	for i, tok := range toks {
 		secrets[fmt.Sprintf("installation token %d", i)] = tok.Token
 	}
-	texts := map[string]string{"log": logs.String(), "PostHog events": ph.eventsText(t)}
+	texts := map[string]string{"log": logs.String(), "PostHog events": ph.EventsText()}
 	for i, got := range rcv.all() {
 		texts[fmt.Sprintf("webhook request %d", i)] = string(got.body) + fmt.Sprint(got.header)
 	}
@@ -749,81 +754,4 @@ func (r *e2eReceiver) count(id string) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.seen[id]
-}
-
-// e2ePostHog is PostHog's capture endpoint: POST /batch/ with {"api_key",
-// "batch": [...]}, gzip-compressed when the client says so.
-type e2ePostHog struct {
-	srv *httptest.Server
-
-	mu         sync.Mutex
-	batches    []json.RawMessage
-	unexpected []string
-}
-
-func newE2EPostHog(t *testing.T) *e2ePostHog {
-	p := &e2ePostHog{}
-	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.URL.Path != "/batch/" {
-			p.mu.Lock()
-			p.unexpected = append(p.unexpected, r.Method+" "+r.URL.Path)
-			p.mu.Unlock()
-			http.NotFound(w, r)
-			return
-		}
-		var body io.Reader = r.Body
-		if r.Header.Get("Content-Encoding") == "gzip" {
-			zr, err := gzip.NewReader(r.Body)
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusBadRequest)
-				return
-			}
-			body = zr
-		}
-		var batch struct {
-			APIKey string          `json:"api_key"`
-			Batch  json.RawMessage `json:"batch"`
-		}
-		if err := json.NewDecoder(body).Decode(&batch); err != nil || batch.APIKey == "" {
-			http.Error(w, "bad batch", http.StatusBadRequest)
-			return
-		}
-		p.mu.Lock()
-		p.batches = append(p.batches, batch.Batch)
-		p.mu.Unlock()
-		_, _ = io.WriteString(w, `{"status":1}`)
-	}))
-	t.Cleanup(p.srv.Close)
-	return p
-}
-
-// messages returns the events received, in order. The batch envelope's
-// api_key (PostHog's project key, how the capture API authenticates) is
-// not part of them.
-func (p *e2ePostHog) messages(t *testing.T) []map[string]json.RawMessage {
-	t.Helper()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.unexpected) > 0 {
-		t.Errorf("unexpected PostHog requests: %v", p.unexpected)
-	}
-	var out []map[string]json.RawMessage
-	for _, b := range p.batches {
-		var msgs []map[string]json.RawMessage
-		if err := json.Unmarshal(b, &msgs); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, msgs...)
-	}
-	return out
-}
-
-func (p *e2ePostHog) eventsText(t *testing.T) string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var sb strings.Builder
-	for _, b := range p.batches {
-		sb.Write(b)
-	}
-	return sb.String()
 }

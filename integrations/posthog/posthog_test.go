@@ -1,72 +1,17 @@
 package posthog_test
 
 import (
-	"compress/gzip"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/argusqa/argus/integrations/posthog"
+	"github.com/argusqa/argus/integrations/posthog/posthogtest"
 	"github.com/argusqa/argus/store"
 )
-
-// fakePostHog speaks PostHog's capture API: POST /batch/ with
-// {"api_key", "batch": [...]}, gzip-compressed when the client says so.
-type fakePostHog struct {
-	srv *httptest.Server
-
-	mu         sync.Mutex
-	batches    []map[string]json.RawMessage
-	raw        []string
-	unexpected []string
-}
-
-func newFake(t *testing.T) *fakePostHog {
-	t.Helper()
-	f := &fakePostHog{}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.URL.Path != "/batch/" {
-			f.mu.Lock()
-			f.unexpected = append(f.unexpected, r.Method+" "+r.URL.Path)
-			f.mu.Unlock()
-			http.NotFound(w, r)
-			return
-		}
-		var body io.Reader = r.Body
-		if r.Header.Get("Content-Encoding") == "gzip" {
-			zr, err := gzip.NewReader(r.Body)
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusBadRequest)
-				return
-			}
-			body = zr
-		}
-		b, err := io.ReadAll(body)
-		var batch map[string]json.RawMessage
-		if err == nil {
-			err = json.Unmarshal(b, &batch)
-		}
-		if err != nil {
-			http.Error(w, "bad batch", http.StatusBadRequest)
-			return
-		}
-		f.mu.Lock()
-		f.batches = append(f.batches, batch)
-		f.raw = append(f.raw, string(b))
-		f.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"status":1}`)
-	}))
-	t.Cleanup(f.srv.Close)
-	return f
-}
 
 func keys[V any](m map[string]V) []string {
 	var out []string
@@ -78,8 +23,8 @@ func keys[V any](m map[string]V) []string {
 }
 
 func TestAgentCompletedSendsExactlyTheSixProperties(t *testing.T) {
-	fake := newFake(t)
-	tr, err := posthog.New(posthog.Config{APIKey: "phc_test_key", Host: fake.srv.URL + "/"})
+	fake := posthogtest.New(t)
+	tr, err := posthog.New(posthog.Config{APIKey: "phc_test_key", Host: fake.URL + "/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,22 +41,19 @@ func TestAgentCompletedSendsExactlyTheSixProperties(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	fake.mu.Lock()
-	defer fake.mu.Unlock()
-	if len(fake.unexpected) > 0 {
-		t.Errorf("unexpected requests: %v", fake.unexpected)
+	if u := fake.Unexpected(); len(u) > 0 {
+		t.Errorf("unexpected requests: %v", u)
 	}
-	if len(fake.batches) != 1 {
-		t.Fatalf("%d batches", len(fake.batches))
+	batches := fake.Batches()
+	if len(batches) != 1 {
+		t.Fatalf("%d batches", len(batches))
 	}
-	var apiKey string
 	var msgs []map[string]json.RawMessage
-	_ = json.Unmarshal(fake.batches[0]["api_key"], &apiKey)
-	if err := json.Unmarshal(fake.batches[0]["batch"], &msgs); err != nil || len(msgs) != 1 {
+	if err := json.Unmarshal(batches[0].Events, &msgs); err != nil || len(msgs) != 1 {
 		t.Fatalf("batch: %v, %d messages", err, len(msgs))
 	}
-	if apiKey != "phc_test_key" {
-		t.Errorf("api_key %q", apiKey)
+	if batches[0].APIKey != "phc_test_key" {
+		t.Errorf("api_key %q", batches[0].APIKey)
 	}
 	msg := msgs[0]
 	// The envelope is posthog-go's; a new field in a library upgrade
@@ -151,7 +93,7 @@ func TestAgentCompletedSendsExactlyTheSixProperties(t *testing.T) {
 	}
 	// Nothing a customer wrote travels.
 	for _, s := range []string{"Checkout", "4242", "Password", "p******d"} {
-		if strings.Contains(fake.raw[0], s) {
+		if strings.Contains(batches[0].Body, s) {
 			t.Errorf("the batch contains %q", s)
 		}
 	}
@@ -166,8 +108,8 @@ func TestFailedAgentIsNotSuccess(t *testing.T) {
 }
 
 func TestOffUnlessConfigured(t *testing.T) {
-	fake := newFake(t)
-	tr, err := posthog.New(posthog.Config{Host: fake.srv.URL})
+	fake := posthogtest.New(t)
+	tr, err := posthog.New(posthog.Config{Host: fake.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,16 +122,14 @@ func TestOffUnlessConfigured(t *testing.T) {
 	if err := tr.Close(); err != nil {
 		t.Fatal(err)
 	}
-	fake.mu.Lock()
-	defer fake.mu.Unlock()
-	if len(fake.batches)+len(fake.unexpected) != 0 {
+	if len(fake.Batches())+len(fake.Unexpected()) != 0 {
 		t.Fatal("a tracker without a key sent something")
 	}
 
 	if _, err := posthog.New(posthog.Config{APIKey: "k", Host: "eu.i.posthog.com"}); err == nil {
 		t.Error("accepted a host without a scheme")
 	}
-	real, err := posthog.New(posthog.Config{APIKey: "k", Host: fake.srv.URL})
+	real, err := posthog.New(posthog.Config{APIKey: "k", Host: fake.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
