@@ -11,9 +11,7 @@ import (
 	"time"
 
 	"github.com/argusqa/argus/agent"
-	"github.com/argusqa/argus/agent/llm"
 	"github.com/argusqa/argus/agent/llm/llmtest"
-	"github.com/argusqa/argus/agent/llm/openai"
 	"github.com/argusqa/argus/integrations/mail"
 	"github.com/argusqa/argus/jobs"
 	"github.com/argusqa/argus/store"
@@ -94,14 +92,7 @@ func TestReadEmailOnTheServer(t *testing.T) {
 		toolCall("assert", map[string]any{"check": "text", "value": "Account open", "checkpoint": "the welcome mail's link opens the account"}),
 		toolCall("finish", map[string]any{"verdict": "passed", "summary": "The welcome mail arrived and its link opened the account."}),
 	)
-	client, err := openai.New(openai.Config{Model: "gpt-test", BaseURL: srv.BaseURL(), APIKey: llmtest.APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	model, err := llm.WithRetry(client, llm.RetryConfig{MaxRetries: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	model := openAIModel(t, srv)
 	tt := f.test("Welcome mail", store.TestInput{StartURL: "/signup", Goal: "Sign up and check the welcome mail arrives and its link works.",
 		Checkpoints: []string{"the welcome mail's link opens the account"}})
 	j := f.newJobs(jobs.Config{Browser: localBrowsers(t, 1), Model: model, Agent: agent.Config{ExpectTimeout: 2 * time.Second}})

@@ -9,9 +9,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/argusqa/argus/agent"
-	"github.com/argusqa/argus/agent/llm"
 	"github.com/argusqa/argus/agent/llm/llmtest"
-	"github.com/argusqa/argus/agent/llm/openai"
 	"github.com/argusqa/argus/agent/llm/scripted"
 	"github.com/argusqa/argus/jobs"
 	"github.com/argusqa/argus/store"
@@ -123,14 +121,7 @@ func TestUnreachableModelIsRetried(t *testing.T) {
 		toolCall("assert", map[string]any{"check": "text", "value": "Welcome to the fake shop"}),
 		toolCall("finish", map[string]any{"verdict": "passed", "summary": "The shop is there."}),
 	)
-	client, err := openai.New(openai.Config{Model: "gpt-test", BaseURL: srv.BaseURL(), APIKey: llmtest.APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	model, err := llm.WithRetry(client, llm.RetryConfig{MaxRetries: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	model := openAIModel(t, srv)
 	browsers := &fakeProvider{}
 	j := f.newJobs(jobs.Config{Browser: browsers, Model: model, Agent: agent.Config{NoScreenshots: true}})
 	done := subscribe(j)

@@ -28,6 +28,21 @@ func toolCall(name string, args any) scripted.Step {
 	return scripted.Step{ToolCalls: []llm.ToolCall{{Name: name, Args: raw}}, Usage: llm.Usage{InputTokens: 1000, OutputTokens: 30}}
 }
 
+// openAIModel is the real OpenAI client on srv, with llm.WithRetry's
+// policy but no retries, as a worker's model.
+func openAIModel(t testing.TB, srv *llmtest.Server) llm.Model {
+	t.Helper()
+	client, err := openai.New(openai.Config{Model: "gpt-test", BaseURL: srv.BaseURL(), APIKey: llmtest.APIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := llm.WithRetry(client, llm.RetryConfig{MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return model
+}
+
 func localBrowsers(t testing.TB, max int) *local.Provider {
 	t.Helper()
 	browsertest.ChromiumPath(t)
@@ -63,14 +78,7 @@ func TestWholePath(t *testing.T) {
 		toolCall("assert", map[string]any{"check": "text", "value": "Hello, Ada", "checkpoint": "the page greets Ada"}),
 		toolCall("finish", map[string]any{"verdict": "passed", "summary": "The greeting appeared."}),
 	)
-	client, err := openai.New(openai.Config{Model: "gpt-test", BaseURL: srv.BaseURL(), APIKey: llmtest.APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	model, err := llm.WithRetry(client, llm.RetryConfig{MaxRetries: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	model := openAIModel(t, srv)
 	tt := f.test("Greeting", store.TestInput{StartURL: "/", Goal: "Show the greeting and check it greets Ada.", Checkpoints: []string{"the page greets Ada"}})
 
 	hub := events.NewHub(f.pool, testLogger(t))

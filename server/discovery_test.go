@@ -78,14 +78,7 @@ func TestDiscoveryOfTheDemoApp(t *testing.T) {
 
 	done, cancelSub := j.Client().Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
 	defer cancelSub()
-	if err := j.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = j.Stop(sctx)
-	}()
+	defer startJobs(t, j)()
 	r = e.do("POST", pp+"/discoveries", key(a.memberKey), map[string]any{"persona": "demo"})
 	var started struct{ ID, Status string }
 	r.json(t, &started)

@@ -108,16 +108,7 @@ func TestVideoOnFailure(t *testing.T) {
 	if r.status != 201 || len(run.Agents) != 2 {
 		t.Fatalf("start run: %d %s", r.status, r.body)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	if err := j.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = j.Stop(sctx)
-	}()
+	defer startJobs(t, j)()
 	events := map[string]webhook.AgentData{}
 	for len(events) < 2 {
 		var ev webhook.Event[webhook.AgentData]

@@ -27,6 +27,23 @@ func toolCall(name string, args any) scripted.Step {
 	return scripted.Step{ToolCalls: []llm.ToolCall{{Name: name, Args: raw}}, Usage: llm.Usage{InputTokens: 1000, OutputTokens: 30}}
 }
 
+// startJobs starts j's workers; defer the function it returns, which
+// stops them (30 s at the most) and then ends their context.
+func startJobs(t *testing.T, j *jobs.Jobs) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := j.Start(ctx); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	return func() {
+		sctx, cancelStop := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancelStop()
+		_ = j.Stop(sctx)
+		cancel()
+	}
+}
+
 // TestWholePathOverHTTP: a run started with POST /api/v1/projects/{id}/runs
 // goes through River to a worker, whose agent drives real Chromium against
 // an app on loopback with a model served by a fake OpenAI server; the run's
@@ -92,16 +109,7 @@ func TestWholePathOverHTTP(t *testing.T) {
 	evs := readEvents(t, openStream(t, e, "/api/v1/runs/"+run.ID+"/events", ci))
 	next(t, evs, "run")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	if err := j.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = j.Stop(sctx)
-	}()
+	defer startJobs(t, j)()
 
 	steps := 0
 	timeout := time.After(120 * time.Second)
