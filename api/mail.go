@@ -6,9 +6,20 @@ import (
 	"github.com/google/uuid"
 )
 
+// Mail sources: where a message of a project's Mail list was read.
+const (
+	// MailSourceBuiltin is Argus's own SMTP receiver (the test mailbox).
+	MailSourceBuiltin = "builtin"
+	// MailSourceM365 is the project's Microsoft 365 mailbox, read
+	// through Graph when listed and never stored.
+	MailSourceM365 = "m365"
+)
+
 // MailMessage is one message of a project's test mailbox.
 type MailMessage struct {
-	ID         uuid.UUID  `json:"id"`
+	ID uuid.UUID `json:"id"`
+	// Source is MailSourceBuiltin or MailSourceM365.
+	Source     string     `json:"source"`
 	To         string     `json:"to"`
 	From       string     `json:"from"`
 	Subject    string     `json:"subject"`
@@ -31,6 +42,13 @@ type MailLink struct {
 type MailList struct {
 	Domain string        `json:"domain"`
 	Items  []MailMessage `json:"items"`
+	// M365Mailbox is the connected Microsoft 365 mailbox whose recent
+	// mail (Graph's window: the last 10 minutes, at most 5 messages) is
+	// among Items; "" when none is connected.
+	M365Mailbox string `json:"m365_mailbox,omitempty"`
+	// M365Error says why that mailbox could not be read this time (its
+	// messages are then missing from Items).
+	M365Error string `json:"m365_error,omitempty"`
 }
 
 // M365Connection is a project's Microsoft 365 mailbox, which its tests

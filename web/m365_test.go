@@ -5,8 +5,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/argusqa/argus/integrations/m365/m365test"
+	"github.com/argusqa/argus/integrations/mail"
 )
 
 // TestM365ConnectFromTheMailPage connects a project to a Microsoft 365
@@ -105,5 +107,62 @@ func TestM365ConnectFromTheMailPage(t *testing.T) {
 	}
 	if page := c.get(base + "/mail"); strings.Contains(page.Body, "read their mail from the Microsoft 365") {
 		t.Error("still connected after disconnecting")
+	}
+}
+
+// TestMailPageShowsMicrosoft365 is the Mail page of a project with a
+// Microsoft 365 mailbox, against the fake Graph: the built-in mailbox's
+// mail and the Microsoft 365 mailbox's are listed together, each marked
+// by its mailbox; the Microsoft 365 message opens with its links and
+// preview and says its text is not kept. A delegated mailbox nobody
+// signed in to is named as not read.
+func TestMailPageShowsMicrosoft365(t *testing.T) {
+	ms := m365test.New(t)
+	e := newEnv(t, envOptions{m365: ms})
+	p, _ := e.seedProject("Shop", "Checkout")
+	if err := e.st.DeliverMail(e.ctx, e.tenant.ID, p.ID, 10, &mail.Message{To: "signup-x@shop.mail.argus.test", From: "shop@example.com",
+		Subject: "Built-in hello", Text: "hello from the receiver"}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.login("ada@example.com")
+	base := "/projects/" + p.ID.String()
+	form := url.Values{"mode": {"app_only"}, "tenant_id": {ms.Tenant}, "client_id": {ms.ClientID}, "client_secret": {ms.ClientSecret},
+		"mailbox": {"qa-inbox@contoso.com"}}
+	if r := c.post(base+"/m365", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("connect: %d\n%s", r.StatusCode, r.Body)
+	}
+	ms.Deliver("qa-inbox@contoso.com", time.Now(), "Reset your password", "qa-inbox@contoso.com",
+		`<p>Someone asked to reset your password.</p><p><a href="https://shop.example.com/reset?t=r-99">Reset it</a></p>`)
+	page := c.get(base + "/mail")
+	for _, want := range []string{"Built-in hello", "Reset your password", `data-source="m365"><span class="badge">Microsoft 365</span>`,
+		`data-source="builtin"><span class="badge">Test mailbox</span>`, "The list below has both"} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("mail page lacks %q", want)
+		}
+	}
+	if strings.Contains(page.Body, `id="m365-error"`) {
+		t.Errorf("the connected mailbox was not read:\n%s", page.Body)
+	}
+	i := strings.Index(page.Body, `data-source="m365"`)
+	j := strings.Index(page.Body[i:], base+"/mail/")
+	if i < 0 || j < 0 {
+		t.Fatal("no link to the Microsoft 365 message")
+	}
+	link := page.Body[i+j:]
+	link = link[:strings.Index(link, `"`)]
+	open := c.get(strings.TrimSuffix(link, "#message"))
+	if open.StatusCode != http.StatusOK || !strings.Contains(open.Body, `href="https://shop.example.com/reset?t=r-99"`) ||
+		!strings.Contains(open.Body, "its text is not kept") || strings.Contains(open.Body, `class="mailtext"`) {
+		t.Errorf("the opened Microsoft 365 message: %d\n%s", open.StatusCode, open.Body)
+	}
+
+	// Delegated, nobody signed in: the page says the mailbox was not read.
+	form.Set("mode", "delegated")
+	if r := c.post(base+"/m365", form); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delegated: %d", r.StatusCode)
+	}
+	page = c.get(base + "/mail")
+	if !strings.Contains(page.Body, `id="m365-error"`) || !strings.Contains(page.Body, "Built-in hello") || strings.Contains(page.Body, "Reset your password") {
+		t.Errorf("delegated before sign-in:\n%s", page.Body)
 	}
 }
