@@ -61,12 +61,24 @@ func (s *wdSession) press(ctx context.Context, res resolveResult) error {
 // cdpClickAt presses and releases the left mouse button at (x, y) of the
 // top-level viewport. No separate move is sent: the press itself makes the
 // browser fire the boundary events (pointerover, mouseover, mouseenter) at
-// the new position, and each command is a round trip on the hot path.
+// the new position, and each command is a round trip on the hot path. On
+// the direct DevTools connection the release is sent right behind the
+// press, without waiting for the press's answer: the browser queues a
+// target's input events in order, so the page sees the same press then
+// release, one round trip sooner.
 func (s *wdSession) cdpClickAt(ctx context.Context, x, y float64) error {
-	for _, ev := range [...]map[string]any{
-		{"type": "mousePressed", "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1},
-		{"type": "mouseReleased", "x": x, "y": y, "button": "left", "buttons": 0, "clickCount": 1},
-	} {
+	press := map[string]any{"type": "mousePressed", "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1}
+	release := map[string]any{"type": "mouseReleased", "x": x, "y": y, "button": "left", "buttons": 0, "clickCount": 1}
+	if s.devtools != nil {
+		err := s.devtools.Pipeline(ctx,
+			webdriver.Command{Method: "Input.dispatchMouseEvent", Params: press},
+			webdriver.Command{Method: "Input.dispatchMouseEvent", Params: release})
+		if err != nil {
+			return fmt.Errorf("dispatch mouse press and release: %w", err)
+		}
+		return nil
+	}
+	for _, ev := range [...]map[string]any{press, release} {
 		if err := s.cdpCall(ctx, "Input.dispatchMouseEvent", ev, nil); err != nil {
 			return fmt.Errorf("dispatch %s: %w", ev["type"], err)
 		}

@@ -27,15 +27,24 @@ type DevTools struct {
 	nextID atomic.Int64
 
 	mu      sync.Mutex
-	pending map[int64]chan devtoolsMessage
+	pending map[int64]chan []byte // raw answer messages, by command id
 	done    chan struct{}
 	readErr error
 }
 
-type devtoolsMessage struct {
-	ID     *int64          `json:"id"`
-	Result json.RawMessage `json:"result"`
-	Error  *CDPError       `json:"error"`
+// devtoolsAnswer decodes an answer message and its result in one pass:
+// Result holds the caller's pointer (encoding/json decodes into what a
+// non-nil pointer in an interface points at). Observations are tens of
+// kilobytes, and every pass over them is on the agent's hot path.
+type devtoolsAnswer struct {
+	Result any       `json:"result"`
+	Error  *CDPError `json:"error"`
+}
+
+// devtoolsError decodes only the error of an answer whose result the
+// caller does not want.
+type devtoolsError struct {
+	Error *CDPError `json:"error"`
 }
 
 // CDPError is an error answer to a DevTools command.
@@ -117,7 +126,7 @@ func DialDevTools(ctx context.Context, wsURL string) (*DevTools, error) {
 	}
 	conn.SetReadLimit(64 << 20)
 	readCtx, cancel := context.WithCancel(context.Background())
-	d := &DevTools{conn: conn, cancel: cancel, pending: make(map[int64]chan devtoolsMessage), done: make(chan struct{})}
+	d := &DevTools{conn: conn, cancel: cancel, pending: make(map[int64]chan []byte), done: make(chan struct{})}
 	go d.readLoop(readCtx)
 	return d, nil
 }
@@ -136,22 +145,93 @@ func (d *DevTools) readLoop(ctx context.Context) {
 		if _, data, err = d.conn.Read(ctx); err != nil {
 			return
 		}
-		var m devtoolsMessage
-		if json.Unmarshal(data, &m) != nil || m.ID == nil {
+		id, ok := answerID(data)
+		if !ok {
 			continue // events and anything unroutable
 		}
 		d.mu.Lock()
-		ch := d.pending[*m.ID]
-		delete(d.pending, *m.ID)
+		ch := d.pending[id]
+		delete(d.pending, id)
 		d.mu.Unlock()
 		if ch != nil {
-			ch <- m
+			ch <- data
 		}
 	}
 }
 
+// answerID returns the id of an answer message. Chrome writes the id
+// first ({"id":12,"result":...}), which is read without decoding the rest
+// (the caller decodes it once, into its own result); anything else is
+// decoded in full. Events have no id.
+func answerID(data []byte) (int64, bool) {
+	const prefix = `{"id":`
+	if len(data) > len(prefix) && string(data[:len(prefix)]) == prefix {
+		var id int64
+		i := len(prefix)
+		for ; i < len(data) && data[i] >= '0' && data[i] <= '9' && i < len(prefix)+18; i++ {
+			id = id*10 + int64(data[i]-'0')
+		}
+		if i > len(prefix) && i < len(data) && (data[i] == ',' || data[i] == '}') {
+			return id, true
+		}
+	}
+	var m struct {
+		ID *int64 `json:"id"`
+	}
+	if json.Unmarshal(data, &m) != nil || m.ID == nil {
+		return 0, false
+	}
+	return *m.ID, true
+}
+
 // Call sends one command and decodes its result into result (may be nil).
 func (d *DevTools) Call(ctx context.Context, method string, params, result any) error {
+	p, err := d.send(ctx, method, params)
+	if err != nil {
+		return err
+	}
+	return d.wait(ctx, p, result)
+}
+
+// Command is one DevTools command of a Pipeline.
+type Command struct {
+	Method string
+	Params any
+	Result any // where its result is decoded; may be nil
+}
+
+// Pipeline sends the commands one after the other without waiting for
+// their answers in between, then waits for every answer. The browser runs
+// a target's commands in the order they arrive, so this is Call after
+// Call with one round trip instead of len(cmds). It returns the first
+// command's error, by order, after all answers are in (or ctx ended).
+func (d *DevTools) Pipeline(ctx context.Context, cmds ...Command) error {
+	sent := make([]pendingCall, 0, len(cmds))
+	var first error
+	for _, c := range cmds {
+		p, err := d.send(ctx, c.Method, c.Params)
+		if err != nil {
+			first = err
+			break
+		}
+		sent = append(sent, p)
+	}
+	for i, p := range sent {
+		if err := d.wait(ctx, p, cmds[i].Result); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// pendingCall is a command written to the connection whose answer is due.
+type pendingCall struct {
+	id     int64
+	method string
+	ch     chan []byte
+}
+
+func (d *DevTools) send(ctx context.Context, method string, params any) (pendingCall, error) {
 	if params == nil {
 		params = struct{}{}
 	}
@@ -162,47 +242,62 @@ func (d *DevTools) Call(ctx context.Context, method string, params, result any) 
 		Params any    `json:"params"`
 	}{id, method, params})
 	if err != nil {
-		return fmt.Errorf("devtools: %s: encode: %w", method, err)
+		return pendingCall{}, fmt.Errorf("devtools: %s: encode: %w", method, err)
 	}
-	ch := make(chan devtoolsMessage, 1)
+	p := pendingCall{id: id, method: method, ch: make(chan []byte, 1)}
 	d.mu.Lock()
 	if d.pending == nil {
 		d.mu.Unlock()
-		return fmt.Errorf("devtools: %s: %w", method, ErrDevToolsClosed)
+		return pendingCall{}, fmt.Errorf("devtools: %s: %w", method, ErrDevToolsClosed)
 	}
-	d.pending[id] = ch
+	d.pending[id] = p.ch
 	d.mu.Unlock()
-	forget := func() {
-		d.mu.Lock()
-		if d.pending != nil {
-			delete(d.pending, id)
-		}
-		d.mu.Unlock()
-	}
 	if err := writeText(ctx, d.conn, msg); err != nil {
-		forget()
-		return fmt.Errorf("devtools: %s: %w", method, err)
+		d.forget(id)
+		return pendingCall{}, fmt.Errorf("devtools: %s: %w", method, err)
 	}
+	return p, nil
+}
+
+func (d *DevTools) forget(id int64) {
+	d.mu.Lock()
+	if d.pending != nil {
+		delete(d.pending, id)
+	}
+	d.mu.Unlock()
+}
+
+// wait waits for p's answer and decodes its result into result.
+func (d *DevTools) wait(ctx context.Context, p pendingCall, result any) error {
 	select {
-	case m := <-ch:
-		if m.Error != nil {
-			m.Error.Method = method
-			return m.Error
-		}
-		if result != nil && len(m.Result) > 0 {
-			if err := json.Unmarshal(m.Result, result); err != nil {
-				return fmt.Errorf("devtools: %s: decode: %w", method, err)
+	case data := <-p.ch:
+		var cerr *CDPError
+		if result != nil {
+			a := devtoolsAnswer{Result: result}
+			if err := json.Unmarshal(data, &a); err != nil {
+				return fmt.Errorf("devtools: %s: decode: %w", p.method, err)
 			}
+			cerr = a.Error
+		} else {
+			var a devtoolsError
+			if err := json.Unmarshal(data, &a); err != nil {
+				return fmt.Errorf("devtools: %s: decode: %w", p.method, err)
+			}
+			cerr = a.Error
+		}
+		if cerr != nil {
+			cerr.Method = p.method
+			return cerr
 		}
 		return nil
 	case <-ctx.Done():
-		forget()
-		return fmt.Errorf("devtools: %s: %w", method, ctx.Err())
+		d.forget(p.id)
+		return fmt.Errorf("devtools: %s: %w", p.method, ctx.Err())
 	case <-d.done:
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("devtools: %s: %w", method, err)
+			return fmt.Errorf("devtools: %s: %w", p.method, err)
 		}
-		return fmt.Errorf("devtools: %s: %w", method, ErrDevToolsClosed)
+		return fmt.Errorf("devtools: %s: %w", p.method, ErrDevToolsClosed)
 	}
 }
 

@@ -97,3 +97,66 @@ func TestDevTools(t *testing.T) {
 		t.Errorf("call after close: %v, want ErrDevToolsClosed", err)
 	}
 }
+
+// TestDevToolsPipeline: pipelined commands run in the order sent, each
+// answer lands in its own result, and a failing command is reported (the
+// first error by order) while the ones around it still ran.
+func TestDevToolsPipeline(t *testing.T) {
+	ctx, s := newSession(t, nil)
+	handle, err := s.WindowHandle(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsURL, err := webdriver.PageTargetURL(ctx, nil, s.Capabilities().DebuggerAddress(), handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dt, err := webdriver.DialDevTools(ctx, wsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = dt.Close() })
+	type value struct {
+		Result struct {
+			Value string `json:"value"`
+		} `json:"result"`
+	}
+	eval := func(expr string, into *value) webdriver.Command {
+		return webdriver.Command{Method: "Runtime.evaluate", Params: map[string]any{"expression": expr, "returnByValue": true}, Result: into}
+	}
+	var a, b, c value
+	if err := dt.Pipeline(ctx,
+		eval("window.__seq = 'a'; window.__seq", &a),
+		eval("window.__seq += 'b'; window.__seq", &b),
+		eval("window.__seq += 'c'; window.__seq", &c),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if a.Result.Value != "a" || b.Result.Value != "ab" || c.Result.Value != "abc" {
+		t.Errorf("pipelined results %q %q %q, want a ab abc", a.Result.Value, b.Result.Value, c.Result.Value)
+	}
+
+	var after value
+	err = dt.Pipeline(ctx,
+		eval("window.__seq = 'x'", nil),
+		webdriver.Command{Method: "No.suchMethod"},
+		webdriver.Command{Method: "Also.missing"},
+		eval("window.__seq += 'y'; window.__seq", &after),
+	)
+	var cerr *webdriver.CDPError
+	if !errors.As(err, &cerr) || cerr.Method != "No.suchMethod" {
+		t.Errorf("pipeline with failing commands: %v, want the first one's error", err)
+	}
+	if after.Result.Value != "xy" {
+		t.Errorf("command after a failing one answered %q, want xy", after.Result.Value)
+	}
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := dt.Pipeline(cancelled, eval("1", nil)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled pipeline: %v", err)
+	}
+	if err := dt.Call(ctx, "Runtime.evaluate", map[string]any{"expression": "window.__seq", "returnByValue": true}, &after); err != nil || after.Result.Value != "xy" {
+		t.Errorf("call after a cancelled pipeline = %q, %v", after.Result.Value, err)
+	}
+}
