@@ -170,43 +170,73 @@ func openWebDriver(ctx context.Context, endpoint string, cfg SessionConfig) (*wd
 }
 
 // setup sets the timeouts, connects BiDi and picks the fastest way to reach
-// the page.
+// the page. The BiDi connection and its subscription (a WebSocket of its
+// own, answered by the driver's BiDi mapper) are made while the classic
+// commands run: they are on a new session's start path, which every agent
+// waits for.
 func (s *wdSession) setup(ctx context.Context, endpoint string) error {
-	if err := s.wd.SetTimeouts(ctx, webdriver.Timeouts{PageLoad: s.cfg.PageLoadTimeout, Script: s.cfg.ScriptTimeout}); err != nil {
-		return fmt.Errorf("browser: set timeouts: %w", err)
+	type bidiResult struct {
+		b   *webdriver.BiDi
+		err error
 	}
+	var bidiDone chan bidiResult
 	if ws := s.wd.Capabilities().WebSocketURL(); ws != "" && !s.cfg.DisableBiDi {
 		wsURL, err := bidiURL(endpoint, ws)
 		if err != nil {
 			return fmt.Errorf("browser: %w", err)
 		}
-		b, err := webdriver.DialBiDi(ctx, wsURL, webdriver.BiDiOptions{OnEvent: s.onEvent, HTTPClient: s.cfg.HTTPClient})
-		if err != nil {
-			return fmt.Errorf("browser: connect BiDi for console and network events: %w", err)
-		}
-		s.bidi = b
-		if err := b.Subscribe(ctx, bidiEvents()...); err != nil {
-			return fmt.Errorf("browser: subscribe to BiDi events: %w", err)
-		}
+		bidiDone = make(chan bidiResult, 1)
+		go func() {
+			b, err := webdriver.DialBiDi(ctx, wsURL, webdriver.BiDiOptions{OnEvent: s.onEvent, HTTPClient: s.cfg.HTTPClient})
+			if err != nil {
+				bidiDone <- bidiResult{err: fmt.Errorf("browser: connect BiDi for console and network events: %w", err)}
+				return
+			}
+			if err := b.Subscribe(ctx, bidiEvents()...); err != nil {
+				bidiDone <- bidiResult{b: b, err: fmt.Errorf("browser: subscribe to BiDi events: %w", err)}
+				return
+			}
+			bidiDone <- bidiResult{b: b}
+		}()
 	} else if !s.cfg.DisableBiDi {
 		s.logger.Warn("endpoint offers no WebDriver BiDi; console and network events will be empty")
 	}
-	if !s.cfg.DisableCDP {
-		_, err := s.wd.ExecuteCDP(ctx, "Runtime.evaluate", map[string]any{"expression": "1", "returnByValue": true})
-		switch {
-		case err == nil:
-			s.cdp = true
-		case unsupported(err):
-			s.logger.Info("CDP pass-through unavailable; using classic WebDriver commands", "reason", err)
-		default:
-			return fmt.Errorf("browser: probe CDP pass-through: %w", err)
-		}
+	err := s.setupClassic(ctx)
+	if bidiDone != nil {
+		// Always waited for, so that a failed setup's cleanup closes the
+		// connection.
+		r := <-bidiDone
+		s.bidi = r.b
+		err = errors.Join(err, r.err)
+	}
+	if err != nil {
+		return err
 	}
 	if err := s.applyIdentity(ctx); err != nil {
 		return err
 	}
 	if s.cdp && !s.cfg.DisableDirectCDP && s.bidi != nil {
 		s.connectDevTools(ctx, endpoint)
+	}
+	return nil
+}
+
+// setupClassic sets the timeouts and probes the CDP pass-through.
+func (s *wdSession) setupClassic(ctx context.Context) error {
+	if err := s.wd.SetTimeouts(ctx, webdriver.Timeouts{PageLoad: s.cfg.PageLoadTimeout, Script: s.cfg.ScriptTimeout}); err != nil {
+		return fmt.Errorf("browser: set timeouts: %w", err)
+	}
+	if s.cfg.DisableCDP {
+		return nil
+	}
+	_, err := s.wd.ExecuteCDP(ctx, "Runtime.evaluate", map[string]any{"expression": "1", "returnByValue": true})
+	switch {
+	case err == nil:
+		s.cdp = true
+	case unsupported(err):
+		s.logger.Info("CDP pass-through unavailable; using classic WebDriver commands", "reason", err)
+	default:
+		return fmt.Errorf("browser: probe CDP pass-through: %w", err)
 	}
 	return nil
 }
