@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"bufio"
+	"fmt"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -16,12 +17,34 @@ var portRE = regexp.MustCompile(`started successfully on port (\d+)`)
 // the test and returns its endpoint; it skips the test when chromedriver is
 // not installed. The process (and the browsers it started) is killed when
 // the test ends.
+//
+// Given --port=0, chromedriver takes a free IPv4 port and then binds the
+// same port on ::1, where another program's socket may hold it; it exits
+// then ("bind() failed: Address already in use"), and a new one, with
+// another port, starts fine. So does the local provider.
 func StartChromedriver(tb testing.TB) string {
 	tb.Helper()
 	path, err := exec.LookPath("chromedriver")
 	if err != nil {
 		tb.Skip("chromedriver not installed")
 	}
+	const attempts = 3
+	var exits []string
+	for range attempts {
+		endpoint, exit := startChromedriver(tb, path)
+		if exit == "" {
+			return endpoint
+		}
+		exits = append(exits, exit)
+	}
+	tb.Fatalf("chromedriver exited before listening, %d times: %s", attempts, strings.Join(exits, "; "))
+	return ""
+}
+
+// startChromedriver starts one chromedriver and returns its endpoint, or
+// why it exited before listening.
+func startChromedriver(tb testing.TB, path string) (endpoint, exit string) {
+	tb.Helper()
 	cmd := exec.Command(path, "--port=0")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var stderr strings.Builder
@@ -60,13 +83,13 @@ func StartChromedriver(tb testing.TB) string {
 	defer timer.Stop()
 	select {
 	case p := <-portc:
-		return "http://127.0.0.1:" + p
+		return "http://127.0.0.1:" + p, ""
 	case <-exited:
-		tb.Fatalf("chromedriver exited before listening (%v): %s", cmd.ProcessState, stderr.String())
+		return "", fmt.Sprintf("%v: %s", cmd.ProcessState, strings.TrimSpace(stderr.String()))
 	case <-timer.C:
 		tb.Fatal("chromedriver did not listen within 20 s")
 	}
-	return ""
+	return "", ""
 }
 
 // ChromiumPath returns the Chromium executable on PATH, skipping the test

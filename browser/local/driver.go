@@ -29,8 +29,9 @@ type driver struct {
 var portLine = regexp.MustCompile(`started successfully on port (\d+)`)
 
 // errDriverExited: chromedriver ended before it said where it listens.
-// Seen on a loaded machine now and then (exit status 1, its messages
-// discarded with the rest); a new chromedriver starts fine.
+// Given --port=0 it takes a free IPv4 port, then binds the same port on
+// ::1, where another socket may hold it, and exits ("bind() failed:
+// Address already in use"); a new chromedriver gets another port.
 var errDriverExited = errors.New("chromedriver exited before listening")
 
 // driverStartAttempts bounds the chromedrivers started for one session
