@@ -1,16 +1,33 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/argusqa/argus/api"
+	"github.com/argusqa/argus/app"
+	"github.com/argusqa/argus/store"
 )
 
 type scheduleRow struct {
 	api.Schedule
 	Firings []api.Firing
+	// DigestForm edits the schedule's digest.
+	DigestForm digestForm
+}
+
+// digestForm is a schedule's digest as the form shows it: the stored
+// one, or what was sent with the problems the app layer found.
+type digestForm struct {
+	Mode   string
+	To     string // one address a line
+	Error  string
+	Errors map[string]string // by field: digest, digest_to
+	Saved  bool
 }
 
 type schedulesData struct{ Schedules []scheduleRow }
@@ -22,6 +39,16 @@ func (u *UI) scheduleList(w http.ResponseWriter, r *http.Request, v *viewer) err
 	if err != nil {
 		return err
 	}
+	var saved uuid.UUID
+	if id, err := uuid.Parse(r.URL.Query().Get("digest_saved")); err == nil {
+		saved = id
+	}
+	return u.showSchedules(w, r, v, p, http.StatusOK, saved, nil)
+}
+
+// showSchedules renders the schedules page; sent, when set, is a digest
+// form to show as it was sent instead of the stored digest.
+func (u *UI) showSchedules(w http.ResponseWriter, r *http.Request, v *viewer, p *store.Project, status int, saved uuid.UUID, sent *sentDigest) error {
 	scs, err := u.app.ListSchedules(r.Context(), v.p, p.ID)
 	if err != nil {
 		return err
@@ -35,10 +62,66 @@ func (u *UI) scheduleList(w http.ResponseWriter, r *http.Request, v *viewer) err
 		if len(fs) > 5 {
 			fs = fs[:5]
 		}
-		d.Schedules = append(d.Schedules, scheduleRow{Schedule: sc, Firings: fs})
+		row := scheduleRow{Schedule: sc, Firings: fs, DigestForm: digestForm{Mode: cmp.Or(sc.Digest, "off"), To: strings.Join(sc.DigestTo, "\n"), Saved: sc.ID == saved}}
+		if sent != nil && sent.id == sc.ID {
+			row.DigestForm = sent.form
+		}
+		d.Schedules = append(d.Schedules, row)
 	}
-	u.render(w, r, http.StatusOK, "schedules", page{Title: p.Name + " schedules", V: v, Project: p, Nav: "schedules", Data: d})
+	u.render(w, r, status, "schedules", page{Title: p.Name + " schedules", V: v, Project: p, Nav: "schedules", Data: d})
 	return nil
+}
+
+// sentDigest is a digest form sent for schedule id.
+type sentDigest struct {
+	id   uuid.UUID
+	form digestForm
+}
+
+// scheduleDigest changes a schedule's digest (off, after each firing,
+// daily) and its subscribers through the same app-layer call as PUT
+// /api/v1/schedules/{id}; what the app layer refuses is shown on the
+// form, field by field, with what was sent.
+func (u *UI) scheduleDigest(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	id, err := pathID(r, "schedule")
+	if err != nil {
+		return err
+	}
+	sc, err := u.app.GetSchedule(r.Context(), v.p, id)
+	if err != nil {
+		return err
+	}
+	mode, to := r.PostFormValue("digest"), r.PostFormValue("digest_to")
+	in := api.ScheduleInput{Name: sc.Name, Cron: sc.Cron, Timezone: sc.Timezone, Tags: sc.Tags, TestNames: sc.TestNames,
+		MaxRunsPerDay: sc.MaxRunsPerDay, MaxTokensPerDay: sc.MaxTokensPerDay, Paused: sc.Paused,
+		Digest: mode, DigestTo: splitList(to, true)}
+	_, err = u.app.UpdateSchedule(r.Context(), v.p, id, in)
+	if err == nil {
+		http.Redirect(w, r, "/projects/"+sc.ProjectID.String()+"/schedules?digest_saved="+id.String()+"#schedule-"+id.String(), http.StatusSeeOther)
+		return nil
+	}
+	e, ok := app.AsError(err)
+	if !ok || e.Code != app.CodeInvalid {
+		return err
+	}
+	f := digestForm{Mode: mode, To: to, Error: e.Detail, Errors: map[string]string{}}
+	for _, fe := range e.Fields {
+		// digest_to[2] is a problem of the addresses' field.
+		field, _, _ := strings.Cut(fe.Field, "[")
+		if prev := f.Errors[field]; prev != "" {
+			f.Errors[field] = prev + "; " + fe.Message
+		} else {
+			f.Errors[field] = fe.Message
+		}
+		if field != "digest" && field != "digest_to" {
+			f.Error += " " + fe.Message
+		}
+	}
+	p, err := u.app.GetProject(r.Context(), v.p, sc.ProjectID)
+	if err != nil {
+		return err
+	}
+	return u.showSchedules(w, r, v, p, http.StatusBadRequest, uuid.Nil, &sentDigest{id: id, form: f})
 }
 
 // scheduleCreate adds a schedule from the form.

@@ -58,3 +58,68 @@ func TestSchedulesPage(t *testing.T) {
 		t.Error("deleted schedule still shown")
 	}
 }
+
+// TestScheduleDigestForm changes an existing schedule's digest from its
+// card, through the same app-layer call as the API: what the app layer
+// refuses (a digest without subscribers, an address that is not one) is
+// a 400 page with the problem on that schedule's form and what was typed
+// kept; a good one is saved and shown. Another tenant cannot change it.
+func TestScheduleDigestForm(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	p, _ := e.seedProject("Shop", "Checkout")
+	c := e.login("max@example.com")
+	page := "/projects/" + p.ID.String() + "/schedules"
+	if r := c.post(page, url.Values{"name": {"Nightly"}, "cron": {"0 6 * * *"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", r.StatusCode, r.Body)
+	}
+	scs, err := e.st.ListSchedules(e.ctx, e.tenant.ID, p.ID)
+	if err != nil || len(scs) != 1 {
+		t.Fatalf("schedules: %+v %v", scs, err)
+	}
+	id := scs[0].ID.String()
+	action := "/schedules/" + id + "/digest"
+	if body := c.get(page).Body; !strings.Contains(body, `action="`+action+`"`) || !strings.Contains(body, "Digest: off") {
+		t.Fatalf("the schedule's card has no digest form:\n%s", body)
+	}
+
+	r := c.post(action, url.Values{"digest": {"daily"}, "digest_to": {""}})
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, `<p class="fielderr" role="alert">a digest needs at least one address</p>`) ||
+		!strings.Contains(r.Body, `<option value="daily" selected>`) {
+		t.Errorf("daily without subscribers: %d\n%s", r.StatusCode, r.Body)
+	}
+	r = c.post(action, url.Values{"digest": {"firing"}, "digest_to": {"qa@example.com\nnot an address"}})
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, "must be a bare e-mail address") || !strings.Contains(r.Body, "qa@example.com\nnot an address</textarea>") {
+		t.Errorf("a bad address: %d\n%s", r.StatusCode, r.Body)
+	}
+	r = c.post(action, url.Values{"digest": {"weekly"}, "digest_to": {"qa@example.com"}})
+	if r.StatusCode != http.StatusBadRequest || !strings.Contains(r.Body, "digest must be off, firing") {
+		t.Errorf("an unknown digest: %d", r.StatusCode)
+	}
+	if sc, _ := e.st.GetSchedule(e.ctx, e.tenant.ID, scs[0].ID); sc.Digest != "off" && sc.Digest != "" {
+		t.Fatalf("a refused form changed the digest: %q", sc.Digest)
+	}
+
+	if r := e.otherTenantAdmin().post(action, url.Values{"digest": {"firing"}, "digest_to": {"eve@example.com"}}); r.StatusCode != http.StatusNotFound {
+		t.Errorf("another tenant: %d", r.StatusCode)
+	}
+	r = c.post(action, url.Values{"digest": {"daily"}, "digest_to": {"qa@example.com, lead@example.com"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", r.StatusCode, r.Body)
+	}
+	body := c.get(r.Header.Get("Location")).Body
+	if !strings.Contains(body, "Digest saved.") || !strings.Contains(body, "Digest: daily (UTC), to qa@example.com, lead@example.com") ||
+		!strings.Contains(body, "qa@example.com\nlead@example.com</textarea>") {
+		t.Errorf("after saving:\n%s", body)
+	}
+	sc, err := e.st.GetSchedule(e.ctx, e.tenant.ID, scs[0].ID)
+	if err != nil || sc.Digest != "daily" || strings.Join(sc.DigestTo, ",") != "qa@example.com,lead@example.com" || sc.Name != "Nightly" || sc.Cron != "0 6 * * *" {
+		t.Errorf("stored: %+v %v", sc, err)
+	}
+	// Off again: the subscribers may stay or go; the digest stops.
+	if r := c.post(action, url.Values{"digest": {"off"}, "digest_to": {""}}); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("off: %d %s", r.StatusCode, r.Body)
+	}
+	if body := c.get(page).Body; !strings.Contains(body, "Digest: off") {
+		t.Error("the digest is not off")
+	}
+}

@@ -76,6 +76,7 @@ func (u *UI) routes() http.Handler {
 	member("GET /projects/{id}/schedules", u.scheduleList)
 	member("POST /projects/{id}/schedules", u.scheduleCreate)
 	member("POST /schedules/{id}/pause", u.schedulePause)
+	member("POST /schedules/{id}/digest", u.scheduleDigest)
 	member("POST /schedules/{id}/delete", u.scheduleDelete)
 	member("GET /projects/{id}/runs", u.runList)
 	member("POST /projects/{id}/runs", u.runCreate)
