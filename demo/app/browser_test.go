@@ -96,8 +96,21 @@ func startBrowser(t *testing.T) *webdriver {
 }
 
 // startChromedriver runs chromedriver on a free loopback port and returns
-// its URL once it reports that it is ready.
+// its URL once it reports that it is ready. Given --port=0 it binds the
+// kernel's IPv4 port again on ::1, where another socket may hold it, and
+// exits; another try gets another port.
 func startChromedriver(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	for range 3 {
+		if url, ok := startChromedriverOnce(t, ctx); ok {
+			return url
+		}
+	}
+	t.Fatal("chromedriver exited before it was ready, 3 times")
+	return ""
+}
+
+func startChromedriverOnce(t *testing.T, ctx context.Context) (string, bool) {
 	t.Helper()
 	cmd := exec.Command(chromedriverPath, "--port=0")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -127,13 +140,13 @@ func startChromedriver(t *testing.T, ctx context.Context) string {
 	select {
 	case port, ok := <-ready:
 		if !ok {
-			t.Fatal("chromedriver exited before it was ready")
+			return "", false
 		}
-		return "http://127.0.0.1:" + port
+		return "http://127.0.0.1:" + port, true
 	case <-ctx.Done():
 		t.Fatal("chromedriver did not start")
 	}
-	return ""
+	return "", false
 }
 
 // call sends one WebDriver command and decodes its "value" into out.
