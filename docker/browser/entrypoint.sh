@@ -1,7 +1,9 @@
 #!/bin/sh
 # Entrypoint of the Argus browser image: runs chromedriver as the container's
 # only service. Chromium itself is started by chromedriver when a WebDriver
-# session is created, with the flags from /etc/chromium.d/argus.
+# session is created, with the flags the session asks for (chromedriver runs
+# /usr/lib/chromium/chromium directly; /etc/chromium.d/argus applies only to
+# starts through Debian's /usr/bin/chromium launcher).
 #
 # Environment (all optional):
 #   ARGUS_WEBDRIVER_PORT         port chromedriver listens on (default 4444).
