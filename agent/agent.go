@@ -55,6 +55,7 @@ func (a *Agent) Run(ctx context.Context, sess browser.Session, task Task, rec Re
 	at := newAttempt(a.cfg, sess, task, rec)
 	at.log.Info("agent started", "test", task.Name, "start", task.StartURL)
 	at.execute(ctx, replay)
+	at.finishRecords()
 	at.res.Duration = time.Since(at.started)
 	at.res.Steps = at.nextIndex
 	at.res.Checkpoints = at.checkpoints
@@ -69,8 +70,11 @@ func (a *Agent) Run(ctx context.Context, sess browser.Session, task Task, rec Re
 // one browser session, from the start page to the verdict. Its methods are
 // the attempt's own steps; nothing in it outlives the call to Run.
 type attempt struct {
-	cfg  Config
+	cfg Config
+	// sess is the session as the agent drives it (settledSession); raw
+	// is the one it wraps.
 	sess browser.Session
+	raw  browser.Session
 	task Task
 	rec  Recorder
 	sec  *secrets
@@ -90,11 +94,14 @@ type attempt struct {
 	// pending carries the model's thought and usage of a turn to the first
 	// step recorded for it.
 	pending stepMeta
-	// lastShot is the latest step screenshot, reused as the model's view.
-	lastShot []byte
-	// shot delivers the screenshot observeAfterAction started, for the
-	// step record that follows it.
-	shot chan []byte
+	// latestShot is the latest screenshot, maybe still being taken:
+	// the model's view, and what a change of the page waits for.
+	latestShot *shot
+	// nextShot is the screenshot observeAfterAction started, for the step
+	// record that follows it.
+	nextShot *shot
+	// writer writes the recorded steps to rec.
+	writer *stepWriter
 	// mails are the messages read so far and mail the current one of the
 	// email steps; mailLinks and mailCodes number their placeholders.
 	mails                []*openedMail
@@ -114,12 +121,14 @@ func newAttempt(cfg Config, sess browser.Session, task Task, rec Recorder) *atte
 		sec.email = task.Inbox.Address
 	}
 	at := &attempt{
-		cfg: cfg, sess: sess, task: task, rec: rec, sec: sec,
+		cfg: cfg, raw: sess, task: task, rec: rec, sec: sec,
 		log:     slog.New(redact.NewHandler(cfg.Logger.Handler(), sec.record)),
 		res:     &Result{FailedStep: -1},
 		ev:      newEvidence(sess),
 		started: time.Now(),
+		writer:  newStepWriter(rec),
 	}
+	at.sess = settledSession{Session: sess, at: at}
 	for _, c := range task.Checkpoints {
 		at.checkpoints = append(at.checkpoints, CheckpointResult{Checkpoint: c, Step: -1})
 	}
@@ -238,31 +247,18 @@ func (at *attempt) observe(ctx context.Context) (*browser.Observation, int, erro
 	return obs, ms(time.Since(began)), nil
 }
 
-// observeAfterAction observes the page after an action and takes the
-// step's screenshot at the same time: the observation runs a script in the
-// page and the screenshot is the compositor's, over separate channels, so
-// a step waits for the slower of the two instead of both. The next record
-// takes the screenshot.
+// observeAfterAction observes the page after an action and starts the
+// step's screenshot first (see stepwriter.go): the next record takes it.
 func (at *attempt) observeAfterAction(ctx context.Context) (*browser.Observation, int, error) {
-	if at.cfg.NoScreenshots || ctx.Err() != nil {
-		return at.observe(ctx)
+	if !at.cfg.NoScreenshots && ctx.Err() == nil {
+		at.nextShot = at.takeShot(ctx, at.nextIndex)
 	}
-	shot := make(chan []byte, 1)
-	index := at.nextIndex
-	go func() {
-		png, err := at.sess.Screenshot(ctx)
-		if err != nil {
-			at.log.Debug("screenshot failed", "step", index, "err", err)
-		}
-		shot <- png
-	}()
-	obs, took, err := at.observe(ctx)
-	at.shot = shot
-	return obs, took, err
+	return at.observe(ctx)
 }
 
-// record redacts a step, adds its screenshot and hands it to the recorder.
-// A recorder failure ends the attempt: an attempt that cannot be audited is not a
+// record redacts a step and hands it to the writer, which adds its
+// screenshot when it is taken and passes it to the recorder. A recorder
+// failure ends the attempt: an attempt that cannot be audited is not a
 // result.
 func (at *attempt) record(ctx context.Context, st Step) {
 	st.Index = at.nextIndex
@@ -275,25 +271,34 @@ func (at *attempt) record(ctx context.Context, st Step) {
 	if at.obs != nil && st.URL == "" {
 		st.URL = at.obs.URL
 	}
-	if shot := at.shot; shot != nil {
-		at.shot = nil
-		if png := <-shot; png != nil {
-			st.Screenshot, at.lastShot = png, png
-		}
-	} else if !at.cfg.NoScreenshots && ctx.Err() == nil {
-		if png, err := at.sess.Screenshot(ctx); err == nil {
-			st.Screenshot, at.lastShot = png, png
-		} else {
-			at.log.Debug("screenshot failed", "step", st.Index, "err", err)
-		}
+	shot := at.nextShot
+	at.nextShot = nil
+	if shot == nil && !at.cfg.NoScreenshots && ctx.Err() == nil {
+		shot = at.takeShot(ctx, st.Index)
 	}
 	st.Thought = at.sec.forRecord(st.Thought)
 	st.Outcome = at.sec.forRecord(st.Outcome)
 	st.URL = at.sec.forRecord(st.URL)
 	st.Args = redactArgs(st.Args, at.sec)
-	if err := at.rec.RecordStep(ctx, st); err != nil && at.res.Verdict == "" {
-		at.endWith(VerdictError, "recorder", "Could not record step "+fmt.Sprint(st.Index)+": "+err.Error())
+	at.writer.write(unwritten{ctx: ctx, step: st, shot: shot, ended: at.res.Verdict != ""})
+	if f := at.writer.failed(); f != nil && !f.ended {
+		at.endWith(VerdictError, "recorder", f.summary())
 	}
+}
+
+// finishRecords writes the steps still queued. A step that could not be
+// written ends the attempt as an error when it was recorded before the
+// verdict, as if it had been written at once: the agent went on only
+// because it did not know yet.
+func (at *attempt) finishRecords() {
+	// No screenshot outlives Run: the caller closes the session next.
+	at.settle()
+	f := at.writer.flush()
+	if f == nil || f.ended || at.res.Reason == "recorder" {
+		return
+	}
+	at.res.Verdict, at.res.Reason, at.res.Summary = VerdictError, "recorder", f.summary()
+	at.res.FailedStep, at.res.Replay = -1, nil
 }
 
 func redactArgs(args map[string]any, sec *secrets) map[string]any {

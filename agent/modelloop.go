@@ -44,8 +44,8 @@ func (at *attempt) modelLoop(ctx context.Context, intro string) {
 		parts := []llm.Part{llm.Text(at.observationPrompt(obs, describeNews(at.ev.news()), t.note))}
 		t.note = ""
 		if vision {
-			if png := at.lastShot; png != nil {
-				parts = append(parts, llm.PNG(png))
+			if at.latestShot != nil && at.latestShot.wait() != nil {
+				parts = append(parts, llm.PNG(at.latestShot.png))
 			} else if png, err := at.sess.Screenshot(ctx); err == nil {
 				parts = append(parts, llm.PNG(png))
 			}
