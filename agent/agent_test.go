@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -557,5 +558,65 @@ func TestStepsWithGoalTakeOver(t *testing.T) {
 	res, _ = run(t, newAgent(t, idle, nil), broken, agent.Discard)
 	if res.Verdict != agent.VerdictFailed || res.Reason != "expectation" || res.ModelCalls != 0 || len(idleSrv.Requests()) != 0 {
 		t.Fatalf("failed expectation: %s (%s) calls %d: %s", res.Verdict, res.Reason, res.ModelCalls, res.Summary)
+	}
+}
+
+// failingRecorder records steps like recorded, but refuses the first one
+// refuse says it should.
+type failingRecorder struct {
+	recorded
+	refuse func(agent.Step) bool
+}
+
+func (r *failingRecorder) RecordStep(ctx context.Context, s agent.Step) error {
+	if r.refuse(s) {
+		return errors.New("disk full")
+	}
+	return r.recorded.RecordStep(ctx, s)
+}
+
+// Steps are written after the agent moved on (their screenshots are taken
+// meanwhile), but a step the recorder refuses still ends the attempt as
+// an error, also when it is the very last one, and every step written has
+// its screenshot, in order, by the time Run returns.
+func TestRecorderFailureEndsAsError(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		refuse func(agent.Step) bool
+		step   int
+	}{
+		{"a middle step", func(s agent.Step) bool { return s.Index == 1 }, 1},
+		{"the last step", func(s agent.Step) bool { return s.Action == "finish" }, 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			model, _ := openAIModel(t,
+				call("scroll", map[string]any{"direction": "down"}),
+				call("scroll", map[string]any{"direction": "up"}),
+				call("finish", map[string]any{"verdict": "failed", "summary": "Nothing happens."}))
+			a := newAgent(t, model, func(c *agent.Config) { c.LoopRepeats = 100 })
+			task := agent.Task{Name: "Unrecorded", BaseURL: "http://app.test", StartURL: idleURL, Goal: "look around", Key: "7123456789abcdef0123"}
+			rec := &failingRecorder{refuse: c.refuse}
+			res, err := fakeRun(t, a, task, rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verdict != agent.VerdictError || res.Reason != "recorder" || !strings.Contains(res.Summary, fmt.Sprintf("Could not record step %d: disk full", c.step)) {
+				t.Fatalf("verdict %s (%s): %s", res.Verdict, res.Reason, res.Summary)
+			}
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			last := -1
+			for _, s := range rec.steps {
+				if s.Index <= last || !bytes.HasPrefix(s.Screenshot, []byte("\x89PNG")) {
+					t.Errorf("step %d after %d, screenshot %d bytes", s.Index, last, len(s.Screenshot))
+				}
+				last = s.Index
+			}
+			if len(rec.steps) == 0 {
+				t.Error("no step written")
+			}
+		})
 	}
 }

@@ -1,9 +1,7 @@
 package browser
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -79,33 +77,9 @@ func (s *wdSession) Screenshot(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	defer done()
-	var png []byte
-	if s.cdp {
-		png, err = s.cdpScreenshot(ctx)
-	} else {
-		png, err = s.wd.Screenshot(ctx)
-	}
+	png, err := s.wd.Screenshot(ctx)
 	if err != nil {
 		return nil, s.fail("screenshot", err)
-	}
-	return png, nil
-}
-
-// cdpScreenshot captures the viewport with Page.captureScreenshot over the
-// session's fastest DevTools channel: the same image as WebDriver's Take
-// Screenshot without chromedriver's work around it, and with
-// optimizeForSpeed (a faster PNG compression, bigger files) it is the
-// shorter part of a step's critical path.
-func (s *wdSession) cdpScreenshot(ctx context.Context) ([]byte, error) {
-	var r struct {
-		Data string `json:"data"`
-	}
-	if err := s.cdpCall(ctx, "Page.captureScreenshot", map[string]any{"format": "png", "optimizeForSpeed": true}, &r); err != nil {
-		return nil, err
-	}
-	png, err := base64.StdEncoding.DecodeString(r.Data)
-	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
-		return nil, fmt.Errorf("Page.captureScreenshot did not answer a PNG")
 	}
 	return png, nil
 }
