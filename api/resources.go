@@ -361,6 +361,14 @@ type Schedule struct {
 	UpdatedAt   time.Time   `json:"updated_at"`
 }
 
+// Input is the input that replaces s with itself: change a field of it
+// to change only that one.
+func (s *Schedule) Input() ScheduleInput {
+	return ScheduleInput{Name: s.Name, Cron: s.Cron, Timezone: s.Timezone, Tags: s.Tags, TestNames: s.TestNames,
+		MaxRunsPerDay: s.MaxRunsPerDay, MaxTokensPerDay: s.MaxTokensPerDay, Paused: s.Paused,
+		Digest: s.Digest, DigestTo: s.DigestTo}
+}
+
 // ScheduleInput creates or replaces a schedule.
 type ScheduleInput struct {
 	Name            string   `json:"name"`

@@ -92,9 +92,8 @@ func (u *UI) scheduleDigest(w http.ResponseWriter, r *http.Request, v *viewer) e
 		return err
 	}
 	mode, to := r.PostFormValue("digest"), r.PostFormValue("digest_to")
-	in := api.ScheduleInput{Name: sc.Name, Cron: sc.Cron, Timezone: sc.Timezone, Tags: sc.Tags, TestNames: sc.TestNames,
-		MaxRunsPerDay: sc.MaxRunsPerDay, MaxTokensPerDay: sc.MaxTokensPerDay, Paused: sc.Paused,
-		Digest: mode, DigestTo: splitList(to, true)}
+	in := sc.Input()
+	in.Digest, in.DigestTo = mode, splitList(to, true)
 	_, err = u.app.UpdateSchedule(r.Context(), v.p, id, in)
 	if err == nil {
 		http.Redirect(w, r, "/projects/"+sc.ProjectID.String()+"/schedules?digest_saved="+id.String()+"#schedule-"+id.String(), http.StatusSeeOther)
@@ -156,9 +155,8 @@ func (u *UI) schedulePause(w http.ResponseWriter, r *http.Request, v *viewer) er
 	if err != nil {
 		return err
 	}
-	in := api.ScheduleInput{Name: sc.Name, Cron: sc.Cron, Timezone: sc.Timezone, Tags: sc.Tags, TestNames: sc.TestNames,
-		MaxRunsPerDay: sc.MaxRunsPerDay, MaxTokensPerDay: sc.MaxTokensPerDay, Paused: r.PostFormValue("paused") == "true",
-		Digest: sc.Digest, DigestTo: sc.DigestTo}
+	in := sc.Input()
+	in.Paused = r.PostFormValue("paused") == "true"
 	if _, err := u.app.UpdateSchedule(r.Context(), v.p, id, in); err != nil {
 		return err
 	}
