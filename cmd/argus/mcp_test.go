@@ -44,16 +44,41 @@ type mcpClient struct {
 	mu       sync.Mutex
 	progress []string
 	step     chan struct{} // a step's progress arrived
+	arrived  chan struct{} // some progress arrived since it was last read
+}
+
+// waitProgress waits until a progress notification containing want has
+// arrived, and returns them all. The SDK hands notifications to the
+// handler on a goroutine of their own, so the last ones sent before a
+// tool's result may be handled after the call returned.
+func (c *mcpClient) waitProgress(ctx context.Context, want string) (string, bool) {
+	for {
+		c.mu.Lock()
+		all := strings.Join(c.progress, "\n")
+		c.mu.Unlock()
+		if strings.Contains(all, want) {
+			return all, true
+		}
+		select {
+		case <-c.arrived:
+		case <-ctx.Done():
+			return all, false
+		}
+	}
 }
 
 func connectMCP(t *testing.T, tr sdk.Transport) *mcpClient {
 	t.Helper()
-	c := &mcpClient{t: t, step: make(chan struct{}, 100)}
+	c := &mcpClient{t: t, step: make(chan struct{}, 100), arrived: make(chan struct{}, 1)}
 	client := sdk.NewClient(&sdk.Implementation{Name: "test", Version: "1"}, &sdk.ClientOptions{
 		ProgressNotificationHandler: func(_ context.Context, req *sdk.ProgressNotificationClientRequest) {
 			c.mu.Lock()
 			c.progress = append(c.progress, req.Params.Message)
 			c.mu.Unlock()
+			select {
+			case c.arrived <- struct{}{}:
+			default:
+			}
 			if strings.Contains(req.Params.Message, ": step ") {
 				select {
 				case c.step <- struct{}{}:
@@ -158,10 +183,10 @@ func exerciseMCP(t *testing.T, c *mcpClient, brokenLine string) mcpRun {
 	if status["Home page"] != "passed" || status["Dashboard without a login"] != "failed" {
 		t.Fatalf("verdicts: %+v", run.Agents)
 	}
-	c.mu.Lock()
-	progress := strings.Join(c.progress, "\n")
-	c.mu.Unlock()
-	if !strings.Contains(progress, "Home page: step 0") || !strings.Contains(progress, "Dashboard without a login: failed") {
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	progress, ok := c.waitProgress(wctx, "Dashboard without a login: failed")
+	cancel()
+	if !ok || !strings.Contains(progress, "Home page: step 0") {
 		t.Errorf("progress notifications:\n%s", progress)
 	}
 
