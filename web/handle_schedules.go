@@ -83,14 +83,11 @@ type sentDigest struct {
 // /api/v1/schedules/{id}; what the app layer refuses is shown on the
 // form, field by field, with what was sent.
 func (u *UI) scheduleDigest(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	id, err := pathID(r, "schedule")
+	sc, err := u.pathSchedule(r, v)
 	if err != nil {
 		return err
 	}
-	sc, err := u.app.GetSchedule(r.Context(), v.p, id)
-	if err != nil {
-		return err
-	}
+	id := sc.ID
 	mode, to := r.PostFormValue("digest"), r.PostFormValue("digest_to")
 	in := sc.Input()
 	in.Digest, in.DigestTo = mode, splitList(to, true)
@@ -147,14 +144,11 @@ func (u *UI) scheduleCreate(w http.ResponseWriter, r *http.Request, v *viewer) e
 
 // schedulePause pauses a schedule or resumes it (paused=false).
 func (u *UI) schedulePause(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	id, err := pathID(r, "schedule")
+	sc, err := u.pathSchedule(r, v)
 	if err != nil {
 		return err
 	}
-	sc, err := u.app.GetSchedule(r.Context(), v.p, id)
-	if err != nil {
-		return err
-	}
+	id := sc.ID
 	in := sc.Input()
 	in.Paused = r.PostFormValue("paused") == "true"
 	if _, err := u.app.UpdateSchedule(r.Context(), v.p, id, in); err != nil {
@@ -166,14 +160,11 @@ func (u *UI) schedulePause(w http.ResponseWriter, r *http.Request, v *viewer) er
 
 // scheduleDelete removes a schedule; its runs stay.
 func (u *UI) scheduleDelete(w http.ResponseWriter, r *http.Request, v *viewer) error {
-	id, err := pathID(r, "schedule")
+	sc, err := u.pathSchedule(r, v)
 	if err != nil {
 		return err
 	}
-	sc, err := u.app.GetSchedule(r.Context(), v.p, id)
-	if err != nil {
-		return err
-	}
+	id := sc.ID
 	if err := u.app.DeleteSchedule(r.Context(), v.p, id); err != nil {
 		return err
 	}
@@ -193,4 +184,13 @@ func optInt[T int | int64](s string) (*T, error) {
 	}
 	x := T(n)
 	return &x, nil
+}
+
+// pathSchedule is the schedule the request's path names, as v may see it.
+func (u *UI) pathSchedule(r *http.Request, v *viewer) (*api.Schedule, error) {
+	id, err := pathID(r, "schedule")
+	if err != nil {
+		return nil, err
+	}
+	return u.app.GetSchedule(r.Context(), v.p, id)
 }
