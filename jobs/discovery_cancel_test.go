@@ -80,17 +80,7 @@ func TestCancelRunningDiscovery(t *testing.T) {
 	if cancelled.Status != store.DiscoveryCancelled || cancelled.FinishedAt == nil || cancelled.Error == "" {
 		t.Fatalf("cancelled: %+v", cancelled)
 	}
-	var ev *river.Event
-	for ev == nil {
-		select {
-		case e := <-events:
-			if e.Job.Kind == (jobs.DiscoveryArgs{}).Kind() {
-				ev = e
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("the discovery job did not end")
-		}
-	}
+	ev := discoveryJobEnd(t, events, 30*time.Second)
 	// Logged, not asserted: a figure of the machine's load as much as of
 	// the code.
 	t.Logf("cancel → job ended, browsers closed: %v", time.Since(began).Round(time.Millisecond))
@@ -196,17 +186,7 @@ func TestCancelledDiscoveryRowEndsCrawl(t *testing.T) {
 		t.Fatal(err)
 	}
 	close(gate) // the crawl goes on, records its next page and notices
-	var ev *river.Event
-	for ev == nil {
-		select {
-		case e := <-events:
-			if e.Job.Kind == (jobs.DiscoveryArgs{}).Kind() {
-				ev = e
-			}
-		case <-time.After(60 * time.Second):
-			t.Fatal("the discovery job did not end")
-		}
-	}
+	ev := discoveryJobEnd(t, events, 60*time.Second)
 	if ev.Job.State != rivertype.JobStateCancelled {
 		t.Errorf("job state %s, want cancelled", ev.Job.State)
 	}
@@ -216,5 +196,21 @@ func TestCancelledDiscoveryRowEndsCrawl(t *testing.T) {
 	}
 	if n := browsers.InUse(); n != 0 {
 		t.Errorf("%d browsers still in use", n)
+	}
+}
+
+// discoveryJobEnd waits, at most within, for the discovery job's end.
+func discoveryJobEnd(t *testing.T, events <-chan *river.Event, within time.Duration) *river.Event {
+	t.Helper()
+	timeout := time.After(within)
+	for {
+		select {
+		case e := <-events:
+			if e.Job.Kind == (jobs.DiscoveryArgs{}).Kind() {
+				return e
+			}
+		case <-timeout:
+			t.Fatal("the discovery job did not end")
+		}
 	}
 }
