@@ -103,6 +103,12 @@ func TestDevTools(t *testing.T) {
 // first error by order) while the ones around it still ran.
 func TestDevToolsPipeline(t *testing.T) {
 	ctx, s := newSession(t, nil)
+	// A fresh browser may still replace its startup blank page with a new
+	// document (and a new window object) after the session answers; the
+	// sequence below must run in one document, so it runs in a loaded one.
+	if err := s.Navigate(ctx, pages(t).URL); err != nil {
+		t.Fatal(err)
+	}
 	handle, err := s.WindowHandle(ctx)
 	if err != nil {
 		t.Fatal(err)
