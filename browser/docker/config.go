@@ -48,6 +48,9 @@ const (
 	// DefaultReapInterval is how often the reaper looks for containers of
 	// this node that no live session owns.
 	DefaultReapInterval = time.Minute
+	// DefaultChromiumVolumePrefix begins the names of the volumes that
+	// hold an image's Chromium files (chromiumvolume.go).
+	DefaultChromiumVolumePrefix = "argus-chromium"
 )
 
 // minShmSizeBytes is the smallest /dev/shm the provider accepts: below it
@@ -125,6 +128,17 @@ type Config struct {
 	// means 1 min, negative disables the periodic runs.
 	ReapInterval time.Duration
 
+	// DisableChromiumVolume reads Chromium from each container's image
+	// layers. By default the provider copies the image's Chromium
+	// directory once into a named volume and mounts it read-only in every
+	// container, which makes cold starts about 250 ms faster where the
+	// storage driver reads layers per container (fuse-overlayfs).
+	DisableChromiumVolume bool
+	// ChromiumVolumePrefix begins the names of those volumes (the image ID
+	// follows); empty means DefaultChromiumVolumePrefix. Providers sharing
+	// an engine share the volumes.
+	ChromiumVolumePrefix string
+
 	// NodeName is the node label of the containers and what the reaper
 	// scopes itself to; empty means the host name. Two providers sharing a
 	// Docker engine must have different node names, or each reaps the
@@ -180,6 +194,9 @@ func (c Config) WithDefaults() Config {
 	if c.ReapInterval == 0 {
 		c.ReapInterval = DefaultReapInterval
 	}
+	if c.ChromiumVolumePrefix == "" {
+		c.ChromiumVolumePrefix = DefaultChromiumVolumePrefix
+	}
 	if c.NodeName == "" {
 		if h, err := os.Hostname(); err == nil {
 			c.NodeName = h
@@ -195,6 +212,9 @@ func (c Config) WithDefaults() Config {
 // filters.
 var validNodeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
 
+// validVolumeName keeps the volume prefix a valid Docker volume name.
+var validVolumeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$`)
+
 // validate reports settings no provider can work with. It expects
 // WithDefaults to have run.
 func (c Config) validate() error {
@@ -203,6 +223,9 @@ func (c Config) validate() error {
 		errs = append(errs, errors.New("node name is empty and the host name is unknown; set NodeName"))
 	} else if !validNodeName.MatchString(c.NodeName) {
 		errs = append(errs, fmt.Errorf("node name %q: want 1–63 letters, digits, '_', '.' or '-', starting with a letter or digit", c.NodeName))
+	}
+	if !validVolumeName.MatchString(c.ChromiumVolumePrefix) {
+		errs = append(errs, fmt.Errorf("chromium volume prefix %q: want letters, digits, '_', '.' or '-', starting with a letter or digit", c.ChromiumVolumePrefix))
 	}
 	switch c.Network {
 	case "none":

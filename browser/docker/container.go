@@ -21,6 +21,7 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 
@@ -95,7 +96,7 @@ func (p *Provider) startBox(ctx context.Context, agent string, opts browser.Acqu
 		}
 		b.release()
 		if cerrdefs.IsNotFound(err) {
-			return nil, fmt.Errorf("docker: browser image %q not found; build it with `make browser-image` (docker/browser/build.sh): %w", p.cfg.Image, err)
+			return nil, fmt.Errorf("docker: browser image %q (%s, found at start) is gone; build it with `make browser-image` (docker/browser/build.sh) and restart this process: %w", p.cfg.Image, shortID(strings.TrimPrefix(p.imageID, "sha256:")), err)
 		}
 		return nil, fmt.Errorf("docker: create browser container: %w", err)
 	}
@@ -165,7 +166,9 @@ func (p *Provider) startBox(ctx context.Context, agent string, opts browser.Acqu
 func (p *Provider) containerSpec(agent string) (*container.Config, *container.HostConfig, int, error) {
 	port := network.MustParsePort(strconv.Itoa(webdriverPort) + "/tcp")
 	cfg := &container.Config{
-		Image: p.cfg.Image,
+		// The image found at start, by ID: a tag moved by a rebuild must not
+		// pair a new image with the Chromium volume of the old one.
+		Image: p.imageID,
 		Labels: map[string]string{
 			LabelManaged: "true",
 			LabelNode:    p.cfg.NodeName,
@@ -194,6 +197,9 @@ func (p *Provider) containerSpec(agent string) (*container.Config, *container.Ho
 			PidsLimit:  &pids,
 			NanoCPUs:   p.cfg.NanoCPUs,
 		},
+	}
+	if p.chromiumVolume != "" {
+		hostCfg.Mounts = []mount.Mount{chromiumMount(p.chromiumVolume)}
 	}
 	if p.cfg.Network == "host" {
 		hp, err := freeLoopbackPort()

@@ -13,6 +13,17 @@
 // applications under test that listen on the host's loopback) chromedriver
 // listens on a loopback port of the host instead.
 //
+// # Chromium from a shared, read-only volume
+//
+// At start the provider copies the image's /usr/lib/chromium once into a
+// named volume (argus-chromium-<image id>-<suffix>, labelled
+// org.argusqa.chromium-image) and mounts it read-only in every container,
+// so that a container's first page does not wait for the browser binary
+// to be read through its own copy of the image layers (about 250 ms on
+// fuse-overlayfs). The containers use the image by the ID found at start.
+// Volumes of images that no longer exist are removed when a provider
+// starts; Config.DisableChromiumVolume turns the volume off.
+//
 // # The cap, the warm spare and cleanup
 //
 // The provider enforces its per-node cap itself: at most Config.MaxSessions

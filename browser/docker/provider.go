@@ -34,6 +34,11 @@ type Provider struct {
 	// container reaches it: loopback with host networking, the network's
 	// gateway on a bridge.
 	proxyListen string
+	// imageID is the browser image's ID, found at start.
+	imageID string
+	// chromiumVolume holds the image's Chromium files for every container
+	// (chromiumvolume.go); empty means they come from the image.
+	chromiumVolume string
 
 	// slots is the cap. A container holds one value from its creation
 	// until it is confirmed gone. It is a channel rather than a
@@ -93,6 +98,14 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 		p.closeDocker()
 		return nil, err
 	}
+	if !cfg.DisableChromiumVolume {
+		vol, err := p.prepareChromiumVolume(ctx, p.imageID)
+		if err != nil {
+			p.log.Warn("the browser containers read Chromium from their image layers (slower cold starts)", "err", err)
+		}
+		p.chromiumVolume = vol
+		p.cleanChromiumVolumes(ctx)
+	}
 	p.bg, p.stopBg = context.WithCancel(context.Background())
 	if _, err := p.Reap(ctx); err != nil {
 		p.log.Warn("reaping containers left by a previous process failed", "err", err)
@@ -113,12 +126,14 @@ func (p *Provider) preflight(ctx context.Context) error {
 	if _, err := p.docker.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
 		return fmt.Errorf("docker: no Docker engine answers at %s: %w", p.docker.DaemonHost(), err)
 	}
-	if _, err := p.docker.ImageInspect(ctx, p.cfg.Image); err != nil {
+	img, err := p.docker.ImageInspect(ctx, p.cfg.Image)
+	if err != nil {
 		if cerrdefs.IsNotFound(err) {
 			return fmt.Errorf("docker: browser image %q not found; build it with `make browser-image` (docker/browser/build.sh)", p.cfg.Image)
 		}
 		return fmt.Errorf("docker: inspect browser image %q: %w", p.cfg.Image, err)
 	}
+	p.imageID = img.ID
 	name := p.cfg.Network
 	switch name {
 	case "host":
