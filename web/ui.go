@@ -95,6 +95,9 @@ func (u *UI) routes() http.Handler {
 	member("GET /integrations/m365/callback", u.m365Callback)
 	member("GET /projects/{id}/plans", u.planList)
 	member("POST /plans/{id}/run", u.planRun)
+	// Members reach the role routes; the app layer refuses them, as in the API.
+	member("POST /projects/{id}/roles", u.rolePut)
+	member("POST /projects/{id}/roles/{name}/delete", u.roleDelete)
 	member("GET /projects/{id}/personas", u.personaList)
 	admin("POST /projects/{id}/personas", u.personaPut)
 	admin("POST /projects/{id}/personas/{name}/delete", u.personaDelete)
