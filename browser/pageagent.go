@@ -193,25 +193,10 @@ func (s *wdSession) evalString(ctx context.Context, expr string) (string, error)
 		}
 		return v, nil
 	}
-	var r struct {
-		Result struct {
-			Type  string    `json:"type"`
-			Value jsonValue `json:"value"`
-		} `json:"result"`
-		ExceptionDetails *struct {
-			Text      string `json:"text"`
-			Exception *struct {
-				Description string `json:"description"`
-			} `json:"exception"`
-		} `json:"exceptionDetails"`
-	}
-	err := s.cdpCall(ctx, "Runtime.evaluate", map[string]any{
-		"expression":    expr,
-		"returnByValue": true,
-		"awaitPromise":  true,
-		// Ends our own script if it ever spins (a pathological page); the
-		// driver would otherwise wait for it indefinitely.
-		"timeout": s.cfg.ScriptTimeout.Milliseconds(),
+	var r evalAnswer
+	err := s.cdpCall(ctx, "Runtime.evaluate", evaluateParams{
+		Expression: expr, ReturnByValue: true, AwaitPromise: true,
+		Timeout: s.cfg.ScriptTimeout.Milliseconds(),
 	}, &r)
 	if err != nil {
 		return "", err
@@ -229,20 +214,15 @@ func (s *wdSession) evalString(ctx context.Context, expr string) (string, error)
 	return r.Result.Value.s, nil
 }
 
-// jsonValue decodes a JSON string in place and only notes other kinds of
-// values, so the page agent's answer is unescaped once, without an
-// intermediate copy.
-type jsonValue struct {
-	s        string
-	isString bool
-}
-
-func (v *jsonValue) UnmarshalJSON(b []byte) error {
-	if len(b) == 0 || b[0] != '"' {
-		return nil
-	}
-	v.isString = true
-	return json.Unmarshal(b, &v.s)
+// evaluateParams are Runtime.evaluate's parameters as the page agent's
+// calls send them. A struct, not a map: it is encoded on every call.
+type evaluateParams struct {
+	Expression    string `json:"expression"`
+	ReturnByValue bool   `json:"returnByValue"`
+	AwaitPromise  bool   `json:"awaitPromise"`
+	// Timeout (ms) ends our own script if it ever spins (a pathological
+	// page); the driver would otherwise wait for it indefinitely.
+	Timeout int64 `json:"timeout"`
 }
 
 // contextDestroyed reports the errors a script gets when its document goes

@@ -67,8 +67,8 @@ func (s *wdSession) press(ctx context.Context, res resolveResult) error {
 // target's input events in order, so the page sees the same press then
 // release, one round trip sooner.
 func (s *wdSession) cdpClickAt(ctx context.Context, x, y float64) error {
-	press := map[string]any{"type": "mousePressed", "x": x, "y": y, "button": "left", "buttons": 1, "clickCount": 1}
-	release := map[string]any{"type": "mouseReleased", "x": x, "y": y, "button": "left", "buttons": 0, "clickCount": 1}
+	press := mouseEvent{Type: "mousePressed", X: x, Y: y, Button: "left", Buttons: 1, ClickCount: 1}
+	release := mouseEvent{Type: "mouseReleased", X: x, Y: y, Button: "left", Buttons: 0, ClickCount: 1}
 	if s.devtools != nil {
 		err := s.devtools.Pipeline(ctx,
 			webdriver.Command{Method: "Input.dispatchMouseEvent", Params: press},
@@ -78,12 +78,23 @@ func (s *wdSession) cdpClickAt(ctx context.Context, x, y float64) error {
 		}
 		return nil
 	}
-	for _, ev := range [...]map[string]any{press, release} {
+	for _, ev := range [...]mouseEvent{press, release} {
 		if err := s.cdpCall(ctx, "Input.dispatchMouseEvent", ev, nil); err != nil {
-			return fmt.Errorf("dispatch %s: %w", ev["type"], err)
+			return fmt.Errorf("dispatch %s: %w", ev.Type, err)
 		}
 	}
 	return nil
+}
+
+// mouseEvent are Input.dispatchMouseEvent's parameters (a struct: encoded
+// twice per click).
+type mouseEvent struct {
+	Type       string  `json:"type"`
+	X          float64 `json:"x"`
+	Y          float64 `json:"y"`
+	Button     string  `json:"button"`
+	Buttons    int     `json:"buttons"`
+	ClickCount int     `json:"clickCount"`
 }
 
 // classicElement returns a W3C reference to the element with the given

@@ -65,7 +65,12 @@ func (s *wdSession) Observe(ctx context.Context, opts ObserveOptions) (*Observat
 		return nil, err
 	}
 	defer done()
-	var o observationJSON
+	// Sized like the last observation: encoding/json appends into the
+	// capacity it finds, so a page of hundreds of elements is not decoded
+	// through a run of slice doublings.
+	s.obsMu.Lock()
+	o := observationJSON{Els: make([]elementJSON, 0, len(s.obs.els))}
+	s.obsMu.Unlock()
 	if err := s.callAgent(ctx, "observe", &o, observeArgs{MaxText: MaxTextChars, MaxHTML: MaxHTMLChars, HTML: opts.IncludeHTML}); err != nil {
 		return nil, s.fail("observe", err)
 	}
