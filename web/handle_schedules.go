@@ -2,7 +2,9 @@ package web
 
 import (
 	"cmp"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,7 +32,22 @@ type digestForm struct {
 	Saved  bool
 }
 
-type schedulesData struct{ Schedules []scheduleRow }
+// scheduleForm is the new-schedule form as it was sent, with the problems
+// found by field (name, cron, timezone, tags, test_names,
+// max_runs_per_day, max_tokens_per_day, digest, digest_to); Error holds
+// what has no field of its own.
+type scheduleForm struct {
+	Name, Cron, Timezone, Tags, TestNames string
+	MaxRunsPerDay, MaxTokensPerDay        string
+	Digest, DigestTo                      string
+	Error                                 string
+	Errors                                map[string]string
+}
+
+type schedulesData struct {
+	Schedules []scheduleRow
+	Form      scheduleForm
+}
 
 // scheduleList shows a project's schedules with their next firings and
 // latest firings (skipped tests with the reason), and the form to add one.
@@ -43,17 +60,21 @@ func (u *UI) scheduleList(w http.ResponseWriter, r *http.Request, v *viewer) err
 	if id, err := uuid.Parse(r.URL.Query().Get("digest_saved")); err == nil {
 		saved = id
 	}
-	return u.showSchedules(w, r, v, p, http.StatusOK, saved, nil)
+	return u.showSchedules(w, r, v, p, http.StatusOK, saved, nil, nil)
 }
 
 // showSchedules renders the schedules page; sent, when set, is a digest
-// form to show as it was sent instead of the stored digest.
-func (u *UI) showSchedules(w http.ResponseWriter, r *http.Request, v *viewer, p *store.Project, status int, saved uuid.UUID, sent *sentDigest) error {
+// form to show as it was sent instead of the stored digest, and create a
+// new-schedule form to show as it was sent instead of an empty one.
+func (u *UI) showSchedules(w http.ResponseWriter, r *http.Request, v *viewer, p *store.Project, status int, saved uuid.UUID, sent *sentDigest, create *scheduleForm) error {
 	scs, err := u.app.ListSchedules(r.Context(), v.p, p.ID)
 	if err != nil {
 		return err
 	}
-	d := schedulesData{}
+	d := schedulesData{Form: scheduleForm{Digest: "off", Errors: map[string]string{}}}
+	if create != nil {
+		d.Form = *create
+	}
 	for _, sc := range scs {
 		fs, err := u.app.ScheduleFirings(r.Context(), v.p, sc.ID)
 		if err != nil {
@@ -117,30 +138,59 @@ func (u *UI) scheduleDigest(w http.ResponseWriter, r *http.Request, v *viewer) e
 	if err != nil {
 		return err
 	}
-	return u.showSchedules(w, r, v, p, http.StatusBadRequest, uuid.Nil, &sentDigest{id: id, form: f})
+	return u.showSchedules(w, r, v, p, http.StatusBadRequest, uuid.Nil, &sentDigest{id: id, form: f}, nil)
 }
 
-// scheduleCreate adds a schedule from the form.
+// scheduleCreate adds a schedule from the form through the same app-layer
+// call as POST /api/v1/projects/{id}/schedules. What the app layer refuses
+// (a bad cron expression or time zone, a missing name, ...) shows the page
+// again with what was typed and each message beside its field.
 func (u *UI) scheduleCreate(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	p, err := u.project(r, v)
 	if err != nil {
 		return err
 	}
-	in := api.ScheduleInput{Name: r.PostFormValue("name"), Cron: r.PostFormValue("cron"), Timezone: r.PostFormValue("timezone"),
-		Tags: splitList(r.PostFormValue("tags"), true), TestNames: splitList(r.PostFormValue("test_names"), false),
-		Digest: r.PostFormValue("digest"), DigestTo: splitList(r.PostFormValue("digest_to"), true)}
-	if in.MaxRunsPerDay, err = optInt[int](r.PostFormValue("max_runs_per_day")); err != nil {
-		return badRequest("Runs per day must be a whole number (empty: no limit).")
+	val := r.PostFormValue
+	f := scheduleForm{Name: val("name"), Cron: val("cron"), Timezone: val("timezone"), Tags: val("tags"), TestNames: val("test_names"),
+		MaxRunsPerDay: val("max_runs_per_day"), MaxTokensPerDay: val("max_tokens_per_day"), Digest: val("digest"), DigestTo: val("digest_to"),
+		Errors: map[string]string{}}
+	in := api.ScheduleInput{Name: f.Name, Cron: f.Cron, Timezone: f.Timezone, Tags: splitList(f.Tags, true), TestNames: splitList(f.TestNames, false),
+		Digest: f.Digest, DigestTo: splitList(f.DigestTo, true)}
+	// The API takes numbers; the form's text must read as one before the
+	// app layer can judge it. A schedule with a limit that could not be
+	// read must not be created without it, so these stop here.
+	if in.MaxRunsPerDay, err = optInt[int](f.MaxRunsPerDay); err != nil {
+		f.Errors["max_runs_per_day"] = "Agents per day must be a whole number (empty: no limit)."
 	}
-	if in.MaxTokensPerDay, err = optInt[int64](r.PostFormValue("max_tokens_per_day")); err != nil {
-		return badRequest("Tokens per day must be a whole number (empty: no limit).")
+	if in.MaxTokensPerDay, err = optInt[int64](f.MaxTokensPerDay); err != nil {
+		f.Errors["max_tokens_per_day"] = "Model tokens per day must be a whole number (empty: no limit)."
 	}
-	if _, err := u.app.CreateSchedule(r.Context(), v.p, p.ID, in); err != nil {
+	if len(f.Errors) > 0 {
+		return u.showSchedules(w, r, v, p, http.StatusBadRequest, uuid.Nil, nil, &f)
+	}
+	sc, err := u.app.CreateSchedule(r.Context(), v.p, p.ID, in)
+	if err == nil {
+		// The form's action ends in #new-schedule so that a refusal shows
+		// the form; the new schedule's card is what to show after a save.
+		http.Redirect(w, r, "/projects/"+p.ID.String()+"/schedules#schedule-"+sc.ID.String(), http.StatusSeeOther)
+		return nil
+	}
+	if !fieldErrors(err, f.Errors, nil) {
 		return err
 	}
-	http.Redirect(w, r, "/projects/"+p.ID.String()+"/schedules", http.StatusSeeOther)
-	return nil
+	// A field the form does not have (none today) still gets its message
+	// said, above the form.
+	for _, name := range slices.Sorted(maps.Keys(f.Errors)) {
+		if !slices.Contains(scheduleFormFields, name) {
+			f.Error = strings.TrimSpace(f.Error + " " + f.Errors[name])
+		}
+	}
+	return u.showSchedules(w, r, v, p, statusOf(err), uuid.Nil, nil, &f)
 }
+
+// scheduleFormFields are the fields of the new-schedule form, which show
+// their own messages.
+var scheduleFormFields = []string{"name", "cron", "timezone", "tags", "test_names", "max_runs_per_day", "max_tokens_per_day", "digest", "digest_to"}
 
 // schedulePause pauses a schedule or resumes it (paused=false).
 func (u *UI) schedulePause(w http.ResponseWriter, r *http.Request, v *viewer) error {
