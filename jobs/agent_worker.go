@@ -349,7 +349,12 @@ func (r *attemptRun) finish(ctx context.Context, out store.AgentResult, res *age
 			return fmt.Errorf("keep the remembered values: %w", err)
 		}
 	}
-	a, err := r.j.cfg.Store.FinishAgent(wctx, r.tenant, r.agent.ID, out)
+	var a *store.Agent
+	err := retryUnavailable(wctx, r.log, "record the verdict", func(bool) (err error) {
+		// Setting the same end state twice is harmless.
+		a, err = r.j.cfg.Store.FinishAgent(wctx, r.tenant, r.agent.ID, out)
+		return err
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		// Cancelled meanwhile, which stands; whoever cancelled it told
 		// the rest.

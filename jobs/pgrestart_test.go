@@ -63,10 +63,11 @@ func TestPostgresRestartedMidRun(t *testing.T) {
 	case <-time.After(3 * time.Minute):
 		t.Fatalf("the page never polled: the agent did not start: %+v", f.agent(agents[0].ID))
 	}
-	// The restart comes once the opening step is recorded: the page polls
-	// before that step's record is written, and a write cut by the
-	// shutdown ends the agent in error (reason recorder), which is the
-	// outage, not a lost run.
+	// The restart comes once the opening step is recorded, so that it
+	// lands while the agent waits on its page. The step's progress write
+	// may still be in flight then: a write cut by the shutdown is tried
+	// again until the database is back (retryUnavailable), which is what
+	// this test once caught failing.
 	for {
 		steps, err := f.store.ListSteps(ctx, f.tenant.ID, agents[0].ID)
 		if err != nil {

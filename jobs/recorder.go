@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,11 +33,20 @@ func (rec *recorder) RecordStep(ctx context.Context, st agent.Step) error {
 			return fmt.Errorf("store the screenshot of step %d: %w", st.Index, err)
 		}
 	}
-	_, err := r.j.cfg.Store.AppendStep(ctx, tenant, store.Step{
+	row := store.Step{
 		AgentID: agentID, Attempt: r.attempt, Index: st.Index,
 		Thought: st.Thought, Action: st.Action, Args: st.Args, Outcome: st.Outcome, URL: st.URL,
 		ObserveMS: st.ObserveMS, ModelMS: st.ModelMS, ActMS: st.ActMS,
 		InputTokens: int(st.InputTokens), OutputTokens: int(st.OutputTokens), ScreenshotKey: key, Failed: st.Failed,
+	}
+	err := retryUnavailable(ctx, r.log, "store a step", func(repeat bool) error {
+		_, err := r.j.cfg.Store.AppendStep(ctx, tenant, row)
+		if repeat && errors.Is(err, store.ErrConflict) {
+			// The cut try was committed: (agent, attempt, index) is the
+			// step's key, and this attempt writes each index once.
+			return nil
+		}
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store step %d: %w", st.Index, err)
@@ -47,8 +57,9 @@ func (rec *recorder) RecordStep(ctx context.Context, st agent.Step) error {
 	rec.outputs += st.OutputTokens
 	r.j.publish(ctx, events.Event{Kind: events.KindStep, Tenant: tenant, Run: r.agent.RunID, Agent: agentID, Index: st.Index})
 
-	if err := r.j.cfg.Store.UpdateAgentProgress(ctx, tenant, agentID, store.AgentProgress{
-		Iterations: rec.steps, InputTokens: rec.inputTokens, OutputTokens: rec.outputs,
+	progress := store.AgentProgress{Iterations: rec.steps, InputTokens: rec.inputTokens, OutputTokens: rec.outputs}
+	if err := retryUnavailable(ctx, r.log, "store the agent's progress", func(bool) error {
+		return r.j.cfg.Store.UpdateAgentProgress(ctx, tenant, agentID, progress)
 	}); err != nil {
 		return fmt.Errorf("store the agent's progress: %w", err)
 	}
